@@ -1,0 +1,37 @@
+# Two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.12
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench venv clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Serve the portal with demo data on embedded defaults (SQLite, in-process tasks, console email).
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://127.0.0.1:8000  (operations: http://127.0.0.1:8000/ops/)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole suite: PostgreSQL and Redis when they answer (required with CI=true).
+test: venv
+	scripts/test
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+## Benchmarks print figures; they are not tests.
+bench: venv
+	scripts/bench
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

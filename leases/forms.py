@@ -1,0 +1,55 @@
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from leases.models import Lease
+from leases.services import check_odometer
+
+
+class LinkLeaseForm(forms.Form):
+    account_number = forms.CharField(
+        label="Lease account number",
+        max_length=12,
+        help_text="Ten digits, printed at the top of your monthly statement.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    vin_last6 = forms.CharField(
+        label="Last six characters of the VIN",
+        min_length=6,
+        max_length=6,
+        help_text="Found on your registration card or at the base of the windshield.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform:uppercase"}),
+    )
+    zip_code = forms.RegexField(
+        label="Billing ZIP code",
+        regex=r"^\d{5}(-\d{4})?$",
+        error_messages={"invalid": "Enter a five-digit ZIP code."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+
+
+class OdometerForm(forms.Form):
+    miles = forms.IntegerField(
+        label="Odometer reading (miles)",
+        min_value=0,
+        max_value=2_000_000,
+        help_text="Whole miles as shown on the dashboard, without tenths.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reading_date = forms.DateField(label="Date of the reading", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, lease: Lease, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lease = lease
+        self.today = today
+        self.fields["reading_date"].initial = today
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "miles" in data and "reading_date" in data:
+            try:
+                check_odometer(lease=self.lease, miles=data["miles"], on=data["reading_date"], today=self.today)
+            except ValidationError as error:
+                self.add_error("miles", error)
+        return data

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+
+from leases import demo
+from portal import clock
+
+
+class Command(BaseCommand):
+    help = "Create the demo portfolio (safe to run again), or --leases N extra leases for benchmarks."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--leases", type=int, default=0, help="bulk-create this many leases for benchmarks")
+
+    def handle(self, *args, leases: int, **options) -> None:
+        today = clock.today()
+        if leases:
+            made = demo.seed_portfolio(leases, today)
+            self.stdout.write(f"Created {made:,} leases.")
+            return
+        sign_ins = demo.seed_people(today)
+        self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):"))
+        for email, what in sign_ins:
+            self.stdout.write(f"  {email:<22} {what}")
+        unlinked = demo.unlinked_demo_lease()
+        if unlinked:
+            lessee = unlinked.parties.first().lessee
+            self.stdout.write(
+                f"To try linking a lease after signing up: account {unlinked.account_number}, "
+                f"VIN ending {unlinked.vehicle.vin[-6:]}, ZIP {lessee.zip_code}"
+            )

@@ -1,0 +1,104 @@
+"""Writes that touch several rows: linking an online account, odometer readings, new leases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from leases.models import Lease, LeaseParty, Lessee, OdometerReading
+
+# Faster than any car is driven for long: a reading implying more is a typo or a roll-forward.
+MAX_MILES_PER_DAY = 1_000
+
+
+class LinkFailed(Exception):
+    """The details did not match a lease that can be linked. One message for every cause."""
+
+
+def lease_link(*, user, account_number: str, vin_last6: str, zip_code: str) -> Lease:
+    """Link ``user`` to the lessee on the lease matching all three details."""
+    account_number = account_number.strip()
+    vin_last6 = vin_last6.strip().upper()
+    zip5 = zip_code.strip()[:5]
+    with transaction.atomic():
+        lease = (
+            Lease.objects.select_related("vehicle")
+            .filter(account_number=account_number, vehicle__vin__endswith=vin_last6)
+            .first()
+        )
+        if lease is None or len(vin_last6) != 6:
+            raise LinkFailed
+        candidates = [
+            p.lessee
+            for p in LeaseParty.objects.select_for_update(of=("lessee",))
+            .select_related("lessee")
+            .filter(lease=lease, lessee__zip_code__startswith=zip5)
+            if len(zip5) == 5
+        ]
+        if any(lessee.user_id == user.pk for lessee in candidates):
+            return lease
+        free = [lessee for lessee in candidates if lessee.user_id is None]
+        if not free:
+            raise LinkFailed
+        # Where both lessees share a ZIP code, the one with this email is the one signing up.
+        free.sort(key=lambda lessee: lessee.email.lower() != user.email.lower())
+        Lessee.objects.filter(pk=free[0].pk, user__isnull=True).update(user=user)
+        return lease
+
+
+def _neighbours(lease: Lease, on: dt.date) -> tuple[OdometerReading | None, OdometerReading | None]:
+    readings = lease.odometer_readings
+    before = readings.filter(reading_date__lte=on).order_by("-reading_date", "-miles").first()
+    after = readings.filter(reading_date__gt=on).order_by("reading_date", "miles").first()
+    return before, after
+
+
+def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date) -> None:
+    """Refuse readings that cannot be true, with a message a lessee can act on."""
+    if on > today:
+        raise ValidationError("The reading date cannot be in the future.", code="future")
+    if on < lease.start_date:
+        raise ValidationError("The reading date is before your lease began.", code="before_start")
+    before, after = _neighbours(lease, on)
+    floor_miles, floor_date = (
+        (before.miles, before.reading_date) if before else (lease.start_odometer, lease.start_date)
+    )
+    if miles < floor_miles:
+        raise ValidationError(
+            "%(miles)s miles is below the last reading of %(last)s miles on %(date)s. "
+            "Odometers don't go backwards: please check the number.",
+            params={"miles": f"{miles:,}", "last": f"{floor_miles:,}", "date": f"{floor_date:%B %-d, %Y}"},
+            code="below_previous",
+        )
+    if after and miles > after.miles:
+        raise ValidationError(
+            "%(miles)s miles is above a later reading of %(later)s miles on %(date)s.",
+            params={"miles": f"{miles:,}", "later": f"{after.miles:,}", "date": f"{after.reading_date:%B %-d, %Y}"},
+            code="above_later",
+        )
+    days = max(1, (on - floor_date).days)
+    if miles - floor_miles > days * MAX_MILES_PER_DAY:
+        raise ValidationError(
+            "That is %(jump)s miles in %(days)s day(s) since the last reading, which looks like a typo. "
+            "Please check the number on your odometer.",
+            params={"jump": f"{miles - floor_miles:,}", "days": days},
+            code="impossible_jump",
+        )
+
+
+def odometer_record(
+    *, lease: Lease, miles: int, on: dt.date, source: str, today: dt.date, user=None
+) -> OdometerReading:
+    with transaction.atomic():
+        # Serialise readings per lease so two submissions cannot both pass the checks.
+        Lease.objects.select_for_update().filter(pk=lease.pk).first()
+        check_odometer(lease=lease, miles=miles, on=on, today=today)
+        return OdometerReading.objects.create(
+            lease=lease, miles=miles, reading_date=on, source=source, recorded_by=user
+        )
+
+
+def latest_reading(lease: Lease) -> OdometerReading | None:
+    return lease.odometer_readings.order_by("-reading_date", "-miles", "-id").first()

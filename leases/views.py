@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from leases.forms import LinkLeaseForm, OdometerForm
+from leases.models import OdometerReading
+from leases.selectors import customer_leases, lease_for_user
+from leases.services import LinkFailed, lease_link, odometer_record
+from portal import clock, ratelimit
+
+LINK_FAILED = (
+    "We couldn't match those details to a lease. Check the account number, the VIN's last six "
+    "characters and the billing ZIP code on your statement, then try again."
+)
+LINK_LOCKED = "Too many attempts. For your security, please wait an hour or call us."
+
+
+@login_required
+def lease_list(request: HttpRequest) -> HttpResponse:
+    today = clock.today()
+    leases = list(customer_leases(request.user))
+    for lease in leases:
+        lease.allowed_to_date = lease.miles_allowed_to(today)
+        lease.driven = (lease.latest_miles - lease.start_odometer) if lease.latest_miles is not None else None
+        lease.days_to_end = lease.days_left(today)
+        lease.days_past = -lease.days_to_end
+        lease.over_by = (lease.driven or 0) - lease.allowed_to_date
+    return render(request, "leases/lease_list.html", {"leases": leases, "today": today})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lease_link_view(request: HttpRequest) -> HttpResponse:
+    form = LinkLeaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = form.cleaned_data["account_number"].strip()
+        allowed = ratelimit.hit(f"link:ip:{ratelimit.client_ip(request)}", limit=20, window_seconds=3600)
+        allowed &= ratelimit.hit(f"link:acct:{account}", limit=5, window_seconds=3600)
+        if not allowed:
+            form.add_error(None, LINK_LOCKED)
+            return render(request, "leases/link.html", {"form": form}, status=429)
+        try:
+            lease = lease_link(
+                user=request.user,
+                account_number=account,
+                vin_last6=form.cleaned_data["vin_last6"],
+                zip_code=form.cleaned_data["zip_code"],
+            )
+        except LinkFailed:
+            form.add_error(None, LINK_FAILED)
+        else:
+            messages.success(request, f"Your {lease.vehicle} is now in My Vehicles.")
+            return redirect("leases:detail", public_id=lease.public_id)
+    return render(request, "leases/link.html", {"form": form})
+
+
+@login_required
+def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    today = clock.today()
+    readings = list(lease.odometer_readings.order_by("-reading_date", "-miles", "-id")[:5])
+    context = {
+        "lease": lease,
+        "today": today,
+        "readings": readings,
+        "allowed_to_date": lease.miles_allowed_to(today),
+        "days_left": lease.days_left(today),
+        "parties": list(lease.parties.select_related("lessee")),
+        "equipment": list(lease.vehicle.equipment.all()),
+        "odometer_form": OdometerForm(lease=lease, today=today),
+    }
+    return render(request, "leases/lease_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def odometer_new(request: HttpRequest, public_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    today = clock.today()
+    form = OdometerForm(request.POST or None, lease=lease, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            odometer_record(
+                lease=lease,
+                miles=form.cleaned_data["miles"],
+                on=form.cleaned_data["reading_date"],
+                source=OdometerReading.Source.LESSEE,
+                today=today,
+                user=request.user,
+            )
+        except ValidationError as error:  # a concurrent reading got in first
+            form.add_error("miles", error)
+        else:
+            messages.success(request, f"Thanks: {form.cleaned_data['miles']:,} miles recorded.")
+            return redirect("leases:detail", public_id=lease.public_id)
+    return render(request, "leases/odometer_form.html", {"lease": lease, "form": form})

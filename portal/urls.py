@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+admin.site.site_header = "Lease-end operations"
+admin.site.site_title = "Lease-end operations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("help/", views.help_centre, name="help"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("vehicles/", include("leases.urls")),
+    path("ops/", admin.site.urls),
+]

@@ -1,0 +1,58 @@
+"""Shared fixtures: the three personas, a pinned clock, real PostgreSQL/Redis where they are set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.conf import settings
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+ON_REDIS = bool(settings.REDIS_URL)
+IN_CI = os.environ.get("CI") == "true"
+TODAY = dt.date(2026, 11, 25)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    chromium = os.path.exists("/usr/bin/chromium")
+    for item in items:
+        if "postgres" in item.keywords and not ON_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL"))
+        if "redis" in item.keywords and not ON_REDIS:
+            item.add_marker(pytest.mark.skip(reason="needs Redis"))
+        if "browser" in item.keywords and not chromium and not IN_CI:
+            item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PORTAL_TODAY = TODAY
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def personas(db):
+    """An owner and a co-lessee on one lease, and an outsider with a lease of their own."""
+    from types import SimpleNamespace
+
+    from tests.factories import make_lease, make_lessee, make_user
+
+    owner = make_user("owner@example.com")
+    co = make_user("co@example.com")
+    outsider = make_user("outsider@example.com")
+    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co))
+    other_lease = make_lease(make_lessee(outsider))
+    return SimpleNamespace(owner=owner, co_lessee=co, outsider=outsider, lease=lease, other_lease=other_lease)

@@ -1,0 +1,61 @@
+"""Real Chromium (Debian's) driven by Playwright against the live test server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Shots:
+    def __init__(self, page, name: str) -> None:
+        self.page, self.name, self.n = page, name, 0
+        ARTIFACTS.mkdir(exist_ok=True)
+
+    def __call__(self, label: str) -> Path:
+        self.n += 1
+        path = ARTIFACTS / f"{self.name}-{self.n:02d}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def page(chromium, request):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.shots = Shots(page, request.node.name)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(chromium, request):
+    context = chromium.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.shots = Shots(page, request.node.name + "-phone")
+    yield page
+    context.close()

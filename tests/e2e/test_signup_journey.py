@@ -1,0 +1,69 @@
+"""Sign up, verify the email, link a lease, turn on TOTP, sign out, sign in with a code."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests.factories import make_lease, make_lessee
+from tests.totp import totp, wait_for_next_period
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "Correct-horse-battery-9"
+
+
+def test_new_lessee_signs_up_links_a_lease_and_signs_in_with_two_factor(page, live_server):
+    lease = make_lease(make_lessee(None, zip_code="06103", email="riley@example.com"))
+    base = live_server.url
+
+    page.goto(base + "/")
+    page.shots("home")
+    page.get_by_role("link", name="Create an account").first.click()
+    page.get_by_label("Email").fill("riley@example.com")
+    page.locator("#id_password1").fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.shots("signup")
+    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.shots("verify-sent")
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="My Vehicles").wait_for()
+    page.shots("my-vehicles-empty")
+
+    page.get_by_role("link", name="Link a lease").click()
+    page.get_by_label("Lease account number").fill(lease.account_number)
+    page.get_by_label("Last six characters of the VIN").fill(lease.vehicle.vin[-6:])
+    page.get_by_label("Billing ZIP code").fill("06103")
+    page.get_by_role("button", name="Link this lease").click()
+    page.get_by_role("heading", name=lease.vehicle.description).wait_for()
+    page.shots("linked")
+
+    page.get_by_role("link", name="Security").click()
+    page.shots("security")
+    page.get_by_role("link", name="Activate").click()
+    if page.get_by_role("heading", name="Confirm Access").is_visible():
+        page.locator("#id_password").fill(PASSWORD)  # allauth asks for the password again first
+        page.get_by_role("button", name="Confirm").click()
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp(secret))
+    page.shots("totp-activate")
+    page.get_by_role("button", name="Activate").click()
+    page.get_by_role("heading", name="Recovery Codes").wait_for()
+    page.shots("recovery-codes")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill("riley@example.com")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.locator("#id_code").wait_for()
+    wait_for_next_period()  # a code is accepted once; the one used to activate is spent
+    page.locator("#id_code").fill(totp(secret))
+    page.shots("two-factor")
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name="My Vehicles").wait_for()
+    assert lease.account_number in page.content()
+    page.shots("signed-in")
