@@ -5,11 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from leases import billing_panel
 from leases.forms import LinkLeaseForm, OdometerForm
 from leases.models import OdometerReading
 from leases.selectors import customer_leases, lease_for_user
 from leases.services import LinkFailed, lease_link, odometer_record
 from portal import clock, ratelimit
+from quotes import panels as quote_panels
+from returnkit import panels as kit_panels
 
 LINK_FAILED = (
     "We couldn't match those details to a lease. Check the account number, the VIN's last six "
@@ -72,6 +75,9 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "equipment": list(lease.vehicle.equipment.all()),
         "odometer_form": OdometerForm(lease=lease, today=today),
     }
+    # Each app adds its own part of the page (quotes, return kit and turn-in, billing).
+    for panel in (quote_panels, kit_panels, billing_panel):
+        context.update(panel.lease_panel(lease, user=request.user, today=today))
     return render(request, "leases/lease_detail.html", context)
 
 

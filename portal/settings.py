@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -132,6 +133,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "America/New_York"
+CELERY_BEAT_SCHEDULE = {
+    # Reminders and the day-before appointment notices: a sweep, never eta/countdown months ahead.
+    "daily-sweep": {"task": "returnkit.tasks.daily_sweep", "schedule": crontab(hour=6, minute=0)},
+    # The ACH file for pending online payments.
+    "nightly-ach-file": {"task": "leases.tasks.write_ach_file", "schedule": crontab(hour=21, minute=30)},
+}
 
 # --- Email --------------------------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL", "console://")

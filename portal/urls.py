@@ -12,5 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("vehicles/", include("leases.urls")),
+    path("", include("quotes.urls")),
+    path("", include("returnkit.urls")),
     path("ops/", admin.site.urls),
 ]
