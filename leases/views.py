@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from leases import billing_panel
 from leases.forms import LinkLeaseForm, OdometerForm
@@ -22,6 +22,7 @@ LINK_LOCKED = "Too many attempts. For your security, please wait an hour or call
 
 
 @login_required
+@require_safe
 def lease_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     leases = list(customer_leases(request.user))
@@ -61,6 +62,7 @@ def lease_link_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     today = clock.today()

@@ -1,18 +1,22 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("leases:list")
     return render(request, "portal/home.html")
 
 
+@require_safe
 def help_centre(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/help.html")
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
