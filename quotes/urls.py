@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from quotes import views
 
 app_name = "quotes"
-urlpatterns: list = []
+urlpatterns = [
+    path("vehicles/<uuid:public_id>/quotes/new/", views.quote_choose, name="choose"),
+    path("vehicles/<uuid:public_id>/quotes/new/<slug:kind>/", views.quote_new, name="new"),
+    path("vehicles/<uuid:public_id>/quotes/<uuid:quote_id>/", views.quote_detail, name="detail"),
+    path("vehicles/<uuid:public_id>/quotes/<uuid:quote_id>/pdf/", views.quote_pdf, name="pdf"),
+    path("vehicles/<uuid:public_id>/compare/", views.quote_compare, name="compare"),
+    path("quotes/<uuid:quote_id>/", views.quote_short_link, name="short"),
+    path("quotes/<uuid:quote_id>/pdf/", views.quote_short_link, {"as_pdf": True}, name="short_pdf"),
+]

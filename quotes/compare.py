@@ -1,0 +1,193 @@
+"""Compare my options: return, buy or extend, side by side for today's figures.
+
+Computed on the fly from the lease, its odometer readings and the account; nothing is stored
+until the lessee saves one option as a quote (which goes through services.quote_create).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from leases.models import Lease, OdometerReading
+from quotes import engine
+from quotes.money import usd
+
+EXTENSION_CHOICES = (30, 90)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The odometer expected on a day, and how we got there, in a sentence."""
+
+    miles: int
+    on: dt.date
+    basis: str
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    title: str
+    when: dt.date  # the return or purchase date, or the day an extension runs to
+    summary: str
+    event: engine.Event
+    quote: engine.Quote | None
+    error: str = ""
+
+    @property
+    def is_extension(self) -> bool:
+        return isinstance(self.event, engine.Extension)
+
+    @property
+    def we_owe(self) -> bool:
+        return self.quote is not None and self.quote.net_after_deposit < 0
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B %-d, %Y}"
+
+
+def projected_odometer(lease: Lease, on: dt.date) -> Projection:
+    """Straight line from the first reading to the latest, carried on to `on`."""
+    readings = lease.odometer_readings.order_by("reading_date", "miles", "id")
+    first: OdometerReading | None = readings.first()
+    latest: OdometerReading | None = readings.last()
+    start_day, start_miles = (first.reading_date, first.miles) if first else (lease.start_date, lease.start_odometer)
+    if latest is None or latest.reading_date <= start_day:
+        # Nothing to draw a line through: assume the allowance is driven exactly.
+        days = max(0, (on - start_day).days)
+        miles = start_miles + lease.annual_miles * days // 365
+        basis = (
+            f"We have no odometer reading since you signed, so this assumes you drive your allowance of "
+            f"{lease.annual_miles:,} miles a year: about {miles:,} miles on {_day(on)}."
+        )
+        return Projection(miles, on, basis)
+    span = (latest.reading_date - start_day).days
+    driven = latest.miles - start_miles
+    ahead = max(0, (on - latest.reading_date).days)
+    miles = latest.miles + driven * ahead // span
+    if not ahead:
+        basis = f"Your latest reading: {latest.miles:,} miles on {_day(latest.reading_date)}."
+    else:
+        basis = (
+            f"Your readings show {driven:,} miles in {span:,} days up to {_day(latest.reading_date)}; "
+            f"at that pace you will have about {miles:,} miles on {_day(on)}."
+        )
+    return Projection(miles, on, basis)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    end: dt.date  # the scheduled end date, or today once it has passed
+    projection: Projection
+    options: list[Option]
+    sentences: list[str]
+
+    def option(self, key: str) -> Option | None:
+        return next((option for option in self.options if option.key == key), None)
+
+
+def compare(*, lease: Lease, today: dt.date, past_due: Decimal, property_tax: Decimal) -> Comparison:
+    end = max(lease.maturity_date, today)
+    projection = projected_odometer(lease, end)
+    options = compare_options(
+        lease=lease, today=today, end=end, past_due=past_due, property_tax=property_tax, projection=projection
+    )
+    return Comparison(end, projection, options, differences(options))
+
+
+def compare_options(
+    *,
+    lease: Lease,
+    today: dt.date,
+    end: dt.date,
+    past_due: Decimal,
+    property_tax: Decimal,
+    projection: Projection,
+) -> list[Option]:
+    """Return at the end date, buy then (and today, if earlier), extend 30 and 90 days (capped)."""
+    terms = lease.terms()
+    owed = {"past_due": past_due, "property_tax": property_tax}
+    candidates: list[tuple[str, str, dt.date, str, engine.Event]] = [
+        (
+            "return",
+            f"Return it on {_day(end)}",
+            end,
+            f"Turn-in estimate at about {projection.miles:,} miles, excluding potential excess wear charges.",
+            engine.TurnIn(date=end, odometer=projection.miles, **owed),
+        ),
+        (
+            "buy_end",
+            f"Buy it on {_day(end)}",
+            end,
+            "The purchase option price in your lease, with the purchase fee and sales tax.",
+            engine.Buyout(date=end, **owed),
+        ),
+    ]
+    if today < lease.maturity_date:
+        candidates.append(
+            (
+                "buy_today",
+                "Buy it today",
+                today,
+                "Your adjusted lease balance today, with the purchase fee and sales tax.",
+                engine.Buyout(date=today, **owed),
+            )
+        )
+    left = lease.max_extension_days - lease.extended_days
+    for days in sorted({min(choice, left) for choice in EXTENSION_CHOICES if left > 0}):
+        until = lease.maturity_date + dt.timedelta(days=lease.extended_days + days)
+        candidates.append(
+            (
+                f"extend_{days}",
+                f"Extend {days} days",
+                until,
+                f"Keep the car {days} more days, to {_day(until)}, then return or buy it.",
+                engine.Extension(days=days, days_already_granted=lease.extended_days),
+            )
+        )
+    options = []
+    for key, title, when, summary, event in candidates:
+        try:
+            options.append(Option(key, title, when, summary, event, engine.compute_quote(terms, event)))
+        except engine.QuoteError as error:
+            options.append(Option(key, title, when, summary, event, None, str(error)))
+    return options
+
+
+def differences(options: list[Option]) -> list[str]:
+    """The differences between the options, spelled out in sentences."""
+    by_key = {option.key: option for option in options if option.quote is not None}
+    sentences = []
+    back, buy, buy_now = by_key.get("return"), by_key.get("buy_end"), by_key.get("buy_today")
+    if back:
+        net = back.quote.net_after_deposit
+        owes = f"we would owe you {usd(-net)}" if net < 0 else f"you would pay {usd(net)}"
+        sentences.append(
+            f"Returning the car: {owes} after your {usd(back.quote.security_deposit)} security deposit "
+            "(an estimate: any excess wear the inspection finds comes on top)."
+        )
+    if back and buy:
+        gap = buy.quote.net_after_deposit - back.quote.net_after_deposit
+        more_or_less = "more" if gap >= 0 else "less"
+        sentences.append(f"Buying costs {usd(abs(gap))} {more_or_less} up front than returning, and you keep the car.")
+    if buy and buy_now:
+        gap = buy_now.quote.net_after_deposit - buy.quote.net_after_deposit
+        when = _day(buy.when)
+        if gap < 0:
+            sentences.append(f"Buying today costs {usd(-gap)} less than buying on {when}.")
+        elif gap > 0:
+            sentences.append(f"Buying today costs {usd(gap)} more than buying on {when}.")
+        else:
+            sentences.append(f"Buying today costs the same as buying on {when}.")
+    extensions = [option for option in options if option.key.startswith("extend_") and option.quote]
+    for option in extensions:
+        days = option.event.days
+        fee = option.quote.derived["daily_extension_fee"]
+        sentences.append(
+            f"Extending {days} days costs {usd(option.quote.total)} in extension fees ({days} × {usd(fee)} a day) "
+            f"and puts off returning or buying the car until {_day(option.when)}."
+        )
+    return sentences

@@ -1,0 +1,333 @@
+"""One form per kind of quote. Each checks its own ranges in words a lessee can act on, then
+builds the engine's event; the engine's own refusal (QuoteError) is a last line of defence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django import forms
+
+from leases.models import Lease, OdometerReading
+from quotes import engine
+from quotes.models import Quote
+from quotes.money import usd
+
+MAX_ODOMETER = 2_000_000
+PAST_DATE = "The date can't be in the past: choose today or a later date."
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%B %-d, %Y}"
+
+
+class MilesField(forms.IntegerField):
+    """Whole miles; "41,012" is read as 41012."""
+
+    default_error_messages = {"invalid": "Enter the miles as a whole number, like 41012."}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class DollarsField(forms.DecimalField):
+    """Dollars and cents; "$18,500" is read as 18500."""
+
+    default_error_messages = {"invalid": "Enter an amount in dollars, like 18500.00."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.replace("$", "").replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=["%Y-%m-%d", "%m/%d/%Y"],
+        error_messages={"invalid": "Enter a date like 2026-12-15."},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+def _miles_field(label: str) -> MilesField:
+    return MilesField(
+        label=label,
+        max_value=MAX_ODOMETER,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class QuoteForm(forms.Form):
+    """What every quote form knows: the lease, today, and what the account owes."""
+
+    kind: ClassVar[str]
+    title: ClassVar[str]
+    cta: ClassVar[str]  # the link that leads to the form
+    intro_template: ClassVar[str]
+
+    def __init__(
+        self,
+        *args: Any,
+        lease: Lease,
+        today: dt.date,
+        past_due: Decimal,
+        property_tax: Decimal,
+        latest: OdometerReading | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lease, self.today = lease, today
+        self.past_due, self.property_tax = past_due, property_tax
+        self.latest = latest
+        self.terms = lease.terms()
+        self.last_day = lease.maturity_date + dt.timedelta(days=lease.max_extension_days)
+
+    @classmethod
+    def unavailable(cls, lease: Lease, today: dt.date) -> str:
+        """Why this kind cannot be quoted on this lease today, or "" when it can."""
+        return ""
+
+    def event(self) -> engine.Event:
+        raise NotImplementedError
+
+    @property
+    def latest_miles(self) -> int:
+        return self.latest.miles if self.latest else self.lease.start_odometer
+
+    def _set_date_range(self, name: str, first: dt.date, last: dt.date, initial: dt.date) -> None:
+        field = self.fields[name]
+        field.initial = initial
+        field.widget.attrs.update({"min": first.isoformat(), "max": last.isoformat()})
+
+    def _set_odometer(self, name: str) -> None:
+        field = self.fields[name]
+        field.initial = self.latest_miles
+        when = f" on {_day(self.latest.reading_date)}" if self.latest else " at signing"
+        field.help_text = (
+            f"We've filled in your latest reading, {self.latest_miles:,} miles{when}. "
+            "Change it to the miles you expect when you hand the car back."
+        )
+
+    def _check_odometer(self, miles: int) -> int:
+        if miles < self.latest_miles:
+            when = f"on {_day(self.latest.reading_date)}" if self.latest else "at signing"
+            raise forms.ValidationError(
+                f"{miles:,} miles is below your last reading of {self.latest_miles:,} miles {when}. "
+                "Odometers don't go backwards: please check the number.",
+                code="below_latest",
+            )
+        return miles
+
+    def _check_not_past(self, day: dt.date) -> None:
+        if day < self.today:
+            raise forms.ValidationError(PAST_DATE, code="past")
+
+    def _owed(self) -> dict[str, Decimal]:
+        return {"past_due": self.past_due, "property_tax": self.property_tax}
+
+
+class TurnInForm(QuoteForm):
+    kind = Quote.Kind.TURN_IN
+    title = "Turn-in estimate"
+    cta = "Get a turn-in estimate"
+    intro_template = "quotes/intro/turn_in.html"
+
+    return_date = _date_field("Planned return date")
+    odometer = _miles_field("Odometer when you return the car (miles)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        end = self.lease.maturity_date
+        self.first_day = max(end, self.today)
+        self._set_date_range("return_date", self.first_day, self.last_day, self.first_day)
+        self.fields["return_date"].help_text = (
+            f"On or after your scheduled end date, {_day(end)}, and no later than {_day(self.last_day)} "
+            f"({self.lease.max_extension_days} days after it, your lease's extension limit). "
+            f"Each day past the end date adds {usd(self.terms.daily_extension_fee)} in extension fees."
+        )
+        self._set_odometer("odometer")
+
+    def clean_return_date(self) -> dt.date:
+        day = self.cleaned_data["return_date"]
+        self._check_not_past(day)
+        if day < self.lease.maturity_date:
+            raise forms.ValidationError(
+                f"That is before your scheduled end date, {_day(self.lease.maturity_date)}. "
+                "To hand the car back earlier, ask for an early return quote instead.",
+                code="before_end",
+            )
+        if day > self.last_day:
+            raise forms.ValidationError(
+                f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
+                f"allows. Choose {_day(self.last_day)} or earlier.",
+                code="past_limit",
+            )
+        return day
+
+    def clean_odometer(self) -> int:
+        return self._check_odometer(self.cleaned_data["odometer"])
+
+    def event(self) -> engine.TurnIn:
+        data = self.cleaned_data
+        return engine.TurnIn(date=data["return_date"], odometer=data["odometer"], **self._owed())
+
+
+class BuyoutForm(QuoteForm):
+    kind = Quote.Kind.BUYOUT
+    title = "Buyout quote"
+    cta = "Get a buyout quote"
+    intro_template = "quotes/intro/buyout.html"
+
+    purchase_date = _date_field("Purchase date")
+    apply_security_deposit = forms.TypedChoiceField(
+        label="Apply your security deposit to the price?",
+        choices=[("no", "No, refund it to me"), ("yes", "Yes, take it off the price")],
+        coerce=lambda value: value == "yes",
+        empty_value=False,
+        initial="no",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        end = self.lease.maturity_date
+        self._set_date_range("purchase_date", self.today, self.last_day, end if self.today < end else self.today)
+        self.fields["purchase_date"].help_text = (
+            f"From today to {_day(self.last_day)}, {self.lease.max_extension_days} days after your "
+            f"scheduled end date, {_day(end)}."
+        )
+        deposit = self.terms.security_deposit
+        if deposit:
+            self.fields["apply_security_deposit"].label = f"Apply your {usd(deposit)} security deposit to the price?"
+        else:
+            del self.fields["apply_security_deposit"]
+
+    def clean_purchase_date(self) -> dt.date:
+        day = self.cleaned_data["purchase_date"]
+        self._check_not_past(day)
+        if day > self.last_day:
+            raise forms.ValidationError(
+                f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
+                f"allows. Choose {_day(self.last_day)} or earlier.",
+                code="past_limit",
+            )
+        return day
+
+    def event(self) -> engine.Buyout:
+        data = self.cleaned_data
+        return engine.Buyout(
+            date=data["purchase_date"],
+            apply_security_deposit=bool(data.get("apply_security_deposit", False)),
+            **self._owed(),
+        )
+
+
+class EarlyReturnForm(QuoteForm):
+    kind = Quote.Kind.EARLY_TERMINATION
+    title = "Early return quote"
+    cta = "Get an early return quote"
+    intro_template = "quotes/intro/early_return.html"
+
+    return_date = _date_field("Planned return date")
+    realized_value = DollarsField(label="Estimated vehicle value")
+    odometer = _miles_field("Odometer when you return the car (miles)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.day_before_end = self.lease.maturity_date - dt.timedelta(days=1)
+        self._set_date_range("return_date", self.today, self.day_before_end, self.today)
+        self.fields[
+            "return_date"
+        ].help_text = f"From today to {_day(self.day_before_end)}, the day before your scheduled end date."
+        residual = self.terms.residual_value
+        value = self.fields["realized_value"]
+        value.initial = f"{residual:.2f}"
+        value.help_text = (
+            "What the car would sell for at wholesale when you return it. It is set against what you still owe "
+            "on the lease, and you pay the difference if it is lower. We've filled in your lease's residual "
+            f"value, {usd(residual)}, the value the car was expected to have at the end of the lease. For a "
+            "better figure, look up its wholesale (trade-in) value in a used-car value guide or ask a dealer "
+            "for an appraisal."
+        )
+        self._set_odometer("odometer")
+
+    @classmethod
+    def unavailable(cls, lease: Lease, today: dt.date) -> str:
+        if today >= lease.maturity_date:
+            return "Your scheduled end date has come, so a return now is a turn-in rather than an early return."
+        return ""
+
+    def clean_return_date(self) -> dt.date:
+        day = self.cleaned_data["return_date"]
+        self._check_not_past(day)
+        if day > self.day_before_end:
+            raise forms.ValidationError(
+                f"An early return is before your scheduled end date, {_day(self.lease.maturity_date)}: choose "
+                f"{_day(self.day_before_end)} or earlier, or ask for a turn-in estimate instead.",
+                code="not_early",
+            )
+        return day
+
+    def clean_odometer(self) -> int:
+        return self._check_odometer(self.cleaned_data["odometer"])
+
+    def event(self) -> engine.EarlyTermination:
+        data = self.cleaned_data
+        return engine.EarlyTermination(
+            date=data["return_date"],
+            odometer=data["odometer"],
+            realized_value=data["realized_value"],
+            **self._owed(),
+        )
+
+
+class ExtensionForm(QuoteForm):
+    kind = Quote.Kind.EXTENSION
+    title = "Extension quote"
+    cta = "Get an extension quote"
+    intro_template = "quotes/intro/extension.html"
+
+    days = forms.IntegerField(
+        label="How many more days would you like?",
+        min_value=1,
+        error_messages={"invalid": "Enter a whole number of days, like 30."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.days_left = self.lease.max_extension_days - self.lease.extended_days
+        self.fields["days"].help_text = f"From 1 to {self.days_left} days."
+
+    @classmethod
+    def unavailable(cls, lease: Lease, today: dt.date) -> str:
+        if lease.max_extension_days - lease.extended_days <= 0:
+            return f"Your lease has used all {lease.max_extension_days} of its extension days."
+        return ""
+
+    def clean_days(self) -> int:
+        days = self.cleaned_data["days"]
+        if days > self.days_left:
+            raise forms.ValidationError(
+                f"Your lease can be extended by {self.days_left} more days at most.", code="past_limit"
+            )
+        return days
+
+    def event(self) -> engine.Extension:
+        return engine.Extension(days=self.cleaned_data["days"], days_already_granted=self.lease.extended_days)
+
+
+FORMS: dict[str, type[QuoteForm]] = {
+    form.kind: form for form in (TurnInForm, BuyoutForm, EarlyReturnForm, ExtensionForm)
+}

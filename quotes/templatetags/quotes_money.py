@@ -1,0 +1,15 @@
+from decimal import Decimal
+
+from django import template
+
+from quotes.money import usd as _usd
+
+register = template.Library()
+
+
+@register.filter
+def usd(value: Decimal | int | str | None) -> str:
+    """{{ amount|usd }}: US dollars with cents; a credit with a minus sign."""
+    if value is None or value == "":
+        return ""
+    return _usd(value)
