@@ -1,9 +1,178 @@
-"""What billing (final bill, payments, refunds, the lease-end timeline) adds to the lease page."""
+"""What billing adds to the lease page: the final bill in short, and the lease-end timeline
+from the return kit to the closed account, with what happens next."""
+
+from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from leases.models import Lease
+from django.core.exceptions import ObjectDoesNotExist
+
+from leases import billing, ledger
+from leases.models import FinalBill, Lease, Payment, Refund
+
+# How far along the lease is, by status (the timeline's returned, inspected, sold and closed steps).
+_RANK = {
+    Lease.Status.ACTIVE: 0,
+    Lease.Status.MATURING: 0,
+    Lease.Status.EXTENDED: 0,
+    Lease.Status.RETURNED: 1,
+    Lease.Status.TERMINATED_EARLY: 1,
+    Lease.Status.INSPECTED: 2,
+    Lease.Status.SOLD: 3,
+    Lease.Status.CLOSED: 4,
+}
+
+
+def lease_end_dates(lease: Lease) -> dict[str, dt.date | None]:
+    """Dates that other apps own: the return kit sent and the turn-in appointment.
+
+    The return-kit app will answer these; until it is wired in here they are not known, and the
+    timeline shows those steps without a date.
+    """
+    return {"kit_sent": None, "appointment": None}
+
+
+@dataclass
+class Step:
+    key: str
+    label: str
+    date: dt.date | None = None
+    done: bool = False
+    current: bool = False
+    note: str = ""
+
+    @property
+    def state(self) -> str:
+        return "done" if self.done else ("current" if self.current else "upcoming")
+
+
+@dataclass
+class Money:
+    balance: Decimal
+    pending: list[Payment]
+    returned: list[Payment]
+    last_settled: dt.date | None
+    refund: Refund | None
+
+
+def _one(lease: Lease, name: str):
+    try:
+        return getattr(lease, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _money(lease: Lease, bill: FinalBill | None) -> Money | None:
+    if bill is None:
+        return None
+    payments = list(lease.payments.select_related("bank_account").order_by("created_at", "id"))
+    settled = [p.settled_on for p in payments if p.settled_on]
+    return Money(
+        balance=ledger.balance(lease),
+        pending=[p for p in payments if p.status == Payment.Status.PENDING],
+        returned=[p for p in payments if p.status == Payment.Status.RETURNED],
+        last_settled=max(settled) if settled else None,
+        refund=Refund.objects.filter(final_bill=bill).select_related("bank_account").first(),
+    )
+
+
+def _settle_step(bill: FinalBill | None, money: Money | None) -> Step:
+    if bill is None or money is None:
+        return Step("settled", "Paid, or deposit refunded")
+    if money.refund is not None:
+        issued = money.refund.status == Refund.Status.ISSUED
+        return Step("settled", "Refund issued", money.refund.issued_on, done=issued)
+    if bill.balance_due <= 0:
+        return Step("settled", "Nothing to pay", bill.issued_on, done=money.balance <= 0)
+    done = money.balance <= 0 and not money.pending
+    return Step("settled", "Paid", money.last_settled if done else None, done=done)
+
+
+def timeline(lease: Lease, *, bill: FinalBill | None, money: Money | None) -> tuple[list[Step], str]:
+    """The lease-end steps and one sentence on what happens next."""
+    rank = _RANK.get(lease.status, 0)
+    inspection, sale = _one(lease, "inspection"), _one(lease, "auction_sale")
+    dates = lease_end_dates(lease)
+    steps = [
+        Step("kit", "Return kit sent", dates["kit_sent"], done=bool(dates["kit_sent"]) or rank >= 1),
+        Step("appointment", "Turn-in appointment", dates["appointment"], done=bool(dates["appointment"]) or rank >= 1),
+        Step("returned", "Vehicle returned", inspection.returned_on if inspection else None, done=rank >= 1),
+        Step("inspected", "Inspected", inspection.inspected_on if inspection else None, done=inspection is not None),
+        Step("sold", "Sold at auction", sale.sold_on if sale else None, done=sale is not None),
+        Step("bill", "Final bill", bill.issued_on if bill else None, done=bill is not None),
+        _settle_step(bill, money),
+        Step("closed", "Account closed", done=lease.status == Lease.Status.CLOSED),
+    ]
+    current = next((step for step in steps if not step.done), None)
+    if current:
+        current.current = True
+    return steps, _next_sentence(lease, current, bill, money)
+
+
+_NEXT = {
+    "returned": (
+        "Bring the vehicle to your appointment with all its keys and the items listed on this page; "
+        "the dealer records the mileage."
+    ),
+    "inspected": "The vehicle is inspected for excess wear after it comes back. The result will appear here.",
+    "sold": "The vehicle goes to auction next. Once it is sold, we prepare your final bill.",
+    "bill": "Your vehicle has been sold. Your itemised final bill is next, and we will email you when it is ready.",
+    "closed": "Everything is settled. We are closing your account.",
+    "done": (
+        "Your lease is closed and nothing more is owed. Tolls or parking tickets from your time with "
+        "the vehicle can still reach you later."
+    ),
+}
+
+
+def _long(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, money: Money | None) -> str:
+    if money and money.returned and money.balance > 0:
+        last = money.returned[-1]
+        reason = billing.RETURN_REASONS.get(last.return_code, last.return_code).lower()
+        return (
+            f"Your bank returned your payment of {billing.usd(last.amount)} ({reason}). "
+            f"{billing.usd(money.balance)} is due again: please pay online, by phone or by mail."
+        )
+    key = current.key if current else "done"
+    end = _long(lease.maturity_date)
+    if key == "kit":
+        return f"Your lease is scheduled to end on {end}. About 120 days before, we email you the Vehicle Return Kit."
+    if key == "appointment":
+        return f"Book a turn-in appointment at any {lease.vehicle.make} dealer, ideally a few weeks before {end}."
+    if key == "settled" and bill is not None and money is not None:
+        if money.refund is not None:
+            return (
+                f"Your refund of {billing.usd(money.refund.amount)} is being prepared. "
+                "We will email you when it is on its way."
+            )
+        if money.pending:
+            paid = billing.usd(sum((p.amount for p in money.pending), Decimal(0)))
+            return f"Your payment of {paid} is processing; bank debits usually clear in two or three business days."
+        return f"Please pay {billing.usd(money.balance)} by {_long(bill.due_on)}, online, by phone or by mail."
+    return _NEXT.get(key, _NEXT["done"])
 
 
 def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
-    return {}
+    if lease.status == Lease.Status.PURCHASED:
+        return {"billing": None}
+    lease = Lease.objects.select_related("inspection", "auction_sale", "final_bill", "vehicle__make").get(pk=lease.pk)
+    bill = _one(lease, "final_bill")
+    money = _money(lease, bill)
+    steps, next_sentence = timeline(lease, bill=bill, money=money)
+    summary = None
+    if bill is not None and money is not None:
+        summary = {
+            "bill": bill,
+            "balance": money.balance,
+            "balance_display": billing.usd(abs(money.balance)),
+            "pending": money.pending,
+            "refund": money.refund,
+            "refund_display": billing.usd(money.refund.amount) if money.refund else "",
+        }
+    return {"billing": {"steps": steps, "next": next_sentence, "summary": summary}}

@@ -1,10 +1,98 @@
-"""The account ledger's read side, as other apps use it. (Billing fills this in.)"""
+"""The account ledger: append-only entries per lease, and the figures read from them.
 
+Sign convention (see LedgerEntry): positive adds to what the lessee owes, negative reduces it;
+the balance is the sum of every entry. Nothing here updates or deletes an entry: a mistake is
+put right with an opposite entry (`entry_correct`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 from decimal import Decimal
 
-from leases.models import Lease
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+
+from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
+from quotes.engine import money
+
+ZERO = Decimal("0.00")
+
+
+def entries(lease: Lease) -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(lease=lease).order_by("posted_on", "id")
+
+
+def balance(lease: Lease) -> Decimal:
+    """What the lessee owes now (negative: what we owe them)."""
+    total = LedgerEntry.objects.filter(lease=lease).aggregate(total=Sum("amount"))["total"]
+    return money(total or 0)
 
 
 def amounts_owed(lease: Lease) -> tuple[Decimal, Decimal]:
-    """(past due, unpaid personal property tax) on the account today, for quotes and the kit."""
-    return Decimal("0.00"), Decimal("0.00")
+    """(past due, unpaid personal property tax) on the account, for quotes and the final bill.
+
+    Everything on the account before the final bill (entries not posted by it) that is still
+    unpaid: property-tax charges count as property tax, everything else as past due. Payments
+    and credits pay off the past-due part first. A credit balance owes nothing: (0, 0).
+    """
+    row = LedgerEntry.objects.filter(lease=lease, final_bill__isnull=True).aggregate(
+        total=Sum("amount"), tax=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PROPERTY_TAX))
+    )
+    open_amount = max(ZERO, money(row["total"] or 0))
+    property_tax = min(max(ZERO, money(row["tax"] or 0)), open_amount)
+    return money(open_amount - property_tax), property_tax
+
+
+def entry_post(
+    *,
+    lease: Lease,
+    kind: str,
+    amount: Decimal,
+    posted_on: dt.date,
+    memo: str = "",
+    user=None,
+    final_bill: FinalBill | None = None,
+    payment: Payment | None = None,
+    refund: Refund | None = None,
+) -> LedgerEntry:
+    amount = money(amount)
+    if not amount:
+        raise ValueError("a ledger entry cannot be for zero")
+    return LedgerEntry.objects.create(
+        lease=lease,
+        kind=kind,
+        amount=amount,
+        posted_on=posted_on,
+        memo=memo[:200],
+        created_by=user,
+        final_bill=final_bill,
+        payment=payment,
+        refund=refund,
+    )
+
+
+class AlreadyCorrected(Exception):
+    pass
+
+
+def entry_correct(*, entry: LedgerEntry, user, today: dt.date, memo: str = "") -> LedgerEntry:
+    """Cancel ``entry`` with an opposite one. An entry is corrected at most once (one-to-one),
+    and a correction is not itself corrected: post a new entry instead."""
+    if entry.corrects_id is not None:
+        raise AlreadyCorrected("This entry is itself a correction; post a new entry instead.")
+    with transaction.atomic():
+        if LedgerEntry.objects.filter(corrects=entry).exists():
+            raise AlreadyCorrected(f"Entry {entry.pk} has already been corrected.")
+        return LedgerEntry.objects.create(
+            lease=entry.lease,
+            kind=entry.kind,
+            amount=-entry.amount,
+            posted_on=today,
+            memo=(memo or f"Correction of entry {entry.pk}")[:200],
+            created_by=user,
+            final_bill=entry.final_bill,
+            payment=entry.payment,
+            refund=entry.refund,
+            corrects=entry,
+        )

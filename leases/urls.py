@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from leases import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("link/", views.lease_link_view, name="link"),
     path("<uuid:public_id>/", views.lease_detail, name="detail"),
     path("<uuid:public_id>/odometer/", views.odometer_new, name="odometer"),
+    path("", include("leases.billing_urls")),
 ]

@@ -1,0 +1,98 @@
+"""The online payment form: one bank debit, authorised by the lessee."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from leases.billing import BankDetails, payment_limits, routing_number_check, usd
+from leases.models import BankAccount
+
+
+class PaymentForm(forms.Form):
+    # A fresh key for every rendered form: submitting the same form twice makes one payment.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        label="Amount to pay ($)",
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"max_decimal_places": "Enter dollars and cents, like 125.50."},
+    )
+    holder_name = forms.CharField(
+        label="Name on the bank account", max_length=80, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    account_type = forms.ChoiceField(
+        label="Account type",
+        choices=BankAccount.Type.choices,
+        initial=BankAccount.Type.CHECKING,
+        widget=forms.RadioSelect,
+    )
+    routing_number = forms.CharField(
+        label="Routing number",
+        max_length=12,
+        help_text="9 digits, at the bottom left of a check.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    account_number = forms.CharField(
+        label="Account number",
+        max_length=20,
+        help_text="4 to 17 digits. We show only its last four digits after today.",
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}, render_value=True),
+    )
+    account_number_again = forms.CharField(
+        label="Account number again",
+        max_length=20,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}, render_value=True),
+    )
+    authorize = forms.BooleanField(
+        label="I authorize this one-time debit, as described above.",
+        error_messages={
+            "required": "Please tick the box to authorize the debit: we cannot take the payment without it."
+        },
+    )
+
+    def __init__(self, *args, balance: Decimal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.balance = balance
+        self.fields["idempotency_key"].initial = uuid.uuid4()
+        low, high = payment_limits(balance)
+        self.fields["amount"].help_text = f"Any amount from {usd(low)} to your balance of {usd(high)}."
+        self.fields["amount"].initial = balance
+
+    def clean_routing_number(self) -> str:
+        return routing_number_check(self.cleaned_data["routing_number"])
+
+    def clean_account_number(self) -> str:
+        number = self.cleaned_data["account_number"].strip().replace(" ", "")
+        if not (number.isdigit() and 4 <= len(number) <= 17):
+            raise ValidationError("An account number has 4 to 17 digits.")
+        return number
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        low, high = payment_limits(self.balance)
+        if amount > high:
+            raise ValidationError(f"That is more than your balance of {usd(high)}. Enter {usd(high)} or less.")
+        if amount < low:
+            raise ValidationError(f"The smallest online payment is {usd(low)}.")
+        return amount
+
+    def clean(self) -> dict:
+        data = super().clean()
+        again = (data.get("account_number_again") or "").strip().replace(" ", "")
+        if "account_number" in data and again != data["account_number"]:
+            self.add_error("account_number_again", "The two account numbers do not match.")
+        return data
+
+    def bank_details(self) -> BankDetails:
+        data = self.cleaned_data
+        return BankDetails(
+            holder_name=data["holder_name"],
+            routing_number=data["routing_number"],
+            account_number=data["account_number"],
+            account_type=data["account_type"],
+        )

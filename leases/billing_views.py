@@ -1,0 +1,130 @@
+"""Customer billing pages: the final bill, its PDF statement, paying online, the receipt.
+
+Every view fetches the lease through the owner-scoped selector: another customer's lease,
+bill or payment is a 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from leases import billing, ledger
+from leases.billing_forms import PaymentForm
+from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
+from leases.selectors import lease_for_user
+from portal import clock, ratelimit
+
+
+def _bill_for(lease: Lease) -> FinalBill:
+    try:
+        return FinalBill.objects.get(lease=lease)
+    except FinalBill.DoesNotExist:
+        raise Http404("No final bill yet") from None
+
+
+def _activity(lease: Lease, bill: FinalBill) -> list[dict]:
+    """Ledger entries since the bill (payments, returns, refunds), newest last."""
+    entries = LedgerEntry.objects.filter(lease=lease, final_bill__isnull=True, created_at__gte=bill.created_at)
+    return [
+        {"entry": entry, "label": entry.memo or entry.get_kind_display(), "display": billing.usd(entry.amount)}
+        for entry in entries.select_related("payment").order_by("posted_on", "id")
+    ]
+
+
+@login_required
+def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    bill = _bill_for(lease)
+    balance = ledger.balance(lease)
+    payments = list(lease.payments.select_related("bank_account"))
+    context = {
+        **billing.statement_context(bill),
+        "lease": lease,
+        "activity": _activity(lease, bill),
+        "balance": balance,
+        "balance_display": billing.usd(abs(balance)),
+        "payments": payments,
+        "pending": [p for p in payments if p.status == Payment.Status.PENDING],
+        "refund": Refund.objects.filter(final_bill=bill).first(),
+    }
+    return render(request, "leases/billing/bill.html", context)
+
+
+@login_required
+def bill_statement(request: HttpRequest, public_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    bill = _bill_for(lease)
+    response = HttpResponse(billing.statement_bytes(bill), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{lease.account_number}.pdf"'
+    return response
+
+
+def _posted_key(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_new(request: HttpRequest, public_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    bill = _bill_for(lease)
+    # The balance is read before looking for an earlier submission of this form: if that
+    # submission commits in between, the lookup below sees it.
+    balance = ledger.balance(lease)
+    key = _posted_key(request) if request.method == "POST" else None
+    if key and (done := billing.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
+        return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
+    if balance <= 0:
+        messages.info(request, "There is nothing to pay on this account.")
+        return redirect("leases:bill", public_id=lease.public_id)
+    form = PaymentForm(request.POST or None, balance=balance)
+    authorization = billing.authorization_text(lease)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = billing.payment_create(
+                lease=lease,
+                user=request.user,
+                amount=form.cleaned_data["amount"],
+                bank=form.bank_details(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                ip=ratelimit.client_ip(request),
+                authorization=authorization,
+                today=clock.today(),
+            )
+        except billing.PaymentRefused as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("leases:receipt", public_id=lease.public_id, payment_id=payment.public_id)
+    context = {
+        "lease": lease,
+        "bill": bill,
+        "form": form,
+        "balance_display": billing.usd(balance),
+        "authorization": authorization,
+        "lessor": settings.LESSOR,
+    }
+    return render(request, "leases/billing/pay.html", context)
+
+
+@login_required
+def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    payment = get_object_or_404(Payment.objects.select_related("bank_account"), lease=lease, public_id=payment_id)
+    context = {
+        "lease": lease,
+        "payment": payment,
+        "amount": billing.usd(payment.amount),
+        "balance_display": billing.usd(ledger.balance(lease)),
+        "reason": billing.RETURN_REASONS.get(payment.return_code, ""),
+    }
+    return render(request, "leases/billing/receipt.html", context)

@@ -1,0 +1,412 @@
+"""NACHA (ACH) files: a writer for the bank, and a separate minimal reader for checking them.
+
+Pure Python (no Django). A file is a file header (1), batches of a batch header (5), entry
+details (6) and a batch control (8), then a file control (9); every record is 94 characters,
+and the file is padded with records of nines to a multiple of ten (a "block").
+
+The reader (`parse`) is written from the record layouts independently of the writer, slicing
+fixed positions, so a test that writes with one and reads with the other checks both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from quotes.engine import money
+
+RECORD_LENGTH = 94
+BLOCKING_FACTOR = 10
+FILLER = "9" * RECORD_LENGTH
+
+# Transaction codes: (account type, direction) → code.
+CHECKING_CREDIT, CHECKING_DEBIT = "22", "27"
+SAVINGS_CREDIT, SAVINGS_DEBIT = "32", "37"
+TRANSACTION_CODES = {
+    ("checking", "debit"): CHECKING_DEBIT,
+    ("savings", "debit"): SAVINGS_DEBIT,
+    ("checking", "credit"): CHECKING_CREDIT,
+    ("savings", "credit"): SAVINGS_CREDIT,
+}
+DEBIT_CODES = {CHECKING_DEBIT, SAVINGS_DEBIT}
+CREDIT_CODES = {CHECKING_CREDIT, SAVINGS_CREDIT}
+
+# Service class codes for a batch.
+MIXED, CREDITS_ONLY, DEBITS_ONLY = "200", "220", "225"
+
+MAX_CENTS = 10**10 - 1  # the entry amount field is ten digits
+
+
+class NachaError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Originator:
+    immediate_destination: str  # the ODFI's 9-digit routing number
+    immediate_destination_name: str
+    immediate_origin: str  # 10 characters agreed with the bank (often "1" + tax ID)
+    immediate_origin_name: str
+    company_name: str
+    company_id: str
+
+    @property
+    def odfi(self) -> str:
+        return self.immediate_destination[:8]
+
+
+@dataclass(frozen=True)
+class Entry:
+    transaction_code: str
+    routing_number: str  # 9 digits, check digit included
+    account_number: str
+    amount: Decimal
+    individual_id: str  # our reference for the receiver (the lease account number)
+    individual_name: str
+    trace_number: str  # 15 digits: ODFI (8) + sequence (7)
+    discretionary: str = ""  # WEB: the payment type code, "S" for a single entry
+
+    @property
+    def is_debit(self) -> bool:
+        return self.transaction_code in DEBIT_CODES
+
+
+@dataclass(frozen=True)
+class Batch:
+    sec_code: str  # WEB (consumer debits authorised online), PPD (consumer credits)
+    entry_description: str
+    entries: tuple[Entry, ...]
+    descriptive_date: str = ""
+
+    @property
+    def service_class(self) -> str:
+        debits = any(e.is_debit for e in self.entries)
+        credits = any(not e.is_debit for e in self.entries)
+        return MIXED if debits and credits else (DEBITS_ONLY if debits else CREDITS_ONLY)
+
+
+@dataclass(frozen=True)
+class Totals:
+    entry_count: int
+    entry_hash: str
+    total_debit_cents: int
+    total_credit_cents: int
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_ALLOWED = re.compile(r"[^A-Z0-9 .,&/()'-]")
+
+
+def alpha(value: str, width: int) -> str:
+    """An alphanumeric field: ASCII capitals, left-justified, space-filled, cut to width."""
+    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return _ALLOWED.sub(" ", ascii_only.upper())[:width].ljust(width)
+
+
+def numeric(value: int, width: int) -> str:
+    text = str(value)
+    if value < 0 or len(text) > width:
+        raise NachaError(f"{value} does not fit a {width}-digit field")
+    return text.zfill(width)
+
+
+def cents(amount: Decimal) -> int:
+    """Whole cents from a Decimal amount, exactly (never through float); sub-cents are refused."""
+    if type(amount) is not Decimal or money(amount) != amount:
+        raise NachaError(f"amount {amount!r} is not a Decimal of whole cents")
+    value = int(money(amount).scaleb(2))
+    if not 0 < value <= MAX_CENTS:
+        raise NachaError(f"amount {amount} is outside what one entry can carry")
+    return value
+
+
+def _digits(value: str, width: int, what: str) -> str:
+    if not (value.isdigit() and len(value) == width):
+        raise NachaError(f"{what} must be {width} digits, not {value!r}")
+    return value
+
+
+def entry_hash(routing_numbers: list[str]) -> str:
+    """Sum of the receiving banks' 8-digit identifiers, keeping the rightmost ten digits."""
+    return str(sum(int(r[:8]) for r in routing_numbers))[-10:].zfill(10)
+
+
+def _record(*fields: str) -> str:
+    line = "".join(fields)
+    if len(line) != RECORD_LENGTH:
+        raise AssertionError(f"record is {len(line)} characters, not {RECORD_LENGTH}: {line!r}")
+    return line
+
+
+def _file_header(o: Originator, created: dt.datetime, modifier: str) -> str:
+    if not re.fullmatch(r"[A-Z0-9]", modifier):
+        raise NachaError(f"file ID modifier must be A-Z or 0-9, not {modifier!r}")
+    return _record(
+        "1",
+        "01",
+        " " + _digits(o.immediate_destination, 9, "immediate destination"),
+        # Ten characters agreed with the bank, or a routing number with a leading space.
+        alpha(o.immediate_origin, 10) if len(o.immediate_origin) == 10 else " " + alpha(o.immediate_origin, 9),
+        created.strftime("%y%m%d"),
+        created.strftime("%H%M"),
+        modifier,
+        "094",
+        "10",
+        "1",
+        alpha(o.immediate_destination_name, 23),
+        alpha(o.immediate_origin_name, 23),
+        alpha("", 8),
+    )
+
+
+def _batch_header(o: Originator, batch: Batch, number: int, effective: dt.date) -> str:
+    return _record(
+        "5",
+        batch.service_class,
+        alpha(o.company_name, 16),
+        alpha("", 20),
+        alpha(o.company_id, 10),
+        alpha(batch.sec_code, 3),
+        alpha(batch.entry_description, 10),
+        alpha(batch.descriptive_date, 6),
+        effective.strftime("%y%m%d"),
+        "   ",  # settlement date: the ACH operator fills it in
+        "1",
+        _digits(o.odfi, 8, "ODFI identification"),
+        numeric(number, 7),
+    )
+
+
+def _entry_detail(entry: Entry) -> str:
+    routing = _digits(entry.routing_number, 9, "routing number")
+    if not entry.account_number or len(entry.account_number) > 17:
+        raise NachaError("an account number has 1 to 17 characters")
+    return _record(
+        "6",
+        _digits(entry.transaction_code, 2, "transaction code"),
+        routing[:8],
+        routing[8],
+        alpha(entry.account_number, 17),
+        numeric(cents(entry.amount), 10),
+        alpha(entry.individual_id, 15),
+        alpha(entry.individual_name, 22),
+        alpha(entry.discretionary, 2),
+        "0",  # no addenda
+        _digits(entry.trace_number, 15, "trace number"),
+    )
+
+
+def batch_totals(batch: Batch) -> Totals:
+    return Totals(
+        entry_count=len(batch.entries),
+        entry_hash=entry_hash([e.routing_number for e in batch.entries]),
+        total_debit_cents=sum(cents(e.amount) for e in batch.entries if e.is_debit),
+        total_credit_cents=sum(cents(e.amount) for e in batch.entries if not e.is_debit),
+    )
+
+
+def _batch_control(o: Originator, batch: Batch, totals: Totals, number: int) -> str:
+    return _record(
+        "8",
+        batch.service_class,
+        numeric(totals.entry_count, 6),
+        totals.entry_hash,
+        numeric(totals.total_debit_cents, 12),
+        numeric(totals.total_credit_cents, 12),
+        alpha(o.company_id, 10),
+        alpha("", 19),  # message authentication code
+        alpha("", 6),  # reserved
+        _digits(o.odfi, 8, "ODFI identification"),
+        numeric(number, 7),
+    )
+
+
+@dataclass
+class Written:
+    text: str
+    totals: Totals
+    batch_count: int
+    block_count: int
+    lines: list[str] = field(repr=False, default_factory=list)
+
+
+def write(
+    originator: Originator, batches: list[Batch], *, created: dt.datetime, modifier: str, effective: dt.date
+) -> Written:
+    """The whole file as text (CRLF line ends), with its control totals."""
+    batches = [b for b in batches if b.entries]
+    if not batches:
+        raise NachaError("a file needs at least one entry")
+    lines = [_file_header(originator, created, modifier)]
+    all_totals = []
+    for number, batch in enumerate(batches, start=1):
+        totals = batch_totals(batch)
+        all_totals.append(totals)
+        lines.append(_batch_header(originator, batch, number, effective))
+        lines.extend(_entry_detail(e) for e in batch.entries)
+        lines.append(_batch_control(originator, batch, totals, number))
+    record_count = len(lines) + 1
+    block_count = -(-record_count // BLOCKING_FACTOR)
+    file_totals = Totals(
+        entry_count=sum(t.entry_count for t in all_totals),
+        entry_hash=str(sum(int(t.entry_hash) for t in all_totals))[-10:].zfill(10),
+        total_debit_cents=sum(t.total_debit_cents for t in all_totals),
+        total_credit_cents=sum(t.total_credit_cents for t in all_totals),
+    )
+    lines.append(
+        _record(
+            "9",
+            numeric(len(batches), 6),
+            numeric(block_count, 6),
+            numeric(file_totals.entry_count, 8),
+            file_totals.entry_hash,
+            numeric(file_totals.total_debit_cents, 12),
+            numeric(file_totals.total_credit_cents, 12),
+            alpha("", 39),
+        )
+    )
+    lines.extend([FILLER] * (block_count * BLOCKING_FACTOR - len(lines)))
+    return Written("\r\n".join(lines) + "\r\n", file_totals, len(batches), block_count, lines)
+
+
+def next_business_day(day: dt.date) -> dt.date:
+    """The next weekday (bank holidays are the ODFI's to roll: it moves the entry if needed)."""
+    day += dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def add_business_days(day: dt.date, count: int) -> dt.date:
+    for _ in range(count):
+        day = next_business_day(day)
+    return day
+
+
+# --- reading (independent of the writer) ------------------------------------------------------
+
+# Positions are 1-based and inclusive, as the record layouts print them.
+FILE_HEADER = {
+    "record_type": (1, 1),
+    "priority_code": (2, 3),
+    "immediate_destination": (4, 13),
+    "immediate_origin": (14, 23),
+    "creation_date": (24, 29),
+    "creation_time": (30, 33),
+    "file_id_modifier": (34, 34),
+    "record_size": (35, 37),
+    "blocking_factor": (38, 39),
+    "format_code": (40, 40),
+    "destination_name": (41, 63),
+    "origin_name": (64, 86),
+    "reference_code": (87, 94),
+}
+BATCH_HEADER = {
+    "record_type": (1, 1),
+    "service_class_code": (2, 4),
+    "company_name": (5, 20),
+    "company_discretionary_data": (21, 40),
+    "company_identification": (41, 50),
+    "standard_entry_class": (51, 53),
+    "company_entry_description": (54, 63),
+    "company_descriptive_date": (64, 69),
+    "effective_entry_date": (70, 75),
+    "settlement_date": (76, 78),
+    "originator_status_code": (79, 79),
+    "originating_dfi": (80, 87),
+    "batch_number": (88, 94),
+}
+ENTRY_DETAIL = {
+    "record_type": (1, 1),
+    "transaction_code": (2, 3),
+    "receiving_dfi": (4, 11),
+    "check_digit": (12, 12),
+    "dfi_account_number": (13, 29),
+    "amount": (30, 39),
+    "individual_id": (40, 54),
+    "individual_name": (55, 76),
+    "discretionary_data": (77, 78),
+    "addenda_indicator": (79, 79),
+    "trace_number": (80, 94),
+}
+BATCH_CONTROL = {
+    "record_type": (1, 1),
+    "service_class_code": (2, 4),
+    "entry_addenda_count": (5, 10),
+    "entry_hash": (11, 20),
+    "total_debit": (21, 32),
+    "total_credit": (33, 44),
+    "company_identification": (45, 54),
+    "message_authentication_code": (55, 73),
+    "reserved": (74, 79),
+    "originating_dfi": (80, 87),
+    "batch_number": (88, 94),
+}
+FILE_CONTROL = {
+    "record_type": (1, 1),
+    "batch_count": (2, 7),
+    "block_count": (8, 13),
+    "entry_addenda_count": (14, 21),
+    "entry_hash": (22, 31),
+    "total_debit": (32, 43),
+    "total_credit": (44, 55),
+    "reserved": (56, 94),
+}
+
+
+def _slice(line: str, layout: dict[str, tuple[int, int]]) -> dict[str, str]:
+    return {name: line[start - 1 : end] for name, (start, end) in layout.items()}
+
+
+@dataclass
+class ParsedBatch:
+    header: dict[str, str]
+    entries: list[dict[str, str]]
+    control: dict[str, str]
+
+
+@dataclass
+class ParsedFile:
+    header: dict[str, str]
+    batches: list[ParsedBatch]
+    control: dict[str, str]
+    filler_count: int
+    line_count: int
+
+
+def parse(text: str) -> ParsedFile:
+    """Read a NACHA file into its fields (strings as they stand); refuses a malformed layout."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if len(line) != RECORD_LENGTH:
+            raise NachaError(f"line {number} is {len(line)} characters, not {RECORD_LENGTH}")
+    if len(lines) % BLOCKING_FACTOR:
+        raise NachaError(f"{len(lines)} lines is not a whole number of blocks of {BLOCKING_FACTOR}")
+    header, batches, control, fillers, current = None, [], None, 0, None
+    for number, line in enumerate(lines, start=1):
+        kind = line[0]
+        if control is not None:
+            if line != FILLER:
+                raise NachaError(f"line {number}: only filler may follow the file control")
+            fillers += 1
+        elif kind == "1" and header is None and number == 1:
+            header = _slice(line, FILE_HEADER)
+        elif kind == "5" and header is not None and current is None:
+            current = ParsedBatch(_slice(line, BATCH_HEADER), [], {})
+        elif kind == "6" and current is not None:
+            current.entries.append(_slice(line, ENTRY_DETAIL))
+        elif kind == "8" and current is not None:
+            current.control = _slice(line, BATCH_CONTROL)
+            batches.append(current)
+            current = None
+        elif kind == "9" and header is not None and current is None:
+            control = _slice(line, FILE_CONTROL)
+        else:
+            raise NachaError(f"line {number}: record type {kind!r} is out of place")
+    if header is None or control is None:
+        raise NachaError("a file needs a file header and a file control")
+    return ParsedFile(header, batches, control, fillers, len(lines))
