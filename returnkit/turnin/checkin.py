@@ -1,0 +1,136 @@
+"""The dealer's check-in: odometer statement, equipment returned, and the lease marked returned."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from leases.models import Dealer, InvalidTransition, Lease, LeaseParty, OdometerReading
+from leases.services import odometer_record
+from returnkit.turnin import tasks
+from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
+
+
+class CheckInRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What the dealer's form collects."""
+
+    miles: int
+    odometer_status: str
+    lessee_printed_name: str
+    dealer_rep_name: str
+    returned: dict[int, int] = field(default_factory=dict)  # VehicleEquipment id → count brought back
+    condition_notes: str = ""
+
+
+def checkable_leases(dealer: Dealer):
+    """Leases a dealer may look up for a walk-in: open, and of a make it is franchised for."""
+    return Lease.objects.filter(
+        status__in=Lease.Status.open_values(), vehicle__make__in=dealer.makes.all()
+    ).select_related("vehicle__make")
+
+
+def find_walk_in(dealer: Dealer, query: str) -> Lease | None:
+    query = query.strip().upper()
+    if not query:
+        return None
+    return checkable_leases(dealer).filter(Q(vehicle__vin=query) | Q(account_number=query)).first()
+
+
+def turnin_check_in(
+    *, dealer: Dealer, lease: Lease, check_in: CheckIn, user, now: dt.datetime, today: dt.date
+) -> TurnIn:
+    """Record the return in one transaction; the receipt is emailed once it has committed.
+
+    Raises CheckInRefused (already returned, wrong make) or the ValidationError from
+    ``leases.services.check_odometer`` (for example a reading below the last one); either way
+    nothing is saved.
+    """
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update(of=("self",)).select_related("vehicle__make").get(pk=lease.pk)
+        earlier = TurnIn.objects.filter(lease=lease).first()
+        if earlier is not None:
+            raise CheckInRefused(
+                f"This vehicle was already checked in at {earlier.dealer_name} on "
+                f"{earlier.returned_on:%B} {earlier.returned_on.day}, {earlier.returned_on.year}."
+            )
+        if not lease.is_open:
+            raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")
+        if not dealer.makes.filter(pk=lease.vehicle.make_id).exists():
+            raise CheckInRefused(f"{dealer.name} is not franchised for {lease.vehicle.make.name}.")
+
+        reading = odometer_record(
+            lease=lease, miles=check_in.miles, on=today, source=OdometerReading.Source.DEALER, today=today, user=user
+        )
+        appointment = Appointment.objects.active().filter(lease=lease, slot__dealer=dealer).first()
+        turnin = TurnIn.objects.create(
+            lease=lease,
+            appointment=appointment,
+            dealer=dealer,
+            odometer_reading=reading,
+            returned_on=today,
+            checked_in_at=now,
+            checked_in_by=user,
+            odometer_miles=check_in.miles,
+            odometer_status=check_in.odometer_status,
+            lessee_printed_name=check_in.lessee_printed_name.strip(),
+            lessee_certified_at=now,
+            dealer_rep_name=check_in.dealer_rep_name.strip(),
+            dealer_certified_at=now,
+            condition_notes=check_in.condition_notes.strip(),
+            dealer_name=dealer.name,
+            dealer_address="\n".join(dealer.address_lines),
+            lessor_name=settings.LESSOR["name"],
+            lessor_address=settings.LESSOR["mailing_address"],
+            **_vehicle_and_lessees(lease),
+        )
+        ReturnedItem.objects.bulk_create(
+            ReturnedItem(
+                turnin=turnin,
+                name=item.name,
+                expected=item.quantity,
+                returned=min(max(check_in.returned.get(item.pk, 0), 0), item.quantity),
+            )
+            for item in lease.vehicle.equipment.all()
+        )
+        try:
+            lease.mark_returned()
+        except InvalidTransition as error:
+            raise CheckInRefused(str(error)) from None
+        active = Appointment.objects.active().filter(lease=lease)
+        active.filter(slot__dealer=dealer).update(status=Appointment.Status.COMPLETED)
+        # Returned somewhere else than booked: that booking frees its place.
+        active.update(status=Appointment.Status.CANCELLED, cancelled_at=now)
+        tasks.send_return_receipt.delay_on_commit(turnin.pk)
+    return turnin
+
+
+def lease_parties(lease: Lease) -> list[LeaseParty]:
+    """The lessees on the lease, primary first (the statement's order)."""
+    parties = lease.parties.select_related("lessee").order_by("id")
+    return sorted(parties, key=lambda p: p.role != LeaseParty.Role.PRIMARY)
+
+
+def _vehicle_and_lessees(lease: Lease) -> dict:
+    vehicle = lease.vehicle
+    parties = lease_parties(lease)
+    primary = parties[0].lessee
+    return {
+        "vin": vehicle.vin,
+        "year": vehicle.year,
+        "make": vehicle.make.name,
+        "model": vehicle.model,
+        "body_type": vehicle.body_type,
+        "lessee_names": " and ".join(p.lessee.full_name for p in parties),
+        "lessee_address": "\n".join(primary.address_lines),
+    }

@@ -1,0 +1,201 @@
+"""Dealer staff pages: today's turn-ins, walk-in look-up, check-in, and the record afterwards.
+
+A dealer user sees only their own dealership's appointments and turn-ins; anything else is a
+404. Signed-in users without a DealerStaff row get a 404 too (no hint that the pages exist).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from leases.models import Dealer, Lease
+from leases.services import latest_reading
+from returnkit.turnin import clock
+from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, lease_parties, turnin_check_in
+from returnkit.turnin.forms import CheckInForm, WalkInForm
+from returnkit.turnin.geo import zone_for_zip
+from returnkit.turnin.models import Appointment, DealerStaff, TurnIn
+from returnkit.turnin.views import pdf_response
+
+
+class DealerRequest(HttpRequest):
+    dealer: Dealer
+
+
+def dealer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        staff = DealerStaff.objects.select_related("dealer").filter(user=request.user).first()
+        if staff is None:
+            raise Http404("No such page")
+        request.dealer = staff.dealer
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _day_param(value: str | None, today: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else today
+    except ValueError:
+        return today
+
+
+@dealer_required
+@require_GET
+def day_view(request: DealerRequest) -> HttpResponse:
+    dealer = request.dealer
+    today = clock.today()
+    day = _day_param(request.GET.get("day"), today)
+    zone = zone_for_zip(dealer.zip_code)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    appointments = list(
+        Appointment.objects.filter(
+            slot__dealer=dealer, slot__starts_at__gte=start, slot__starts_at__lt=start + dt.timedelta(days=1)
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("slot", "lease__vehicle__make", "turnin")
+        .prefetch_related("lease__parties__lessee")
+        .order_by("slot__starts_at", "id")
+    )
+    for appointment in appointments:
+        appointment.slot.dealer = dealer
+    walk_ins = list(TurnIn.objects.filter(dealer=dealer, returned_on=day, appointment__isnull=True))
+    return render(
+        request,
+        "turnin/dealer/day.html",
+        {
+            "dealer": dealer,
+            "day": day,
+            "today": today,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "appointments": appointments,
+            "walk_ins": walk_ins,
+            "walk_in_form": WalkInForm(),
+        },
+    )
+
+
+@dealer_required
+@require_GET
+def walk_in(request: DealerRequest) -> HttpResponse:
+    form = WalkInForm(request.GET or None)
+    not_found = False
+    if form.is_valid():
+        lease = find_walk_in(request.dealer, form.cleaned_data["query"])
+        if lease is not None:
+            return redirect("turnin:dealer_walk_in_check_in", public_id=lease.public_id)
+        not_found = True
+    return render(
+        request, "turnin/dealer/walk_in.html", {"dealer": request.dealer, "form": form, "not_found": not_found}
+    )
+
+
+@dealer_required
+@require_http_methods(["GET", "POST"])
+def walk_in_check_in(request: DealerRequest, public_id) -> HttpResponse:
+    dealer = request.dealer
+    earlier = TurnIn.objects.filter(lease__public_id=public_id, dealer=dealer).first()
+    if earlier is not None:
+        messages.info(request, "This vehicle has already been checked in.")
+        return redirect("turnin:dealer_turnin", public_id=earlier.public_id)
+    lease = get_object_or_404(checkable_leases(dealer), public_id=public_id)
+    booked_here = Appointment.objects.active().filter(lease=lease, slot__dealer=dealer).first()
+    if booked_here is not None:
+        return redirect("turnin:dealer_check_in", public_id=booked_here.public_id)
+    return _check_in(request, lease=lease, appointment=None)
+
+
+@dealer_required
+@require_http_methods(["GET", "POST"])
+def appointment_check_in(request: DealerRequest, public_id) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("slot", "lease__vehicle__make"),
+        public_id=public_id,
+        slot__dealer=request.dealer,
+    )
+    appointment.slot.dealer = request.dealer
+    done = TurnIn.objects.filter(lease=appointment.lease, dealer=request.dealer).first()
+    if done is not None:
+        messages.info(request, "This vehicle has already been checked in.")
+        return redirect("turnin:dealer_turnin", public_id=done.public_id)
+    if appointment.status == Appointment.Status.CANCELLED:
+        messages.info(request, "The lessee cancelled this appointment. Check the vehicle in as a walk-in instead.")
+        return redirect("turnin:dealer_walk_in_check_in", public_id=appointment.lease.public_id)
+    return _check_in(request, lease=appointment.lease, appointment=appointment)
+
+
+def _check_in(request: DealerRequest, *, lease: Lease, appointment: Appointment | None) -> HttpResponse:
+    today = clock.today()
+    equipment = list(lease.vehicle.equipment.all())
+    form = CheckInForm(request.POST or None, lease=lease, today=today, equipment=equipment)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                turnin = turnin_check_in(
+                    dealer=request.dealer,
+                    lease=lease,
+                    check_in=form.check_in(),
+                    user=request.user,
+                    now=clock.now(),
+                    today=today,
+                )
+            except ValidationError as error:  # e.g. a reading recorded meanwhile
+                form.add_error("miles", error)
+            except CheckInRefused as refused:
+                form.add_error(None, refused.message)
+                status = 409
+            else:
+                messages.success(request, f"{lease.vehicle} checked in. The receipt is on its way to the lessee.")
+                return redirect("turnin:dealer_turnin", public_id=turnin.public_id)
+    parties = lease_parties(lease)
+    return render(
+        request,
+        "turnin/dealer/check_in.html",
+        {
+            "dealer": request.dealer,
+            "lease": lease,
+            "appointment": appointment,
+            "parties": parties,
+            "primary": parties[0].lessee if parties else None,
+            "last_reading": latest_reading(lease),
+            "form": form,
+            "today": today,
+        },
+        status=status,
+    )
+
+
+def _own_turnin(request: DealerRequest, public_id) -> TurnIn:
+    return get_object_or_404(TurnIn.objects.select_related("lease"), public_id=public_id, dealer=request.dealer)
+
+
+@dealer_required
+@require_GET
+def turnin_detail(request: DealerRequest, public_id) -> HttpResponse:
+    turnin = _own_turnin(request, public_id)
+    return render(
+        request,
+        "turnin/dealer/turnin.html",
+        {"dealer": request.dealer, "turnin": turnin, "items": list(turnin.items.all())},
+    )
+
+
+@dealer_required
+@require_GET
+def turnin_receipt(request: DealerRequest, public_id) -> HttpResponse:
+    return pdf_response(_own_turnin(request, public_id))

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from leases.models import Lease, VehicleEquipment
+from leases.services import check_odometer
+from returnkit.turnin.checkin import CheckIn
+from returnkit.turnin.geo import ZipPoint, zip_point
+from returnkit.turnin.models import TurnIn
+from returnkit.turnin.search import DEFAULT_RADIUS, RADIUS_CHOICES
+
+
+class DealerSearchForm(forms.Form):
+    zip_code = forms.RegexField(
+        label="ZIP code",
+        regex=r"^\s*\d{5}(-\d{4})?\s*$",
+        error_messages={"invalid": "Enter a five-digit ZIP code."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 10}),
+    )
+    radius = forms.TypedChoiceField(
+        label="Within",
+        choices=[(r, f"{r} miles") for r in RADIUS_CHOICES],
+        coerce=int,
+        initial=DEFAULT_RADIUS,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    origin: ZipPoint | None = None
+
+    def clean_zip_code(self) -> str:
+        zip5 = self.cleaned_data["zip_code"].strip()[:5]
+        self.origin = zip_point(zip5)  # one lookup per request
+        if self.origin is None:
+            raise ValidationError(
+                "We couldn't find ZIP code %(zip)s. Check the number, or try a ZIP code near you.",
+                params={"zip": zip5},
+                code="unknown_zip",
+            )
+        return zip5
+
+
+class SlotForm(forms.Form):
+    slot = forms.UUIDField(error_messages={"required": "Pick a time first.", "invalid": "Pick a time first."})
+
+
+class WalkInForm(forms.Form):
+    query = forms.CharField(
+        label="VIN or lease account number",
+        max_length=17,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform:uppercase"}),
+    )
+
+
+class CheckInForm(forms.Form):
+    miles = forms.IntegerField(
+        label="Odometer reading (miles)",
+        min_value=0,
+        max_value=2_000_000,
+        help_text="Whole miles as shown on the odometer, without tenths.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    odometer_status = forms.ChoiceField(
+        label="The odometer reading",
+        choices=TurnIn.OdometerStatus.choices,
+        initial=TurnIn.OdometerStatus.ACTUAL,
+        widget=forms.RadioSelect,
+    )
+    condition_notes = forms.CharField(
+        label="Condition notes",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Anything visible at drop-off. The full inspection is recorded separately.",
+    )
+    lessee_printed_name = forms.CharField(label="Lessee's printed name", max_length=120)
+    lessee_certifies = forms.BooleanField(
+        label="I, the lessee, certify that to the best of my knowledge the odometer reading above is as stated.",
+        error_messages={"required": "The lessee must confirm the statement."},
+    )
+    dealer_rep_name = forms.CharField(label="Dealer representative's printed name", max_length=120)
+    dealer_certifies = forms.BooleanField(
+        label="I received the vehicle and the items counted above, and witnessed the lessee's statement.",
+        error_messages={"required": "The dealer representative must confirm."},
+    )
+
+    def __init__(self, *args, lease: Lease, today: dt.date, equipment: list[VehicleEquipment], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lease, self.today, self.equipment = lease, today, equipment
+        for item in equipment:
+            self.fields[self.item_field(item)] = forms.IntegerField(
+                label=f"{item.name} (of {item.quantity})",
+                min_value=0,
+                max_value=item.quantity,
+                initial=item.quantity,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control item-count"}),
+            )
+
+    @staticmethod
+    def item_field(item: VehicleEquipment) -> str:
+        return f"item_{item.pk}"
+
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[self.item_field(item)] for item in self.equipment]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "miles" in data:
+            try:
+                check_odometer(lease=self.lease, miles=data["miles"], on=self.today, today=self.today)
+            except ValidationError as error:
+                self.add_error("miles", error)
+        return data
+
+    def check_in(self) -> CheckIn:
+        data = self.cleaned_data
+        return CheckIn(
+            miles=data["miles"],
+            odometer_status=data["odometer_status"],
+            lessee_printed_name=data["lessee_printed_name"],
+            dealer_rep_name=data["dealer_rep_name"],
+            returned={item.pk: data[self.item_field(item)] for item in self.equipment},
+            condition_notes=data["condition_notes"],
+        )

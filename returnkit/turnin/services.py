@@ -1,0 +1,173 @@
+"""Booking, moving and cancelling turn-in appointments.
+
+Over-booking is prevented by the database, not by checks in Python alone:
+- every write that fills a place takes ``SELECT ... FOR UPDATE`` on the slot row first, so
+  writers for one slot queue up and each counts the active appointments after the previous one
+  committed;
+- a partial unique index (one ``booked`` appointment per lease) refuses a second active
+  appointment even when two requests for one lease hit different slots at the same instant.
+Locks are always taken appointment first, then slot, so two writers cannot wait on each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import IntegrityError, transaction
+
+from leases.models import Lease
+from returnkit.turnin import tasks
+from returnkit.turnin.models import Appointment, TurnInSlot
+from returnkit.turnin.slots import booking_window, in_window
+
+CUTOFF = dt.timedelta(hours=24)
+
+SLOT_TAKEN = "That time was just taken, please pick another."
+SLOT_GONE = "That time is no longer available. Please pick another."
+SLOT_PAST = "That time has already passed. Please pick a later one."
+ALREADY_BOOKED = (
+    "You already have a turn-in appointment for this vehicle. You can move or cancel it from the vehicle's page."
+)
+NOT_ACTIVE = "This appointment has already been cancelled or completed."
+
+
+class BookingRefused(Exception):
+    """A booking, move or cancel that cannot happen, with a message the lessee can act on."""
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class SlotTaken(BookingRefused):
+    def __init__(self) -> None:
+        super().__init__(SLOT_TAKEN, code="taken")
+
+
+def can_change(appointment: Appointment, now: dt.datetime) -> bool:
+    """Whether the lessee may still move or cancel online (until 24 hours before)."""
+    return appointment.is_active and appointment.slot.starts_at - now >= CUTOFF
+
+
+def appointment_book(*, lease: Lease, slot_id: uuid.UUID, user, now: dt.datetime) -> Appointment:
+    """Book ``slot_id`` for ``lease``. Sending the same booking twice returns the first one."""
+    with transaction.atomic():
+        slot = _locked_slot(slot_id)
+        _refuse_unless_bookable(lease, slot, now)
+        current = Appointment.objects.active().filter(lease=lease).first()
+        if current is not None:
+            if current.slot_id == slot.pk:
+                return current  # the same form sent twice
+            raise BookingRefused(ALREADY_BOOKED, code="already_booked")
+        _refuse_if_full(slot)
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(lease=lease, slot=slot, booked_by=user)
+        except IntegrityError:
+            # The same lease was booked into another slot between our check and this insert.
+            current = Appointment.objects.active().filter(lease=lease).first()
+            if current is not None and current.slot_id == slot.pk:
+                return current
+            raise BookingRefused(ALREADY_BOOKED, code="already_booked") from None
+        appointment.slot = slot
+        _send_invitation(appointment)
+    return appointment
+
+
+def appointment_move(*, appointment: Appointment, slot_id: uuid.UUID, user, now: dt.datetime) -> Appointment:
+    """Move the appointment to another slot in one transaction; its calendar UID stays the same."""
+    with transaction.atomic():
+        appointment = _locked_appointment(appointment.pk)
+        if not appointment.is_active:
+            raise BookingRefused(NOT_ACTIVE, code="not_active")
+        slot = _locked_slot(slot_id)
+        if slot.pk == appointment.slot_id:
+            return appointment  # already there: a repeated submit
+        _refuse_after_cutoff(appointment, now)
+        _refuse_unless_bookable(appointment.lease, slot, now)
+        _refuse_if_full(slot)
+        appointment.slot = slot
+        appointment.sequence += 1
+        appointment.reminder_sent_at = None  # the new date gets its own reminder
+        appointment.save(update_fields=["slot", "sequence", "reminder_sent_at", "updated_at"])
+        _send_invitation(appointment)
+    return appointment
+
+
+def appointment_cancel(*, appointment: Appointment, user, now: dt.datetime) -> Appointment:
+    """Cancel before the cut-off. Cancelling twice is harmless."""
+    with transaction.atomic():
+        appointment = _locked_appointment(appointment.pk)
+        if appointment.status == Appointment.Status.CANCELLED:
+            return appointment
+        if not appointment.is_active:
+            raise BookingRefused(NOT_ACTIVE, code="not_active")
+        _refuse_after_cutoff(appointment, now)
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = now
+        appointment.sequence += 1
+        appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+        _send_invitation(appointment)
+    return appointment
+
+
+def active_appointment(lease: Lease) -> Appointment | None:
+    return Appointment.objects.active().filter(lease=lease).select_related("slot__dealer").first()
+
+
+# --- the checks ---------------------------------------------------------------------------------
+def _locked_slot(slot_id: uuid.UUID) -> TurnInSlot:
+    try:
+        return TurnInSlot.objects.select_for_update(of=("self",)).select_related("dealer").get(public_id=slot_id)
+    except (TurnInSlot.DoesNotExist, ValueError):
+        raise BookingRefused(SLOT_GONE, code="gone") from None
+
+
+def _locked_appointment(pk: int) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot__dealer", "lease__vehicle__make")
+        .get(pk=pk)
+    )
+
+
+def _refuse_unless_bookable(lease: Lease, slot: TurnInSlot, now: dt.datetime) -> None:
+    if not lease.is_open:
+        raise BookingRefused(
+            f"This vehicle's lease is {lease.get_status_display().lower()}, so no turn-in can be booked.",
+            code="lease_closed",
+        )
+    dealer = slot.dealer
+    if not dealer.is_active or not dealer.makes.filter(pk=lease.vehicle.make_id).exists():
+        raise BookingRefused(f"{dealer.name} does not take back this make of vehicle.", code="wrong_make")
+    if slot.starts_at <= now:
+        raise BookingRefused(SLOT_PAST, code="past")
+    if not in_window(lease, slot):
+        first, last = booking_window(lease)
+        raise BookingRefused(
+            f"Turn-ins for this lease can be booked from {first:%B} {first.day}, {first.year} "
+            f"to {last:%B} {last.day}, {last.year}.",
+            code="window",
+        )
+
+
+def _refuse_if_full(slot: TurnInSlot) -> None:
+    # We hold the slot's row lock: nobody else can add to this count until we commit.
+    if slot.appointments.filter(status=Appointment.Status.BOOKED).count() >= slot.capacity:
+        raise SlotTaken
+
+
+def _refuse_after_cutoff(appointment: Appointment, now: dt.datetime) -> None:
+    if not can_change(appointment, now):
+        dealer = appointment.slot.dealer
+        raise BookingRefused(
+            "Your appointment is less than 24 hours away, so it can no longer be moved or cancelled "
+            f"online. Please call {dealer.name} at {dealer.phone}.",
+            code="cutoff",
+        )
+
+
+def _send_invitation(appointment: Appointment) -> None:
+    tasks.send_appointment_email.delay_on_commit(appointment.pk, appointment.sequence)

@@ -1,0 +1,140 @@
+"""Emails about appointments and returns. Each task takes ids and is safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from returnkit.turnin import clock
+from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
+
+# The sweep looks this far either side of "tomorrow" in the site's zone, then keeps the
+# appointments that are tomorrow in their dealer's own zone.
+_ZONE_MARGIN = dt.timedelta(hours=12)
+
+
+def _appointment(pk: int) -> Appointment | None:
+    return Appointment.objects.select_related("slot__dealer", "lease__vehicle__make").filter(pk=pk).first()
+
+
+def _lease_url(appointment_or_turnin) -> str:
+    return settings.SITE_URL + reverse("leases:detail", args=[appointment_or_turnin.lease.public_id])
+
+
+@shared_task
+def send_appointment_email(appointment_id: int, sequence: int) -> None:
+    """The confirmation, change or cancellation for one version of the appointment, once."""
+    from returnkit.turnin import emails
+    from returnkit.turnin.ics import appointment_ics
+
+    with transaction.atomic():
+        appointment = _appointment(appointment_id)
+        if appointment is None or appointment.sequence != sequence:
+            return  # changed again since: the newer version sends its own email
+        if appointment.status == Appointment.Status.COMPLETED:
+            return
+        if appointment.status == Appointment.Status.CANCELLED:
+            kind, method = "cancelled", "CANCEL"
+        else:
+            kind, method = ("booked" if sequence == 0 else "moved"), "REQUEST"
+        # The unique (appointment, sequence) row is the claim; if sending fails it rolls back.
+        _, claimed = AppointmentEmail.objects.get_or_create(
+            appointment=appointment, sequence=sequence, defaults={"kind": kind}
+        )
+        if not claimed:
+            return
+        recipients = emails.lease_recipients(appointment.lease)
+        ics = appointment_ics(appointment, stamp=clock.now(), attendee_email=recipients[0] if recipients else "")
+        emails.send(
+            kind,
+            {
+                "appointment": appointment,
+                "slot": appointment.slot,
+                "dealer": appointment.slot.dealer,
+                "lease": appointment.lease,
+                "lease_url": _lease_url(appointment),
+                "LESSOR": settings.LESSOR,
+            },
+            to=recipients,
+            attachments=[emails.calendar_part(ics, method=method)],
+        )
+
+
+@shared_task
+def appointment_reminders_sweep() -> int:
+    """Daily: queue the day-before reminder for tomorrow's appointments. Safe to run twice."""
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+    candidates = (
+        Appointment.objects.active()
+        .filter(
+            reminder_sent_at__isnull=True,
+            slot__starts_at__gte=start - _ZONE_MARGIN,
+            slot__starts_at__lt=start + dt.timedelta(days=1) + _ZONE_MARGIN,
+        )
+        .select_related("slot__dealer")
+    )
+    queued = 0
+    for appointment in candidates:
+        if appointment.slot.local_start.date() == tomorrow:
+            send_appointment_reminder.delay_on_commit(appointment.pk)
+            queued += 1
+    return queued
+
+
+@shared_task
+def send_appointment_reminder(appointment_id: int) -> None:
+    from returnkit.turnin import emails
+
+    with transaction.atomic():
+        # The conditional UPDATE is the claim: a second run (or a second sweep) finds it taken.
+        claimed = Appointment.objects.filter(
+            pk=appointment_id, status=Appointment.Status.BOOKED, reminder_sent_at__isnull=True
+        ).update(reminder_sent_at=clock.now())
+        if not claimed:
+            return
+        appointment = _appointment(appointment_id)
+        emails.send(
+            "reminder",
+            {
+                "appointment": appointment,
+                "slot": appointment.slot,
+                "dealer": appointment.slot.dealer,
+                "lease": appointment.lease,
+                "lease_url": _lease_url(appointment),
+                "equipment": list(appointment.lease.vehicle.equipment.all()),
+                "LESSOR": settings.LESSOR,
+            },
+            to=emails.lease_recipients(appointment.lease),
+        )
+
+
+@shared_task
+def send_return_receipt(turnin_id: int) -> None:
+    """Email the Vehicle Return Receipt PDF once."""
+    from returnkit.turnin import emails
+    from returnkit.turnin.receipts import receipt_filename, receipt_pdf
+
+    with transaction.atomic():
+        claimed = TurnIn.objects.filter(pk=turnin_id, receipt_emailed_at__isnull=True).update(
+            receipt_emailed_at=clock.now()
+        )
+        if not claimed:
+            return
+        turnin = TurnIn.objects.select_related("lease").get(pk=turnin_id)
+        emails.send(
+            "receipt",
+            {
+                "turnin": turnin,
+                "items": list(turnin.items.all()),
+                "lease_url": _lease_url(turnin),
+                "LESSOR": settings.LESSOR,
+            },
+            to=emails.lease_recipients(turnin.lease),
+            attachments=[(receipt_filename(turnin), receipt_pdf(turnin), "application/pdf")],
+        )
