@@ -13,6 +13,7 @@ from leases.services import LinkFailed, lease_link, odometer_record
 from portal import clock, ratelimit
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
+from returnkit.turnin import panels as turnin_panels
 
 LINK_FAILED = (
     "We couldn't match those details to a lease. Check the account number, the VIN's last six "
@@ -78,7 +79,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "odometer_form": OdometerForm(lease=lease, today=today),
     }
     # Each app adds its own part of the page (quotes, return kit and turn-in, billing).
-    for panel in (quote_panels, kit_panels, billing_panel):
+    for panel in (quote_panels, kit_panels, turnin_panels, billing_panel):
         context.update(panel.lease_panel(lease, user=request.user, today=today))
     return render(request, "leases/lease_detail.html", context)
 

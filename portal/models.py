@@ -37,3 +37,36 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A notice shown in the portal (the header counts the unread ones)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    lease = models.ForeignKey(
+        "leases.Lease", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True, help_text="A path on this site.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_list"),
+            # The header's unread count on every page reads only this small partial index.
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "leases",
     "quotes",
     "returnkit",
+    "returnkit.turnin",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "portal.context_processors.lessor",
+                "portal.context_processors.unread_notifications",
             ],
         },
     },
@@ -138,6 +140,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-sweep": {"task": "returnkit.tasks.daily_sweep", "schedule": crontab(hour=6, minute=0)},
     # The ACH file for pending online payments.
     "nightly-ach-file": {"task": "leases.tasks.write_ach_file", "schedule": crontab(hour=21, minute=30)},
+    # The day-before turn-in appointment reminders (exactly once per appointment and date).
+    "turnin-reminders": {
+        "task": "returnkit.turnin.tasks.appointment_reminders_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------
@@ -177,10 +184,35 @@ LESSOR = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{LESSOR['name']} <{LESSOR['email']}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Exposes /bench/floor/<pk> for `make bench`; never on in production.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+
 # --- Business settings --------------------------------------------------------------------
 QUOTE_GOOD_THROUGH_DAYS = int(env("QUOTE_GOOD_THROUGH_DAYS", "10"))
 # Tests and operations can pin "today" (ISO date); unset means the real local date.
 PORTAL_TODAY = env("PORTAL_TODAY") or None
+
+# --- Final bill and online payments (leases/billing.py) -----------------------------------
+FINAL_BILL_DUE_DAYS = int(env("FINAL_BILL_DUE_DAYS", "30"))
+# Fernet key (urlsafe base64, 32 bytes) for bank account numbers at rest. Unset: derived from
+# SECRET_KEY, so rotating SECRET_KEY then needs the old key here first.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")
+# The originator's details in the NACHA file, as agreed with the bank (ODFI). Demo values.
+ACH = {
+    "immediate_destination": env("ACH_IMMEDIATE_DESTINATION", "011000015"),  # the ODFI's routing number
+    "immediate_destination_name": env("ACH_IMMEDIATE_DESTINATION_NAME", "DEMO ORIGINATING BANK"),
+    "immediate_origin": env("ACH_IMMEDIATE_ORIGIN", "1990000001"),
+    "immediate_origin_name": env("ACH_IMMEDIATE_ORIGIN_NAME", "EXAMPLE AUTO FINANCE"),
+    "company_name": env("ACH_COMPANY_NAME", "EXAMPLE AUTO"),
+    "company_id": env("ACH_COMPANY_ID", "1990000001"),
+    "payment_description": env("ACH_PAYMENT_DESCRIPTION", "LEASE PMT"),
+    "refund_description": env("ACH_REFUND_DESCRIPTION", "LEASE RFND"),
+    # Optional balancing offset to the originator's own account; empty: the bank offsets.
+    "offset_routing": env("ACH_OFFSET_ROUTING"),
+    "offset_account": env("ACH_OFFSET_ACCOUNT"),
+    # Business days after the effective date before a debit counts as settled.
+    "settlement_days": int(env("ACH_SETTLEMENT_DAYS", "2")),
+}
 
 # --- Sign-in (allauth) --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

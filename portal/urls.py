@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,5 +15,9 @@ urlpatterns = [
     path("vehicles/", include("leases.urls")),
     path("", include("quotes.urls")),
     path("", include("returnkit.urls")),
+    path("", include("returnkit.turnin.urls")),
     path("ops/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:  # only when `make bench` serves the app
+    urlpatterns.append(path("bench/floor/<int:pk>", views.bench_floor))

@@ -21,3 +21,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"ok": True})
+
+
+def bench_floor(request: HttpRequest, pk: int) -> HttpResponse:
+    """The framework's floor on this machine: one primary-key query, a tiny response (benchmarks only)."""
+    from leases.models import Lease
+
+    return HttpResponse(Lease.objects.values_list("account_number", flat=True).get(pk=pk))

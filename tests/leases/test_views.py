@@ -29,7 +29,8 @@ class TestOwnerScoping:
         client.force_login(personas.outsider)
         for url in lease_urls(personas.lease):
             assert client.get(url).status_code == 404, url
-            assert client.post(url, {"miles": 99999, "reading_date": "2026-11-20"}).status_code == 404, url
+        odometer = reverse("leases:odometer", args=[personas.lease.public_id])
+        assert client.post(odometer, {"miles": 99999, "reading_date": "2026-11-20"}).status_code == 404
         assert personas.lease.odometer_readings.count() == 1
 
     def test_anonymous_is_sent_to_sign_in(self, client, personas):

@@ -1,0 +1,98 @@
+"""Reminder emails (subject / text / HTML templates under templates/email/returnkit/) and portal notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from leases.models import Lease, LeaseParty
+from portal.models import Notification
+from returnkit.kit import day_text
+from returnkit.models import KitSnapshot, Reminder
+from returnkit.services import kit_pdf_bytes
+
+TEMPLATES = {
+    Reminder.Kind.KIT_120: "email/returnkit/kit",
+    Reminder.Kind.FOLLOWUP_60: "email/returnkit/followup",
+    Reminder.Kind.FOLLOWUP_30: "email/returnkit/followup",
+    Reminder.Kind.FOLLOWUP_7: "email/returnkit/followup",
+}
+
+
+def _parties(lease: Lease) -> list[LeaseParty]:
+    return sorted(lease.parties.all(), key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk))
+
+
+def recipients(lease: Lease) -> list[str]:
+    """Every lessee on the lease, each once: the address we hold, else their sign-in address."""
+    seen: dict[str, str] = {}
+    for party in _parties(lease):
+        lessee = party.lessee
+        address = lessee.email or (lessee.user.email if lessee.user else "")
+        if address:
+            seen.setdefault(address.lower(), address)
+    return list(seen.values())
+
+
+def _context(lease: Lease, kind: str, today: dt.date) -> dict:
+    parties = _parties(lease)
+    return {
+        "kind": kind,
+        "lease": lease,
+        "vehicle": lease.vehicle.description,
+        "greeting_names": " and ".join(p.lessee.first_name for p in parties),
+        "end_date": day_text(lease.maturity_date),
+        "days_left": lease.days_left(today),
+        "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
+        "kit_url": settings.SITE_URL + reverse("returnkit:kit_pdf", args=[lease.public_id]),
+        "site_url": settings.SITE_URL,
+        "LESSOR": settings.LESSOR,
+    }
+
+
+def reminder_message(lease: Lease, kind: str, *, today: dt.date, kit: KitSnapshot | None) -> EmailMultiAlternatives:
+    """The email for one reminder. Expects ``vehicle__make`` and ``parties__lessee__user`` loaded."""
+    context = _context(lease, kind, today)
+    base = TEMPLATES[kind]
+    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{base}.txt", context),
+        to=recipients(lease),
+        headers={
+            # One Message-ID per lease and reminder: a mail system that sees it twice can drop the copy.
+            "Message-ID": f"<{kind}.{lease.public_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>",
+            "X-Portal-Reminder": kind,
+        },
+    )
+    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    if kit is not None:
+        message.attach(kit.filename, kit_pdf_bytes(kit), "application/pdf")
+    return message
+
+
+def reminder_notices(lease: Lease, kind: str, *, today: dt.date) -> list[Notification]:
+    """One portal notice for each lessee on the lease who has an online account (unsaved)."""
+    context = _context(lease, kind, today)
+    title = " ".join(render_to_string(f"{TEMPLATES[kind]}_subject.txt", context).split())
+    if kind == Reminder.Kind.KIT_120:
+        body = (
+            f"Your lease ends on {context['end_date']}. Your Vehicle Return Kit has your options with your own "
+            "figures, a checklist, the Wear Square and the odometer statement. Print it from your vehicle's page."
+        )
+    else:
+        body = (
+            f"Your lease ends on {context['end_date']}, in {context['days_left']} days. See your options, "
+            "book a turn-in or ask for a quote from your vehicle's page."
+        )
+    users = {p.lessee.user_id for p in _parties(lease) if p.lessee.user_id}
+    link = reverse("leases:detail", args=[lease.public_id])
+    return [
+        Notification(user_id=user_id, lease=lease, kind=kind, title=title, body=body, link=link)
+        for user_id in sorted(users)
+    ]

@@ -1,0 +1,240 @@
+"""What a Vehicle Return Kit says: one JSON-safe payload per lease, built from already-loaded rows.
+
+The payload is the kit's snapshot. Its fingerprint decides when a stored PDF can be served again,
+so everything the PDF shows must come from the payload (and only the day it was prepared, which is
+stored beside it, may differ between two kits with one fingerprint).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+
+from leases.models import Lease, LeaseParty, OdometerReading
+from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote
+
+# Bump when the kit's template or payload changes meaning, so stored kits are built again.
+KIT_VERSION = 1
+EXTENSION_EXAMPLE_DAYS = 30
+
+
+def usd(amount: Decimal) -> str:
+    """Amounts come from the engine already rounded; this only formats them."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def day_text(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def fingerprint(payload: dict) -> str:
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- mileage --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    day: dt.date
+    miles: int
+
+
+def project_odometer(readings: list[Reading], *, start: Reading, on: dt.date) -> int | None:
+    """The odometer on ``on``, straight on from the signing reading through the latest one.
+
+    None when there is no reading after signing to take a pace from. Whole miles, half up.
+    """
+    latest = max(readings, key=lambda r: (r.day, r.miles), default=None)
+    if latest is None or latest.day <= start.day:
+        return None
+    if on <= latest.day:
+        return latest.miles
+    driven, elapsed, ahead = latest.miles - start.miles, (latest.day - start.day).days, (on - latest.day).days
+    return latest.miles + (2 * driven * ahead + elapsed) // (2 * elapsed)
+
+
+def _signing_reading(lease: Lease, readings: list[OdometerReading]) -> Reading:
+    signing = [r for r in readings if r.source == OdometerReading.Source.SIGNING]
+    if signing:
+        first = min(signing, key=lambda r: (r.reading_date, r.miles))
+        return Reading(first.reading_date, first.miles)
+    return Reading(lease.start_date, lease.start_odometer)
+
+
+# --- the payload ----------------------------------------------------------------------------
+
+
+def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed: tuple[Decimal, Decimal]) -> dict:
+    """Everything the kit shows. Expects ``parties__lessee``, ``odometer_readings`` and
+    ``vehicle__equipment`` prefetched (the sweep builds hundreds of kits at once)."""
+    terms = lease.terms()
+    end = terms.maturity_date
+    # Before the end date the figures are for returning on it; after, for returning today.
+    turn_in_day = end if today <= end else min(today, end + dt.timedelta(days=terms.max_extension_days))
+    readings = list(lease.odometer_readings.all())
+    start = _signing_reading(lease, readings)
+    others = [Reading(r.reading_date, r.miles) for r in readings if r.source != OdometerReading.Source.SIGNING]
+    latest = max(others, key=lambda r: (r.day, r.miles), default=None)
+    projected = project_odometer(others, start=start, on=turn_in_day)
+    past_due, property_tax = owed
+    odometer = projected if projected is not None else terms.start_odometer + terms.allowance_total
+    turn_in = compute_quote(
+        terms, TurnIn(date=turn_in_day, odometer=odometer, past_due=past_due, property_tax=property_tax)
+    )
+    buyout = compute_quote(terms, Buyout(date=turn_in_day, past_due=past_due, property_tax=property_tax))
+    parties = sorted(lease.parties.all(), key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk))
+    lessees = [
+        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines} for p in parties
+    ]
+    vehicle = lease.vehicle
+    return {
+        "version": KIT_VERSION,
+        "account_number": lease.account_number,
+        "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
+        "lessees": lessees,
+        "vehicle": {
+            "year": vehicle.year,
+            "make": vehicle.make.name,
+            "model": vehicle.model,
+            "trim": vehicle.trim,
+            "body_type": vehicle.body_type,
+            "colour": vehicle.colour,
+            "vin": vehicle.vin,
+            "description": vehicle.description,
+        },
+        "start_date": day_text(lease.start_date),
+        "end_date": day_text(end),
+        "term_months": lease.term_months,
+        "registration_state": lease.get_registration_state_display(),
+        "lessor": _lessor(),
+        "options": _options(terms, turn_in, buyout, lease.extended_days, turn_in_day, odometer, projected),
+        "timeline": _timeline(end, vehicle.make.name),
+        "equipment": [{"name": e.name, "quantity": e.quantity} for e in vehicle.equipment.all()],
+        "mileage": _mileage(terms, turn_in, start, latest, projected, turn_in_day),
+        "plates": {"state": lease.get_registration_state_display(), "rule": plate_rule},
+        "deposit": usd(terms.security_deposit),
+    }
+
+
+def _lessor() -> dict:
+    lessor = settings.LESSOR
+    return {
+        "name": lessor["name"],
+        "customer_phone": lessor["customer_phone"],
+        "payments_phone": lessor["payments_phone"],
+        "hours": lessor["hours"],
+        "email": lessor["email"],
+        "mailing_address": lessor["mailing_address"].splitlines(),
+        "payment_address": lessor["payment_address"].splitlines(),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def _lines(quote: Quote) -> list[dict]:
+    return [
+        {"label": line.label, "amount": usd(line.amount), "rule": line.rule, "zero": not line.amount}
+        for line in quote.lines
+    ]
+
+
+def _options(terms, turn_in: Quote, buyout: Quote, extended_days: int, day, odometer: int, projected) -> dict:
+    days_left = max(0, terms.max_extension_days - extended_days)
+    example_days = min(EXTENSION_EXAMPLE_DAYS, days_left)
+    example = (
+        compute_quote(terms, Extension(days=example_days, days_already_granted=extended_days))
+        if example_days
+        else None
+    )
+    return {
+        "on": day_text(day),
+        "return": {
+            "lines": _lines(turn_in),
+            "total": usd(turn_in.total),
+            "net_after_deposit": usd(turn_in.net_after_deposit),
+            "odometer": f"{odometer:,}",
+            "odometer_is_projection": projected is not None,
+        },
+        "buy": {
+            "lines": _lines(buyout),
+            "total": usd(buyout.total),
+            "purchase_price": usd(buyout.lines[0].amount),
+        },
+        "extend": {
+            "daily_fee": usd(terms.daily_extension_fee),
+            "max_days": terms.max_extension_days,
+            "days_left": days_left,
+            "example_days": example_days,
+            "example_total": usd(example.total) if example else None,
+        },
+    }
+
+
+def _mileage(terms, turn_in: Quote, start: Reading, latest: Reading | None, projected, day) -> dict:
+    lines = {line.code: line for line in turn_in.lines}
+    excess = int(turn_in.derived["excess_miles"]) if projected is not None else None
+    return {
+        "allowance_total": f"{terms.allowance_total:,}",
+        "annual_miles": f"{terms.annual_miles:,}",
+        "purchased_miles": f"{terms.purchased_miles:,}",
+        "start_odometer": f"{start.miles:,}",
+        "excess_mile_rate": f"${terms.excess_mile_rate:.2f}",
+        "latest": {"miles": f"{latest.miles:,}", "date": day_text(latest.day)} if latest else None,
+        "projected_odometer": f"{projected:,}" if projected is not None else None,
+        "projected_driven": f"{projected - start.miles:,}" if projected is not None else None,
+        "projected_on": day_text(day),
+        "projected_excess_miles": f"{excess:,}" if excess is not None else None,
+        "projected_excess_charge": usd(lines["excess_mileage"].amount) if excess is not None else None,
+        "projected_excess_tax": usd(lines["taxes"].amount) if excess is not None else None,
+    }
+
+
+def _timeline(end: dt.date, make: str) -> list[dict]:
+    def before(days: int) -> dt.date:
+        return end - dt.timedelta(days=days)
+
+    def between(first: dt.date, last: dt.date) -> str:
+        return f"{day_text(first)} to {day_text(last)}"
+
+    return [
+        {
+            "when": between(before(90), before(15)),
+            "title": "Pre-inspect your vehicle",
+            "detail": "Walk round it in daylight with the wear guide and the Wear Square in this kit. "
+            "Repairing damage before the inspection can cost less than paying for it afterwards.",
+        },
+        {
+            "when": f"By {day_text(before(90))}, then monthly",
+            "title": "Check your mileage",
+            "detail": "Compare your odometer with the projection in this kit and add a reading in the portal.",
+        },
+        {
+            "when": f"By {day_text(before(30))}",
+            "title": "Check the plate rules for your state",
+            "detail": "Some states want the plates back before the insurance ends. See License plates below.",
+        },
+        {
+            "when": between(before(28), before(7)),
+            "title": "Book your turn-in appointment",
+            "detail": f"Call any franchised {make} dealer and ask for a lease turn-in appointment.",
+        },
+        {
+            "when": f"On or before {day_text(end)}",
+            "title": "Turn in the vehicle",
+            "detail": "Bring everything on the What to bring list.",
+        },
+        {
+            "when": "At the dealer, when you hand over the keys",
+            "title": "Sign the odometer statement",
+            "detail": "The statement at the back of this kit is already filled in: you add the reading, "
+            "the date and your signature.",
+        },
+    ]

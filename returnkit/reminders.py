@@ -1,0 +1,184 @@
+"""The 120-day kit and the 60/30/7-day follow-ups: which leases are due, and sending a chunk, never twice.
+
+The daily sweep asks one indexed question per reminder kind: open leases whose end date falls in
+the kind's window of days and that have no row for that kind yet. Windows are ranges, not single
+days, so a missed day (or a lease added late) is caught up on the next run; the follow-up windows
+do not overlap, so a late lease gets the follow-up it is in now, not every earlier one.
+
+Each chunk of lease ids is one task. The unique (lease, kind) row is the claim, committed before
+the email goes and marked sent after (see Reminder): a second sweep, a retried or redelivered task
+finds the row and sends nothing. A failure we can see (SMTP refused, a template error) releases the
+claims not yet tried, and the next daily sweep sends them; that sweep is the only retry, so no
+reminder is ever scheduled ahead with eta or countdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core import mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from leases.models import Lease, LeaseParty
+from portal.models import Notification
+from returnkit import emails
+from returnkit.models import KitSnapshot, Reminder
+from returnkit.services import KIT_PREFETCH, kits_for_leases
+
+log = logging.getLogger(__name__)
+
+Kind = Reminder.Kind
+
+# Days left to the scheduled end date, both ends included.
+WINDOWS: dict[str, tuple[int, int]] = {
+    Kind.KIT_120: (0, 120),
+    Kind.FOLLOWUP_60: (31, 60),
+    Kind.FOLLOWUP_30: (8, 30),
+    Kind.FOLLOWUP_7: (0, 7),
+}
+CHUNK_SIZE = 250
+
+
+def due(kind: str, today: dt.date) -> QuerySet[Lease]:
+    """Open leases in the kind's window with no reminder of that kind: an end-date index gives the
+    window, the unique (lease, kind) index answers "already reminded"."""
+    first, last = WINDOWS[kind]
+    return Lease.objects.filter(
+        status__in=Lease.Status.open_values(),
+        maturity_date__gte=today + dt.timedelta(days=first),
+        maturity_date__lte=today + dt.timedelta(days=last),
+    ).exclude(Exists(Reminder.objects.filter(lease=OuterRef("pk"), kind=kind)))
+
+
+def sweep(today: dt.date, *, enqueue: Callable[[list[int], str, str], object], chunk_size: int = CHUNK_SIZE) -> dict:
+    """Hand out the due lease ids, a chunk per task; returns how many leases each kind had due."""
+    counts = {}
+    for kind in Kind.values:
+        ids = due(kind, today).order_by("pk").values_list("pk", flat=True)
+        counts[kind] = 0
+        for chunk in itertools.batched(ids.iterator(chunk_size=2000), chunk_size):
+            enqueue(list(chunk), kind, today.isoformat())
+            counts[kind] += len(chunk)
+    return counts
+
+
+def kit_sent_on(lease: Lease) -> dt.date | None:
+    """The local day the kit email went to this lease's lessees, if it has."""
+    sent_at = (
+        Reminder.objects.filter(lease=lease, kind=Kind.KIT_120, status=Reminder.Status.SENT)
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(sent_at) if sent_at else None
+
+
+@dataclass
+class ChunkResult:
+    sent: int = 0
+    no_address: int = 0
+    skipped: int = 0  # not due any more, or claimed by another run
+
+
+def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResult:
+    """Send one kind of reminder to the leases in ``lease_ids`` that are still due.
+
+    Queries do not grow with the chunk: the leases with what the emails need (and, for the kit,
+    what the kit needs), the claims (one INSERT, one SELECT), then one UPDATE and one INSERT of
+    notices. Rendering kits comes before the claim, so the window between a committed claim and
+    its mark as sent holds only the SMTP conversation.
+    """
+    lease_ids = list(lease_ids)
+    leases = list(
+        due(kind, today)
+        .filter(pk__in=lease_ids)
+        .select_related("vehicle__make")
+        .prefetch_related(*(KIT_PREFETCH if kind == Kind.KIT_120 else _EMAIL_PREFETCH))
+        .order_by("pk")
+    )
+    result = ChunkResult(skipped=len(lease_ids))
+    if not leases:
+        return result
+    if kind == Kind.KIT_120:
+        kits = kits_for_leases(leases, today=today, skip_failures=True)
+        leases = [lease for lease in leases if lease.pk in kits]  # no kit, no kit email: tried again tomorrow
+    else:
+        kits = {}
+    claims = _claim(leases, kind, today, kits) if leases else {}
+    ours = [lease for lease in leases if lease.pk in claims]
+    result.skipped = len(lease_ids) - len(ours)
+    if not ours:
+        return result
+    sent: list[Lease] = []
+    attempted: Lease | None = None
+    try:
+        with mail.mailers.default as connection:
+            for lease in ours:
+                if not emails.recipients(lease):
+                    continue  # a portal notice only
+                message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
+                attempted = lease
+                connection.send_messages([message])
+                sent.append(lease)
+                attempted = None
+    finally:
+        # Runs for an SMTP error too: what went out is marked sent; what was never tried is released
+        # for the next sweep; the one that failed mid-send stays claimed (it may have gone).
+        _record(claims, ours, sent, attempted, kind, today)
+    result.sent = len(sent)
+    result.no_address = sum(1 for lease in ours if not emails.recipients(lease))
+    return result
+
+
+_EMAIL_PREFETCH = (Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")),)
+
+
+def _claim(leases: list[Lease], kind: str, today: dt.date, kits: dict[int, KitSnapshot]) -> dict[int, Reminder]:
+    """Insert the claims and commit them before any email goes; return the ones this run won."""
+    token = uuid.uuid4()
+    with transaction.atomic(durable=True):  # refuses to run inside a caller's transaction
+        Reminder.objects.bulk_create(
+            [
+                Reminder(lease=lease, kind=kind, claim_token=token, due_on=today, kit=kits.get(lease.pk))
+                for lease in leases
+            ],
+            ignore_conflicts=True,
+        )
+    return {claim.lease_id: claim for claim in Reminder.objects.filter(claim_token=token)}
+
+
+def _record(
+    claims: dict[int, Reminder],
+    ours: list[Lease],
+    sent: list[Lease],
+    attempted: Lease | None,
+    kind: str,
+    today: dt.date,
+) -> None:
+    now = timezone.now()
+    sent_ids = {lease.pk for lease in sent}
+    done, notices, release = [], [], []
+    for lease in ours:
+        claim = claims[lease.pk]
+        address = emails.recipients(lease)
+        if lease.pk in sent_ids or not address:
+            claim.status = Reminder.Status.SENT if address else Reminder.Status.NO_ADDRESS
+            claim.sent_at, claim.recipients = now, ", ".join(address)
+            done.append(claim)
+            notices.extend(emails.reminder_notices(lease, kind, today=today))
+        elif attempted is None or lease.pk != attempted.pk:
+            release.append(claim.pk)
+    if attempted is not None:
+        log.error("Reminder %s for lease %s may or may not have gone: left claimed", kind, attempted.pk)
+    with transaction.atomic():
+        if done:
+            Reminder.objects.bulk_update(done, ["status", "sent_at", "recipients"])
+            Notification.objects.bulk_create(notices)
+        if release:
+            Reminder.objects.filter(pk__in=release, status=Reminder.Status.CLAIMED).delete()

@@ -1,0 +1,106 @@
+"""Kits for leases: build the snapshot, reuse the stored PDF while the fingerprint holds, else render and store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.core.files.base import ContentFile
+from django.db.models import Prefetch
+
+from leases import ledger
+from leases.models import Lease, LeaseParty
+from returnkit.kit import build_payload, fingerprint
+from returnkit.models import KitSnapshot, PlateRule
+from returnkit.render import render_kit
+
+log = logging.getLogger(__name__)
+
+# What building a kit reads besides the lease row and its vehicle (select_related("vehicle__make")).
+KIT_PREFETCH = (
+    Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")),
+    "odometer_readings",
+    "vehicle__equipment",
+)
+
+
+def kits_for_leases(
+    leases: Sequence[Lease], *, today: dt.date, skip_failures: bool = False
+) -> dict[int, KitSnapshot]:
+    """The current kit of each lease (lease id → snapshot), in a constant number of queries.
+
+    Expects ``vehicle__make`` selected and ``KIT_PREFETCH`` prefetched. A PDF is rendered only for
+    a lease whose data gives a fingerprint no stored kit has. With ``skip_failures`` a lease whose
+    kit cannot be built is logged and left out, so one bad lease does not hold up a whole chunk.
+    """
+    if not leases:
+        return {}
+    rules = dict(
+        PlateRule.objects.filter(state__in={lease.registration_state for lease in leases}).values_list("state", "rule")
+    )
+    payloads = {}
+    for lease in leases:
+        try:
+            owed = ledger.amounts_owed(lease)
+            payloads[lease.pk] = build_payload(
+                lease, today=today, plate_rule=rules.get(lease.registration_state), owed=owed
+            )
+        except Exception:
+            if not skip_failures:
+                raise
+            log.exception("No return kit for lease %s", lease.pk)
+    prints = {lease_id: fingerprint(payload) for lease_id, payload in payloads.items()}
+    stored = {
+        (kit.lease_id, kit.fingerprint): kit
+        for kit in KitSnapshot.objects.filter(lease__in=list(payloads), fingerprint__in=set(prints.values()))
+    }
+    kits, new, refiled = {}, [], []
+    for lease in leases:
+        if lease.pk not in payloads:
+            continue
+        kit = stored.get((lease.pk, prints[lease.pk]))
+        # A row whose file has gone (storage moved or lost) is rendered again into the same row.
+        if kit is None or not kit.pdf.storage.exists(kit.pdf.name):
+            try:
+                fresh = _render(lease, payloads[lease.pk], prints[lease.pk], today=today)
+            except Exception:
+                if not skip_failures:
+                    raise
+                log.exception("No return kit for lease %s", lease.pk)
+                continue
+            if kit is None:
+                kit = fresh
+                new.append(kit)
+            else:
+                kit.pdf, kit.pages = fresh.pdf.name, fresh.pages
+                refiled.append(kit)
+        kit.lease = lease
+        kits[lease.pk] = kit
+    if new:
+        # A concurrent request may have stored the same kit a moment ago: keep its row (its file stays
+        # valid; ours is left over, which only costs disk). PostgreSQL and SQLite return the ids.
+        KitSnapshot.objects.bulk_create(
+            new, update_conflicts=True, unique_fields=["lease", "fingerprint"], update_fields=["pages"]
+        )
+    if refiled:
+        KitSnapshot.objects.bulk_update(refiled, ["pdf", "pages"])
+    return kits
+
+
+def kit_for_lease(lease: Lease, *, today: dt.date) -> KitSnapshot:
+    """One lease's kit (the lease page's link and the ``returnkit`` command), from fresh rows."""
+    fresh = Lease.objects.select_related("vehicle__make").prefetch_related(*KIT_PREFETCH).get(pk=lease.pk)
+    return kits_for_leases([fresh], today=today)[lease.pk]
+
+
+def kit_pdf_bytes(kit: KitSnapshot) -> bytes:
+    with kit.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def _render(lease: Lease, payload: dict, print_: str, *, today: dt.date) -> KitSnapshot:
+    rendered = render_kit(payload, prepared_on=today)
+    kit = KitSnapshot(lease=lease, fingerprint=print_, payload=payload, pages=rendered.pages, prepared_on=today)
+    kit.pdf.save(f"{print_[:20]}.pdf", ContentFile(rendered.pdf), save=False)  # through upload_to
+    return kit

@@ -1,0 +1,158 @@
+"""Return kit and reminder figures: kit render time, and the daily sweep over a seeded portfolio.
+
+A script, not a test (pytest does not collect it): run from the project root with
+    .venv/bin/python tests/perf/bench_kit.py [--leases 100000] [--chunks 8]
+
+It uses DATABASE_URL (default: the bench database `scripts/bench` uses), seeds the portfolio with
+`seed_demo --leases` if it holds fewer leases, and prints:
+- kit: median render time of 10 renders of one lease's kit, pages and size;
+- sweep: seconds to find the due leases and hand out their ids, per kind;
+- chunks: queries per chunk and emails a second, for follow-ups (no PDF) and for kits (a PDF
+  rendered and attached each), measured on the first chunks of each kind; then the same chunks and
+  the sweep again, to show nothing goes twice.
+Everything the run creates (reminders, notices, kits and their files) is deleted at the end, so the
+bench database stays as it was.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leaseportal_bench")
+os.environ["EMAIL_URL"] = "locmem://"
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
+MEDIA = tempfile.TemporaryDirectory(prefix="bench-kit-")
+os.environ["MEDIA_ROOT"] = MEDIA.name
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core import mail  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Max  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from leases import ledger  # noqa: E402
+from leases.models import Lease  # noqa: E402
+from portal import clock  # noqa: E402
+from portal.models import Notification  # noqa: E402
+from returnkit import reminders  # noqa: E402
+from returnkit.kit import build_payload  # noqa: E402
+from returnkit.models import KitSnapshot, PlateRule, Reminder  # noqa: E402
+from returnkit.render import render_kit  # noqa: E402
+from returnkit.services import KIT_PREFETCH  # noqa: E402
+
+
+def ensure_portfolio(count: int) -> int:
+    call_command("migrate", verbosity=0)
+    have = Lease.objects.count()
+    if have < count:
+        print(f"seeding {count - have:,} leases …", flush=True)
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", leases=count - Lease.objects.count(), verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return Lease.objects.count()
+
+
+def bench_render(today) -> None:
+    lease = (
+        Lease.objects.filter(status__in=Lease.Status.open_values(), odometer_readings__source="lessee")
+        .select_related("vehicle__make")
+        .prefetch_related(*KIT_PREFETCH)
+        .first()
+    )
+    rule = PlateRule.objects.filter(state=lease.registration_state).values_list("rule", flat=True).first()
+    payload = build_payload(lease, today=today, plate_rule=rule, owed=ledger.amounts_owed(lease))
+    render_kit(payload, prepared_on=today)  # fonts and stylesheet loaded once, as in a worker
+    times, kit = [], None
+    for _ in range(10):
+        start = time.perf_counter()
+        kit = render_kit(payload, prepared_on=today)
+        times.append(time.perf_counter() - start)
+    print(
+        f"kit render: median {statistics.median(times) * 1000:.0f} ms of 10 "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
+        f"{kit.pages} pages, {len(kit.pdf) / 1024:.0f} KiB"
+    )
+
+
+def hand_out(today) -> tuple[dict, dict, float]:
+    chunks: dict[str, list[list[int]]] = {kind: [] for kind in Reminder.Kind.values}
+    start = time.perf_counter()
+    counts = reminders.sweep(today, enqueue=lambda ids, kind, _day: chunks[kind].append(ids))
+    return counts, chunks, time.perf_counter() - start
+
+
+def run_chunks(kind: str, chunks: list[list[int]], today) -> tuple[int, float, list[str]]:
+    """Emails sent, seconds, and each chunk's query count ("+N ledger": billing's per-lease reads)."""
+    sent, seconds, queries = 0, 0.0, []
+    for ids in chunks:
+        mail.outbox = []
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            result = reminders.send_chunk(ids, kind, today)
+            seconds += time.perf_counter() - start
+        ledger_reads = sum(1 for q in ctx.captured_queries if "ledgerentry" in q["sql"])
+        queries.append(f"{len(ctx) - ledger_reads}" + (f" +{ledger_reads} ledger" if ledger_reads else ""))
+        sent += result.sent
+        assert len(mail.outbox) == result.sent
+    return sent, seconds, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--leases", type=int, default=int(os.environ.get("BENCH_LEASES", "100000")))
+    parser.add_argument("--chunks", type=int, default=8, help="follow-up chunks measured per kind")
+    parser.add_argument("--kit-chunk", type=int, default=40, help="leases in the measured kit chunk")
+    args = parser.parse_args()
+    setup_test_environment()  # the local-memory outbox
+    today = clock.today()
+    total = ensure_portfolio(args.leases)
+    marks = {model: model.objects.aggregate(m=Max("pk"))["m"] or 0 for model in (Reminder, Notification, KitSnapshot)}
+    print(f"portfolio: {total:,} leases; today {today}; {connection.vendor}")
+    bench_render(today)
+    try:
+        counts, chunks, seconds = hand_out(today)
+        print(
+            f"sweep: {seconds:.2f} s to find {sum(counts.values()):,} due reminders over {total:,} leases and hand "
+            f"them out in {sum(len(c) for c in chunks.values()):,} chunks of {reminders.CHUNK_SIZE}: "
+            + ", ".join(f"{kind} {count:,}" for kind, count in counts.items())
+        )
+        measured: dict[str, list[list[int]]] = {}
+        for kind, kind_chunks in chunks.items():
+            if kind == Reminder.Kind.KIT_120:
+                picked = [kind_chunks[0][: args.kit_chunk]] if kind_chunks else []
+            else:
+                picked = kind_chunks[: args.chunks]
+            if not picked:
+                continue
+            measured[kind] = picked
+            sent, secs, queries = run_chunks(kind, picked, today)
+            sizes = sorted({len(ids) for ids in picked})
+            print(
+                f"  {kind:<12} {len(picked)} chunk(s) of {'/'.join(map(str, sizes))}: {sent:,} emails in "
+                f"{secs:.2f} s = {sent / secs:,.0f} emails/s; queries per chunk {', '.join(sorted(set(queries)))}"
+            )
+        again = sum(run_chunks(kind, picked, today)[0] for kind, picked in measured.items())
+        after, _, seconds = hand_out(today)
+        print(f"same chunks again: {again} emails; sweep again: {seconds:.2f} s, due now " + ", ".join(
+            f"{kind} {count:,} (was {counts[kind]:,})" for kind, count in after.items()
+        ))
+    finally:
+        for model, mark in marks.items():
+            model.objects.filter(pk__gt=mark).delete()
+        MEDIA.cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Web benchmark: gunicorn (production settings) on loopback, wrk as the load, figures side by side.
+
+Run through `make bench` (scripts/bench), which seeds the portfolio first. Prints, for each page,
+requests/s and p95 next to the floor (a bare view doing one primary-key query on the same server),
+and the queries a page makes for a lessee with 1 lease and with 10 leases.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.1f p50=%.2f p95=%.2f errors=%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.errors.status + summary.errors.connect + summary.errors.timeout))
+end
+"""
+
+
+def production_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY", "bench-secret-key-" + "k" * 40),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        BENCH_ENDPOINTS="1",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    env.pop("PORTAL_TODAY", None)
+    return env
+
+
+def session_cookie(email: str) -> str:
+    """A signed-in session for ``email``, made directly (no sign-in form, no MFA) for the load."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(email=email)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wrk(url: str, cookie: str | None) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "-s", script.name, url]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    match = re.search(r"RESULT rps=([\d.]+) p50=([\d.]+) p95=([\d.]+) errors=(\d+)", out)
+    if not match:
+        raise RuntimeError(f"wrk gave no result for {url}:\n{out}")
+    rps, p50, p95, errors = match.groups()
+    return {"rps": float(rps), "p50": float(p50), "p95": float(p95), "errors": int(errors)}
+
+
+def queries_for(email: str, paths: list[str]) -> list[int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    if not getattr(queries_for, "ready", False):
+        setup_test_environment()
+        queries_for.ready = True
+    client = Client()
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email=email))
+    counts = []
+    for path in paths:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(path, secure=True)
+        assert response.status_code == 200, (path, response.status_code)
+        counts.append(len(ctx))
+    return counts
+
+
+def pages_for(email: str) -> dict[str, str]:
+    from leases.models import Lease
+
+    lease = Lease.objects.for_customer(__import__("django.contrib.auth", fromlist=["x"]).get_user_model()
+                                       .objects.get(email=email)).first()
+    pages = {"My Vehicles": "/vehicles/", "lease page": f"/vehicles/{lease.public_id}/"}
+    try:
+        from quotes.models import Quote
+
+        quote = Quote.objects.filter(lease=lease).first()
+        if quote is not None:
+            pages["quote page"] = f"/quotes/{quote.public_id}/"
+    except ImportError:
+        pass
+    return pages
+
+
+def main() -> None:
+    os.environ.update(production_env())
+    import django
+
+    django.setup()
+    from leases.models import Lease
+
+    lease_pk = Lease.objects.order_by("pk").values_list("pk", flat=True).first()
+    single, multi = "bench-0@example.com", "bench-multi@example.com"
+    pages = pages_for(single)
+    print(f"Portfolio: {Lease.objects.count():,} leases. Server: gunicorn, 4 sync workers, DEBUG=0.")
+
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "-w", "4", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env=production_env(),
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = session_cookie(single)
+        floor = wrk(f"http://127.0.0.1:{PORT}/bench/floor/{lease_pk}", None)
+        print(f"\n{'page':<16}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'× floor rps':>13}{'errors':>8}")
+        print(f"{'floor (1 query)':<16}{floor['rps']:>9.0f}{floor['p50']:>9.1f}{floor['p95']:>9.1f}{1:>13.2f}{floor['errors']:>8}")
+        for label, path in pages.items():
+            r = wrk(f"http://127.0.0.1:{PORT}{path}", cookie)
+            print(f"{label:<16}{r['rps']:>9.0f}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['rps'] / floor['rps']:>13.2f}{r['errors']:>8}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    one = queries_for(single, ["/vehicles/"])[0]
+    ten = queries_for(multi, ["/vehicles/"])[0]
+    print(f"\nQueries on My Vehicles: 1 lease {one}, 10 leases {ten} ({'equal' if one == ten else 'NOT EQUAL'})")
+    counts = queries_for(single, list(pages.values()))
+    print("Queries per page (1 lease): " + ", ".join(f"{k} {c}" for k, c in zip(pages, counts, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
