@@ -26,12 +26,11 @@ _RANK = {
 
 
 def lease_end_dates(lease: Lease) -> dict[str, dt.date | None]:
-    """Dates that other apps own: the return kit sent and the turn-in appointment.
+    """Dates that other apps own: the return kit sent and the turn-in appointment."""
+    from returnkit.reminders import kit_sent_on
+    from returnkit.turnin.services import appointment_day
 
-    The return-kit app will answer these; until it is wired in here they are not known, and the
-    timeline shows those steps without a date.
-    """
-    return {"kit_sent": None, "appointment": None}
+    return {"kit_sent": kit_sent_on(lease), "appointment": appointment_day(lease)}
 
 
 @dataclass

@@ -8,6 +8,7 @@ put right with an opposite entry (`entry_correct`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -36,12 +37,25 @@ def amounts_owed(lease: Lease) -> tuple[Decimal, Decimal]:
     unpaid: property-tax charges count as property tax, everything else as past due. Payments
     and credits pay off the past-due part first. A credit balance owes nothing: (0, 0).
     """
-    row = LedgerEntry.objects.filter(lease=lease, final_bill__isnull=True).aggregate(
-        total=Sum("amount"), tax=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PROPERTY_TAX))
-    )
-    open_amount = max(ZERO, money(row["total"] or 0))
-    property_tax = min(max(ZERO, money(row["tax"] or 0)), open_amount)
-    return money(open_amount - property_tax), property_tax
+    return amounts_owed_many([lease.pk])[lease.pk]
+
+
+def amounts_owed_many(lease_ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """``amounts_owed`` for many leases in one query (lease id → (past due, property tax))."""
+    ids = list(lease_ids)
+    rows = {
+        row["lease_id"]: row
+        for row in LedgerEntry.objects.filter(lease_id__in=ids, final_bill__isnull=True)
+        .values("lease_id")
+        .annotate(total=Sum("amount"), tax=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PROPERTY_TAX)))
+    }
+    owed = {}
+    for lease_id in ids:
+        row = rows.get(lease_id, {})
+        open_amount = max(ZERO, money(row.get("total") or 0))
+        property_tax = min(max(ZERO, money(row.get("tax") or 0)), open_amount)
+        owed[lease_id] = (money(open_amount - property_tax), property_tax)
+    return owed
 
 
 def entry_post(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -26,10 +25,6 @@ def _ruler_ticks() -> list[dict]:
     """Ticks every 1/8 in.: tall at the ends, middling at 1/2 in., short between."""
     heights = {0: "4", 4: "3", 8: "4"}
     return [{"x": RULER_X + INCH * i / 8 - Decimal("0.125"), "h": heights.get(i, "2")} for i in range(9)]
-
-
-# WeasyPrint logs every layout step at INFO: a worker building hundreds of kits would drown its log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,10 @@ def kits_for_leases(
         PlateRule.objects.filter(state__in={lease.registration_state for lease in leases}).values_list("state", "rule")
     )
     payloads = {}
+    owed_by_lease = ledger.amounts_owed_many(lease.pk for lease in leases)
     for lease in leases:
         try:
-            owed = ledger.amounts_owed(lease)
+            owed = owed_by_lease[lease.pk]
             payloads[lease.pk] = build_payload(
                 lease, today=today, plate_rule=rules.get(lease.registration_state), owed=owed
             )

@@ -15,6 +15,7 @@ import datetime as dt
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from leases.models import Lease
 from returnkit.turnin import tasks
@@ -115,6 +116,18 @@ def appointment_cancel(*, appointment: Appointment, user, now: dt.datetime) -> A
 
 def active_appointment(lease: Lease) -> Appointment | None:
     return Appointment.objects.active().filter(lease=lease).select_related("slot__dealer").first()
+
+
+def appointment_day(lease: Lease) -> dt.date | None:
+    """The local day of the lease's booked or completed turn-in appointment, for the timeline."""
+    starts_at = (
+        Appointment.objects.filter(lease=lease)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .order_by("-slot__starts_at")
+        .values_list("slot__starts_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(starts_at) if starts_at else None
 
 
 # --- the checks ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         sign_ins = demo.seed_people(today)
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):"))
         for email, what in sign_ins:
-            self.stdout.write(f"  {email:<22} {what}")
+            self.stdout.write(f"  {email:<38} {what}")
         unlinked = demo.unlinked_demo_lease()
         if unlinked:
             lessee = unlinked.parties.first().lessee
