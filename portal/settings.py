@@ -202,8 +202,8 @@ ACH = {
     "immediate_destination": env("ACH_IMMEDIATE_DESTINATION", "011000015"),  # the ODFI's routing number
     "immediate_destination_name": env("ACH_IMMEDIATE_DESTINATION_NAME", "DEMO ORIGINATING BANK"),
     "immediate_origin": env("ACH_IMMEDIATE_ORIGIN", "1990000001"),
-    "immediate_origin_name": env("ACH_IMMEDIATE_ORIGIN_NAME", "EXAMPLE AUTO FINANCE"),
-    "company_name": env("ACH_COMPANY_NAME", "EXAMPLE AUTO"),
+    "immediate_origin_name": env("ACH_IMMEDIATE_ORIGIN_NAME", LESSOR["name"].upper()[:23]),
+    "company_name": env("ACH_COMPANY_NAME", LESSOR["short_name"].upper()[:16]),
     "company_id": env("ACH_COMPANY_ID", "1990000001"),
     "payment_description": env("ACH_PAYMENT_DESCRIPTION", "LEASE PMT"),
     "refund_description": env("ACH_REFUND_DESCRIPTION", "LEASE RFND"),
