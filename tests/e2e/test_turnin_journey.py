@@ -28,7 +28,7 @@ def sign_in(page, base: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name=re.compile("My Vehicles|Lease end")).first.wait_for()
+    page.get_by_role("heading", name=re.compile("My Vehicles|Lease end|Turn-ins on")).first.wait_for()
 
 
 def pick_time(page, day: str, time: str) -> None:

@@ -75,3 +75,19 @@ def test_post_without_csrf_token_is_refused():
     strict.force_login(user)
     assert strict.post(reverse("leases:link"), {"account_number": "1"}).status_code == 403
     assert get_user_model().objects.count() == 1
+
+
+def test_dealer_staff_land_on_their_day_of_turn_ins(client):
+    from returnkit.turnin.models import DealerStaff
+    from tests.turnin.conftest import make_dealer
+
+    user = make_user("service@dealer.example.com")
+    DealerStaff.objects.create(user=user, dealer=make_dealer("desk"))
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == reverse("turnin:dealer_day")
+
+
+def test_lessees_land_on_my_vehicles(client):
+    user = make_user("lessee@example.com")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == reverse("leases:list")
