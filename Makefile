@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv clean
+.PHONY: run test lint bench load venv clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ lint: venv
 ## Benchmarks print figures; they are not tests.
 bench: venv
 	scripts/bench
+
+## 50 users for 60 s on loopback against gunicorn (the bench database); `make load ARGS=--faults`
+## also stops Redis and restarts PostgreSQL mid-run (only where nothing else uses them).
+load: venv
+	scripts/load $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

@@ -10,11 +10,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from leases import billing, ledger
+from leases import billing, extensions, ledger
 from leases.models import (
     AchFile,
     AuctionSale,
     Dealer,
+    ExtensionRequest,
     FinalBill,
     Inspection,
     Lease,
@@ -571,3 +572,63 @@ class AchFileAdmin(_NoEditing):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "leases/billing/admin_import_returns.html", context)
+
+
+# --- Extensions: requests sent for review are approved or declined here -----------------------
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ("lease", "days", "fee", "status", "review_reason", "requested_on", "decided_on", "extended_to")
+    list_filter = ("status", ("requested_on", admin.DateFieldListFilter))
+    search_fields = ("lease__account_number", "quote_reference")
+    list_select_related = ("lease__vehicle__make",)
+    actions = ["approve", "decline"]
+    fields = (
+        "lease",
+        "quote_reference",
+        "days",
+        "daily_fee",
+        "fee",
+        "status",
+        "review_reason",
+        "requested_by",
+        "requested_on",
+        "decided_by",
+        "decided_on",
+        "extended_to",
+        "decision_note",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only the note for the lessee can be written, and only while the request waits.
+        if obj is not None and obj.status == ExtensionRequest.Status.IN_REVIEW:
+            return tuple(f for f in self.fields if f != "decision_note")
+        return self.fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # lessees ask from an extension quote; the limit and fee come from it
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("leases.change_extensionrequest")
+
+    @admin.action(description="Approve the selected extension requests", permissions=["decide"])
+    def approve(self, request, queryset) -> None:
+        for asked in queryset.select_related("lease"):
+            try:
+                done = extensions.extension_approve(request=asked, user=request.user, today=clock.today())
+            except extensions.ExtensionRefused as error:
+                self.message_user(request, f"{asked}: {error}", messages.ERROR)
+            else:
+                outcome = "approved" if done else "already decided"
+                self.message_user(request, f"{asked.lease.account_number}: {outcome}.")
+
+    @admin.action(description="Decline the selected extension requests", permissions=["decide"])
+    def decline(self, request, queryset) -> None:
+        for asked in queryset.select_related("lease"):
+            done = extensions.extension_decline(request=asked, user=request.user, today=clock.today())
+            outcome = "declined" if done else "already decided"
+            self.message_user(request, f"{asked.lease.account_number}: {outcome}.")

@@ -36,7 +36,8 @@ from leases.models import (
     Refund,
 )
 from leases.services import latest_reading
-from quotes.engine import QuoteError, compute_quote, money, parse_request
+from portal.tasks import enqueue_on_commit
+from quotes.engine import QuoteError, compute_quote, money, parse_request, usd
 
 MIN_PAYMENT = Decimal("1.00")
 # Bill lines already on the account before the bill (amounts_owed): shown, not posted again.
@@ -65,12 +66,6 @@ class BillingError(Exception):
 
 class PaymentRefused(BillingError):
     """A payment that was not made; str() is shown on the form."""
-
-
-def usd(amount: Decimal) -> str:
-    """$1,234.56, or −$500.00 for a credit."""
-    amount = money(amount)
-    return f"{'−' if amount < 0 else ''}${abs(amount):,.2f}"
 
 
 # --- inspection and auction sale -------------------------------------------------------------
@@ -298,7 +293,7 @@ def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
             _refund_create(bill=bill, lease=lease)
         else:
             lease_close_if_settled(lease=lease)
-        tasks.final_bill_send.delay_on_commit(bill.pk)
+        enqueue_on_commit(tasks.final_bill_send, bill.pk)
         return bill
 
 
@@ -380,16 +375,31 @@ class BankDetails:
     account_type: str  # BankAccount.Type
 
 
+_AUTHORIZATION_TERMS = (
+    "The debit may be made on or after today, or on the next business day if today is not one. "
+    "I confirm that I may use this account and that this is a one-time payment, not a recurring one. "
+    "If my bank returns the debit unpaid, the amount goes back on my balance. "
+    "I can cancel this payment by calling {phone} before 9 p.m. Eastern time today."
+)
+
+
 def authorization_text(lease: Lease) -> str:
     """The words the lessee agrees to before a debit (shown on the form and stored as shown)."""
     lessor = settings.LESSOR
     return (
         f"I authorize {lessor['name']} to make one electronic debit (ACH) from the bank account I entered "
         f"above, for the amount I entered above, as a payment on lease account {lease.account_number}. "
-        "The debit may be made on or after today, or on the next business day if today is not one. "
-        "I confirm that I may use this account and that this is a one-time payment, not a recurring one. "
-        "If my bank returns the debit unpaid, the amount goes back on my balance. "
-        f"I can cancel this payment by calling {lessor['payments_phone']} before 9 p.m. Eastern time today."
+        + _AUTHORIZATION_TERMS.format(phone=lessor["payments_phone"])
+    )
+
+
+def buyout_authorization_text(lease: Lease, *, quote_reference: str, amount: Decimal) -> str:
+    """The words agreed to before the debit that buys the vehicle: the amount is the quote's."""
+    lessor = settings.LESSOR
+    return (
+        f"I authorize {lessor['name']} to make one electronic debit (ACH) of {usd(amount)} from the bank "
+        f"account I entered above, to buy the vehicle on lease account {lease.account_number} as set out "
+        f"in buyout quote {quote_reference}. " + _AUTHORIZATION_TERMS.format(phone=lessor["payments_phone"])
     )
 
 
@@ -480,7 +490,7 @@ def payment_create(
                 user=user,
                 payment=payment,
             )
-            tasks.payment_receipt_send.delay_on_commit(payment.pk)
+            enqueue_on_commit(tasks.payment_receipt_send, payment.pk)
             return payment
     except IntegrityError:
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -508,6 +518,110 @@ def _payment_allowed(*, lease: Lease, amount: Decimal, purpose: str) -> None:
         raise PaymentRefused(f"That is more than your balance of {usd(balance)}. Enter {usd(balance)} or less.")
     if amount < low:
         raise PaymentRefused(f"The smallest online payment is {usd(low)}.")
+
+
+# --- buying the vehicle: a buyout quote paid online ------------------------------------------
+
+
+class BuyoutQuoteOutdated(PaymentRefused):
+    """The account has moved since the quote was given: its figures no longer add up to the balance."""
+
+
+def buyout_payment_for(*, lease: Lease, quote_reference: str) -> Payment | None:
+    """The payment that bought the vehicle under this quote, if one was made."""
+    return (
+        Payment.objects.filter(lease=lease, purpose=Payment.Purpose.BUYOUT, quote_reference=quote_reference)
+        .select_related("bank_account")
+        .first()
+    )
+
+
+def buyout_payment_create(
+    *,
+    lease: Lease,
+    quote_reference: str,
+    lines: list[dict],
+    amount: Decimal,
+    user,
+    bank: BankDetails,
+    idempotency_key,
+    ip: str | None,
+    authorization: str,
+    today: dt.date,
+) -> Payment:
+    """Buy the vehicle as a buyout quote sets out: post its lines, debit ``amount`` (the quote's
+    net after the deposit) and mark the lease purchased, in one transaction, exactly once.
+
+    ``lines`` are the quote's stored lines. Past-due and property-tax lines are on the account
+    already (as on the final bill) and are not posted again. The security deposit reaches the
+    ledger as one credit, as on the final bill: the quote's own line when the lessee applied it
+    to the price, otherwise the part of the total the quote nets off (total − net after deposit).
+    A repeated idempotency key gets its payment back; a second payment of the same quote, or
+    any payment once the lease is no longer open, is refused. Checking the quote's good-through
+    date is the caller's (quotes) job.
+    """
+    amount = money(amount)
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().get(pk=lease.pk)
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_payment(existing, lease=lease, user=user)
+        if (paid := buyout_payment_for(lease=lease, quote_reference=quote_reference)) is not None:
+            raise PaymentRefused(
+                f"This buyout quote was paid on {paid.made_on:%B} {paid.made_on.day}, {paid.made_on.year} "
+                f"(confirmation {paid.reference})."
+            )
+        if not lease.is_open:
+            raise PaymentRefused(
+                f"This lease is {lease.get_status_display().lower()}: the vehicle can no longer be bought online."
+            )
+        on_account = money(
+            sum((Decimal(line["amount"]) for line in lines if line["code"] in ALREADY_ON_ACCOUNT), Decimal(0))
+        )
+        if ledger.balance(lease) != on_account:
+            raise BuyoutQuoteOutdated(
+                "Your account has changed since this quote was given (a payment or a charge was posted), "
+                "so its figures no longer hold. Please get a new buyout quote."
+            )
+        total = Decimal(0)
+        for line in lines:
+            line_amount = money(Decimal(line["amount"]))
+            total += line_amount
+            if line_amount and line["code"] not in ALREADY_ON_ACCOUNT:
+                ledger.entry_post(
+                    lease=lease,
+                    kind=LedgerEntry.Kind(line["code"]),
+                    amount=line_amount,
+                    posted_on=today,
+                    memo=f"{line['label']} · buyout quote {quote_reference}",
+                    user=user,
+                )
+        held = money(total - amount)
+        if held:
+            ledger.entry_post(
+                lease=lease,
+                kind=LedgerEntry.Kind.SECURITY_DEPOSIT_APPLIED,
+                amount=-held,
+                posted_on=today,
+                memo=f"Security deposit credited against the purchase · buyout quote {quote_reference}",
+                user=user,
+            )
+        if ledger.balance(lease) != amount:  # the ledger and the quote must agree before any debit
+            raise BuyoutQuoteOutdated("This quote's figures do not match your account. Please get a new buyout quote.")
+        payment = payment_create(
+            lease=lease,
+            user=user,
+            amount=amount,
+            bank=bank,
+            idempotency_key=idempotency_key,
+            ip=ip,
+            authorization=authorization,
+            today=today,
+            purpose=Payment.Purpose.BUYOUT,
+            quote_reference=quote_reference,
+        )
+        lease.mark_purchased()
+        return payment
 
 
 def payment_settle(*, payment: Payment, today: dt.date) -> bool:
@@ -551,7 +665,7 @@ def payment_return(*, payment: Payment, code: str, today: dt.date, user=None) ->
             user=user,
             payment=payment,
         )
-        tasks.payment_returned_send.delay_on_commit(payment.pk)
+        enqueue_on_commit(tasks.payment_returned_send, payment.pk)
         return True
 
 
@@ -740,7 +854,7 @@ def refund_issue(*, refund: Refund, user, today: dt.date) -> bool:
             refund=refund,
         )
         lease_close_if_settled(lease=lease)
-        tasks.refund_issued_send.delay_on_commit(refund.pk)
+        enqueue_on_commit(tasks.refund_issued_send, refund.pk)
         return True
 
 

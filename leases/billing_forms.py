@@ -96,3 +96,13 @@ class PaymentForm(forms.Form):
             account_number=data["account_number"],
             account_type=data["account_type"],
         )
+
+
+class BuyoutPaymentForm(PaymentForm):
+    """The pay form for a buyout quote: a purchase is paid in full, so the amount is the quote's
+    and is not asked for."""
+
+    def __init__(self, *args, amount: Decimal, **kwargs) -> None:
+        super().__init__(*args, balance=amount, **kwargs)
+        del self.fields["amount"]
+        self.amount = amount

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from leases import billing, ledger
 from leases.billing_forms import PaymentForm
@@ -39,6 +39,7 @@ def _activity(lease: Lease, bill: FinalBill) -> list[dict]:
 
 
 @login_required
+@require_safe
 def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     bill = _bill_for(lease)
@@ -58,6 +59,7 @@ def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def bill_statement(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     bill = _bill_for(lease)
@@ -117,6 +119,7 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     payment = get_object_or_404(Payment.objects.select_related("bank_account"), lease=lease, public_id=payment_id)

@@ -28,7 +28,9 @@ def customer_leases(user):
 
 
 def lease_for_user(user, public_id: uuid.UUID | str) -> Lease:
+    """One of the user's leases, for the pages under it. Without My Vehicles' latest-reading
+    subqueries: no page under a lease reads them, and every one of those pages pays for them."""
     try:
-        return customer_leases(user).get(public_id=public_id)
+        return Lease.objects.for_customer(user).select_related("vehicle__make").get(public_id=public_id)
     except (Lease.DoesNotExist, ValueError):
         raise Http404("No such lease") from None

@@ -112,10 +112,10 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A cache outage must slow pages down, not break them: a miss and a no-op, logged.
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
-            # A cache outage must slow pages down, not break them.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -133,7 +133,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A web request that publishes (portal.tasks.enqueue_on_commit) must fail fast when the broker is
+# down, not hang: kombu otherwise keeps reconnecting for broker_connection_timeout with growing
+# sleeps (6 s a publish here). One quick retry, short socket timeouts. Workers reconnect on their
+# own terms (broker_connection_retry / broker_connection_max_retries), unaffected.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 3,  # above the worker's 1 s BRPOP poll
+}
 CELERY_TIMEZONE = "America/New_York"
 CELERY_BEAT_SCHEDULE = {
     # Reminders and the day-before appointment notices: a sweep, never eta/countdown months ahead.

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from leases.models import Lease, OdometerReading
 from quotes import engine
-from quotes.money import usd
+from quotes.engine import usd
 
 EXTENSION_CHOICES = (30, 90)
 

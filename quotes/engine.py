@@ -223,11 +223,11 @@ class LeaseTerms:
         cap, payment, n = self.adjusted_cap_cost, self.base_payment, self.term_months
         if payment * n + self.residual_value <= cap:
             raise QuoteError(
-                f"{n} payments of {_usd(payment)} and the residual value {_usd(self.residual_value)} "
-                f"do not cover the adjusted cap cost {_usd(cap)}"
+                f"{n} payments of {usd(payment)} and the residual value {usd(self.residual_value)} "
+                f"do not cover the adjusted cap cost {usd(cap)}"
             )
         if payment >= cap:
-            raise QuoteError(f"the base payment {_usd(payment)} is not less than the adjusted cap cost {_usd(cap)}")
+            raise QuoteError(f"the base payment {usd(payment)} is not less than the adjusted cap cost {usd(cap)}")
 
     # Figures fixed at signing. cached_property writes straight into the instance __dict__,
     # so it works on a frozen dataclass and each figure is computed once per lease.
@@ -549,7 +549,7 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
     days_over = _days_past_maturity(terms, day, "buyout date") if day > terms.maturity_date else 0
     if day >= terms.maturity_date:
         price = terms.residual_value
-        price_rule = f"The purchase option price in your lease, its residual value of {_usd(price)}"
+        price_rule = f"The purchase option price in your lease, its residual value of {usd(price)}"
     else:
         price = terms.adjusted_lease_balance(day)
         price_rule = f"Your adjusted lease balance on {day}: what is left of the lease's cost then"
@@ -565,7 +565,7 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
             "sales_tax",
             f"Sales tax ({_percent(terms.tax_rate)})",
             money(price * terms.tax_rate),
-            f"{_percent(terms.tax_rate)} of the {_usd(money(price))} purchase price",
+            f"{_percent(terms.tax_rate)} of the {usd(money(price))} purchase price",
         ),
         _deposit_applied_line(deposit, applied),
     ]
@@ -583,10 +583,10 @@ def _extension(terms: LeaseTerms, event: Extension) -> Quote:
     fee = terms.daily_extension_fee
     line = Line(
         "extension_fees",
-        f"Extension fees ({_days(event.days)} at {_usd(fee)})",
+        f"Extension fees ({_days(event.days)} at {usd(fee)})",
         money(event.days * fee),
-        f"{_days(event.days)} more past your {terms.maturity_date} maturity date × {_usd(fee)} a day "
-        f"(your {_usd(terms.total_payment)} monthly payment × 12 ÷ 365); "
+        f"{_days(event.days)} more past your {terms.maturity_date} maturity date × {usd(fee)} a day "
+        f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365); "
         f"that uses {used:,} of your {terms.max_extension_days:,} extension days",
     )
     extra = {
@@ -655,31 +655,31 @@ def _excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
     if not charges:
         rule = "No excess wear charges on this quote (an estimate leaves out any the inspection finds)"
     elif waiver:
-        rule = f"Excess wear charges of {_usd(charges)} less your {_usd(waiver)} wear waiver"
+        rule = f"Excess wear charges of {usd(charges)} less your {usd(waiver)} wear waiver"
     else:
-        rule = f"Excess wear charges of {_usd(charges)} from the inspection"
+        rule = f"Excess wear charges of {usd(charges)} from the inspection"
     return Line("excess_wear", "Excess wear", money(max(ZERO, charges - waiver)), rule)
 
 
 def _fee_line(code: str, label: str, amount: Decimal, what: str) -> Line:
-    return Line(code, label, money(amount), f"The {what} in your lease: {_usd(amount)}")
+    return Line(code, label, money(amount), f"The {what} in your lease: {usd(amount)}")
 
 
 def _extension_line(terms: LeaseTerms, days: int) -> Line:
     fee = terms.daily_extension_fee
     if days:
         rule = (
-            f"{_days(days)} past your {terms.maturity_date} maturity date × {_usd(fee)} a day "
-            f"(your {_usd(terms.total_payment)} monthly payment × 12 ÷ 365)"
+            f"{_days(days)} past your {terms.maturity_date} maturity date × {usd(fee)} a day "
+            f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365)"
         )
     else:
         rule = f"No days past your {terms.maturity_date} maturity date"
-    return Line("extension_fees", f"Extension fees ({_days(days)} at {_usd(fee)})", money(days * fee), rule)
+    return Line("extension_fees", f"Extension fees ({_days(days)} at {usd(fee)})", money(days * fee), rule)
 
 
 def _past_due_line(amount: Decimal) -> Line:
     if amount:
-        rule = f"{_usd(amount)} of payments and charges already due on your account and not yet paid"
+        rule = f"{usd(amount)} of payments and charges already due on your account and not yet paid"
     else:
         rule = "Nothing is past due on your account"
     return Line("past_due", "Past-due amounts", money(amount), rule)
@@ -687,7 +687,7 @@ def _past_due_line(amount: Decimal) -> Line:
 
 def _property_tax_line(amount: Decimal) -> Line:
     if amount:
-        rule = f"{_usd(amount)} of personal property tax billed on the vehicle and not yet paid"
+        rule = f"{usd(amount)} of personal property tax billed on the vehicle and not yet paid"
     else:
         rule = "No unpaid personal property tax on the vehicle"
     return Line("property_tax", "Personal property tax", money(amount), rule)
@@ -699,7 +699,7 @@ def _taxes_line(terms: LeaseTerms, taxable: Decimal) -> Line:
         "taxes",
         f"Tax on charges ({rate})",
         money(taxable * terms.tax_rate),
-        f"{rate} tax on {_usd(taxable)} of excess mileage and wear charges",
+        f"{rate} tax on {usd(taxable)} of excess mileage and wear charges",
     )
 
 
@@ -724,22 +724,22 @@ def _unused_miles_line(terms: LeaseTerms, driven: int) -> Line:
 def _remaining_balance_line(day: dt.date, balance: Decimal, realized: Decimal) -> Line:
     if balance > realized:
         rule = (
-            f"Your adjusted lease balance of {_usd(balance)} on {day} less the vehicle's realized "
-            f"value of {_usd(realized)}"
+            f"Your adjusted lease balance of {usd(balance)} on {day} less the vehicle's realized "
+            f"value of {usd(realized)}"
         )
     else:
         rule = (
-            f"The vehicle's realized value of {_usd(realized)} covers your adjusted lease balance "
-            f"of {_usd(balance)} on {day}"
+            f"The vehicle's realized value of {usd(realized)} covers your adjusted lease balance "
+            f"of {usd(balance)} on {day}"
         )
     return Line("remaining_balance", "Remaining balance", money(max(ZERO, balance - realized)), rule)
 
 
 def _deposit_applied_line(deposit: Decimal, applied: Decimal) -> Line:
     if applied:
-        rule = f"Your {_usd(deposit)} security deposit, applied to the purchase as you asked"
+        rule = f"Your {usd(deposit)} security deposit, applied to the purchase as you asked"
     elif deposit:
-        rule = f"Your {_usd(deposit)} security deposit is not applied to the purchase"
+        rule = f"Your {usd(deposit)} security deposit is not applied to the purchase"
     else:
         rule = "No security deposit is held on this lease"
     return Line("security_deposit_applied", "Security deposit applied", money(-applied), rule)
@@ -757,8 +757,17 @@ def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count:,} days"
 
 
-def _usd(amount: Decimal) -> str:
-    return f"${money(amount):,.2f}"
+MINUS = "\u2212"  # a real minus sign: a hyphen is easy to miss in front of a dollar sign
+
+
+def usd(amount: Decimal | int | str) -> str:
+    """US dollars as the portal shows them: "$1,723.13", a credit as "−$500.00".
+
+    Formatting only: the amount goes through money(), the one rounding function.
+    """
+    amount = money(amount)
+    text = f"${abs(amount):,.2f}"
+    return f"{MINUS}{text}" if amount < 0 else text
 
 
 def _per_mile(rate: Decimal) -> str:

@@ -11,8 +11,8 @@ from django import forms
 
 from leases.models import Lease, OdometerReading
 from quotes import engine
+from quotes.engine import usd
 from quotes.models import Quote
-from quotes.money import usd
 
 MAX_ODOMETER = 2_000_000
 PAST_DATE = "The date can't be in the past: choose today or a later date."
@@ -192,10 +192,14 @@ class BuyoutForm(QuoteForm):
     purchase_date = _date_field("Purchase date")
     apply_security_deposit = forms.TypedChoiceField(
         label="Apply your security deposit to the price?",
-        choices=[("no", "No, refund it to me"), ("yes", "Yes, take it off the price")],
+        choices=[
+            ("yes", "Yes, take it off the price as a line of the purchase"),
+            ("no", "No, keep it separate: it is credited against what you pay after the total"),
+        ],
         coerce=lambda value: value == "yes",
         empty_value=False,
-        initial="no",
+        initial="yes",
+        help_text="Either way, what you pay online is the same: the deposit is never charged twice or lost.",
         widget=forms.RadioSelect,
     )
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from stdnum import luhn
 
 from leases.models import Lease
-from quotes.money import usd
+from quotes.engine import usd
 
 # Crockford's base 32: no I, L, O or U, so a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from leases.models import Lease
+from leases import billing, extensions
+from leases.models import ExtensionRequest, Lease, Payment
 from quotes import engine
 from quotes.models import Quote, new_reference, sum_of_lines
 
@@ -19,6 +20,25 @@ REFERENCE_ATTEMPTS = 5
 
 class LeaseNotOpen(Exception):
     """The lessee no longer has the vehicle (returned, bought, closed): there is nothing to quote."""
+
+
+class QuoteLapsed(Exception):
+    """A quote past its good-through date: its figures no longer hold, and a new quote is needed."""
+
+
+class BuyoutNotDue(Exception):
+    """A buyout quote priced for a later purchase date: paying it now would buy at that day's price."""
+
+
+def buyout_not_due(quote: Quote, today: dt.date) -> str:
+    """Why this buyout quote cannot be paid today because of its purchase date, or "" if it can."""
+    day = quote.event_date
+    if day is None or day <= today:
+        return ""
+    return (
+        f"This quote prices a purchase on {day:%B} {day.day}, {day.year}, and the price depends on the day you "
+        "buy. To buy the vehicle now, get a buyout quote for today."
+    )
 
 
 def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> Quote:
@@ -54,6 +74,65 @@ def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> 
         quote.clean()
         _insert_with_reference(quote, year=today.year)
     return quote
+
+
+def _check_current(quote: Quote, *, kind: str, today: dt.date) -> None:
+    if quote.kind != kind:
+        raise ValueError(f"quote {quote.reference} is a {quote.kind} quote, not {kind}")
+    if quote.is_expired(today):
+        day = quote.good_through
+        raise QuoteLapsed(
+            f"This quote was good through {day:%B} {day.day}, {day.year} and has lapsed: "
+            f"its figures may have changed since. Please get a new {quote.get_kind_display().lower()} quote."
+        )
+
+
+def buyout_quote_pay(
+    *,
+    quote: Quote,
+    user,
+    bank: billing.BankDetails,
+    idempotency_key,
+    ip: str | None,
+    authorization: str,
+    today: dt.date,
+) -> Payment:
+    """Buy the vehicle by paying a buyout quote within its good-through date: the quote's lines go
+    to the ledger, its net after the deposit is debited and the lease becomes purchased, once.
+    QuoteLapsed past the good-through date; BuyoutNotDue before the purchase date it prices (the
+    price falls as the lease runs on, so a later day's price is not paid early);
+    billing.PaymentRefused when billing refuses it."""
+    _check_current(quote, kind=Quote.Kind.BUYOUT, today=today)
+    if reason := buyout_not_due(quote, today):
+        raise BuyoutNotDue(reason)
+    return billing.buyout_payment_create(
+        lease=quote.lease,
+        quote_reference=quote.reference,
+        lines=quote.lines,
+        amount=quote.net_after_deposit,
+        user=user,
+        bank=bank,
+        idempotency_key=idempotency_key,
+        ip=ip,
+        authorization=authorization,
+        today=today,
+    )
+
+
+def extension_quote_request(*, quote: Quote, user, today: dt.date) -> ExtensionRequest:
+    """Ask for the extension an extension quote prices: approved at once or sent for review
+    (leases.extensions). QuoteLapsed past the good-through date; ExtensionRefused past the limit."""
+    _check_current(quote, kind=Quote.Kind.EXTENSION, today=today)
+    fee = next(Decimal(line["amount"]) for line in quote.lines if line["code"] == "extension_fees")
+    return extensions.extension_request_create(
+        lease=quote.lease,
+        quote_reference=quote.reference,
+        days=int(quote.inputs["days"]),
+        daily_fee=Decimal(quote.derived["daily_extension_fee"]),
+        fee=fee,
+        user=user,
+        today=today,
+    )
 
 
 def _insert_with_reference(quote: Quote, *, year: int) -> None:

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from leases import billing
+from leases.billing_forms import BuyoutPaymentForm
+from leases.extensions import ExtensionRefused
 from leases.ledger import amounts_owed
-from leases.models import Lease
+from leases.models import ExtensionRequest, Lease
 from leases.selectors import lease_for_user
 from leases.services import latest_reading
-from portal import clock
+from portal import clock, ratelimit
 from quotes import engine, pdf
 from quotes.compare import compare
 from quotes.forms import FORMS
 from quotes.models import KIND_SLUGS, Quote
-from quotes.services import LeaseNotOpen, quote_create
+from quotes.services import (
+    BuyoutNotDue,
+    LeaseNotOpen,
+    QuoteLapsed,
+    buyout_not_due,
+    buyout_quote_pay,
+    extension_quote_request,
+    quote_create,
+)
 
 KINDS_BY_SLUG = {slug: kind for kind, slug in KIND_SLUGS.items()}
 ENGINE_REFUSED = "We couldn't quote that: {error}. Please check your answers, or call us at {phone}."
@@ -125,14 +140,41 @@ def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
 @require_safe
 def quote_detail(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     quote = _quote_for_user(request.user, public_id, quote_id)
-    today = clock.today()
+    return render(request, "quotes/detail.html", _detail_context(quote, today=clock.today()))
+
+
+def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") -> dict:
+    lease = quote.lease
+    expired = quote.is_expired(today)
     context = {
         "quote": quote,
-        "lease": quote.lease,
-        "expired": quote.is_expired(today),
+        "lease": lease,
+        "expired": expired,
         "new_slug": KIND_SLUGS[quote.kind],
+        "extension_error": extension_error,
     }
-    return render(request, "quotes/detail.html", context)
+    if quote.kind == Quote.Kind.BUYOUT:
+        paid = billing.buyout_payment_for(lease=lease, quote_reference=quote.reference)
+        context["buyout_payment"] = paid
+        context["buyout_not_due"] = "" if expired else buyout_not_due(quote, today)
+        context["can_pay"] = (
+            paid is None
+            and not expired
+            and not context["buyout_not_due"]
+            and lease.is_open
+            and quote.net_after_deposit > 0
+        )
+    elif quote.kind == Quote.Kind.EXTENSION:
+        asked = ExtensionRequest.objects.filter(lease=lease, quote_reference=quote.reference).first()
+        days = int(quote.inputs["days"])
+        context["extension_request"] = asked
+        context["can_extend"] = asked is None and not expired and lease.is_open
+        context["extension"] = {
+            "days": days,
+            "daily_fee": Decimal(quote.derived["daily_extension_fee"]),
+            "until": lease.maturity_date + dt.timedelta(days=lease.extended_days + days),
+        }
+    return context
 
 
 @login_required
@@ -154,6 +196,106 @@ def quote_short_link(request: HttpRequest, quote_id, as_pdf: bool = False) -> Ht
         raise Http404("No such quote") from None
     name = "quotes:pdf" if as_pdf else "quotes:detail"
     return redirect(name, quote.lease.public_id, quote.public_id)
+
+
+def _posted_key(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
+    """Pay a buyout quote and buy the vehicle; a lapsed quote asks for a new one."""
+    quote = _quote_for_user(request.user, public_id, quote_id)
+    if quote.kind != Quote.Kind.BUYOUT:
+        raise Http404("Only a buyout quote can be paid")
+    lease = quote.lease
+    # The lease was read above, before looking for an earlier submission of this form: if that
+    # submission commits in between, the lookup below sees it.
+    key = _posted_key(request) if request.method == "POST" else None
+    if key and (done := billing.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
+        return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
+    today = clock.today()
+    status = 400 if request.method == "POST" else 200
+    if paid := billing.buyout_payment_for(lease=lease, quote_reference=quote.reference):
+        return redirect("leases:receipt", public_id=lease.public_id, payment_id=paid.public_id)
+    if not lease.is_open:
+        return _cannot_buy(request, quote, reason="closed", status=409)
+    if quote.is_expired(today):
+        return _cannot_buy(request, quote, reason="lapsed", status=status)
+    if not_due := buyout_not_due(quote, today):
+        return _cannot_buy(request, quote, reason="not_due", status=status, message=not_due)
+    amount = quote.net_after_deposit
+    form = BuyoutPaymentForm(request.POST or None, amount=amount)
+    authorization = billing.buyout_authorization_text(lease, quote_reference=quote.reference, amount=amount)
+    outdated = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = buyout_quote_pay(
+                quote=quote,
+                user=request.user,
+                bank=form.bank_details(),
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                ip=ratelimit.client_ip(request),
+                authorization=authorization,
+                today=today,
+            )
+        except QuoteLapsed:
+            return _cannot_buy(request, quote, reason="lapsed", status=400)
+        except BuyoutNotDue as error:
+            return _cannot_buy(request, quote, reason="not_due", status=400, message=str(error))
+        except billing.PaymentRefused as error:
+            form.add_error(None, str(error))
+            outdated = isinstance(error, billing.BuyoutQuoteOutdated)
+        else:
+            return redirect("leases:receipt", public_id=lease.public_id, payment_id=payment.public_id)
+    context = {
+        "quote": quote,
+        "lease": lease,
+        "form": form,
+        "amount": amount,
+        "authorization": authorization,
+        "outdated": outdated,
+    }
+    # A POST that gets here paid nothing: say so in the status too.
+    return render(request, "quotes/buyout_pay.html", context, status=status)
+
+
+def _cannot_buy(request: HttpRequest, quote: Quote, *, reason: str, status: int, message: str = "") -> HttpResponse:
+    context = {"quote": quote, "lease": quote.lease, "reason": reason, "message": message}
+    return render(request, "quotes/buyout_unavailable.html", context, status=status)
+
+
+@login_required
+@require_POST
+def extension_request(request: HttpRequest, public_id, quote_id) -> HttpResponse:
+    """Turn an extension quote into a request: approved at once, sent for review, or refused."""
+    quote = _quote_for_user(request.user, public_id, quote_id)
+    if quote.kind != Quote.Kind.EXTENSION:
+        raise Http404("Only an extension quote can be requested")
+    today = clock.today()
+    try:
+        asked = extension_quote_request(quote=quote, user=request.user, today=today)
+    except (QuoteLapsed, ExtensionRefused) as error:
+        context = _detail_context(quote, today=today, extension_error=str(error))
+        return render(request, "quotes/detail.html", context, status=400)
+    return redirect("quotes:extension", quote.lease.public_id, asked.public_id)
+
+
+@login_required
+@require_safe
+def extension_detail(request: HttpRequest, public_id, request_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    try:
+        asked = ExtensionRequest.objects.get(lease=lease, public_id=request_id)
+    except ExtensionRequest.DoesNotExist:
+        raise Http404("No such extension request") from None
+    quote_id = Quote.objects.filter(lease=lease, reference=asked.quote_reference).values_list("public_id", flat=True)
+    context = {"lease": lease, "asked": asked, "quote_id": quote_id.first()}
+    return render(request, "quotes/extension_request.html", context)
 
 
 def _phone() -> str:

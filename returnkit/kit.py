@@ -17,17 +17,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.models import Lease, LeaseParty, OdometerReading
-from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote
+from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, usd
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
 KIT_VERSION = 1
 EXTENSION_EXAMPLE_DAYS = 30
-
-
-def usd(amount: Decimal) -> str:
-    """Amounts come from the engine already rounded; this only formats them."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
 
 
 def day_text(day: dt.date) -> str:

@@ -9,10 +9,12 @@ countdown: beat runs the sweep daily and the sweep decides what is due.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from celery import shared_task
 
 from portal import clock
+from portal.tasks import enqueue_on_commit
 from returnkit import reminders
 
 
@@ -23,7 +25,7 @@ def _day(today_iso: str | None) -> dt.date:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def daily_sweep(today_iso: str | None = None) -> dict[str, int]:
     """Find the leases due a reminder today and hand them out in chunks."""
-    return reminders.sweep(_day(today_iso), enqueue=send_reminders_chunk.delay_on_commit)
+    return reminders.sweep(_day(today_iso), enqueue=partial(enqueue_on_commit, send_reminders_chunk))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

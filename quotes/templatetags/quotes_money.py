@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from quotes.money import usd as _usd
+from quotes.engine import usd as _usd
 
 register = template.Library()
 

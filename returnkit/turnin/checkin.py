@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from leases.models import Dealer, InvalidTransition, Lease, LeaseParty, OdometerReading
 from leases.services import odometer_record
+from portal.tasks import enqueue_on_commit
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
 
@@ -111,7 +112,7 @@ def turnin_check_in(
         active.filter(slot__dealer=dealer).update(status=Appointment.Status.COMPLETED)
         # Returned somewhere else than booked: that booking frees its place.
         active.update(status=Appointment.Status.CANCELLED, cancelled_at=now)
-        tasks.send_return_receipt.delay_on_commit(turnin.pk)
+        enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
     return turnin
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leases.models import Lease
+from portal.tasks import enqueue_on_commit
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, TurnInSlot
 from returnkit.turnin.slots import booking_window, in_window
@@ -183,4 +184,4 @@ def _refuse_after_cutoff(appointment: Appointment, now: dt.datetime) -> None:
 
 
 def _send_invitation(appointment: Appointment) -> None:
-    tasks.send_appointment_email.delay_on_commit(appointment.pk, appointment.sequence)
+    enqueue_on_commit(tasks.send_appointment_email, appointment.pk, appointment.sequence)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.tasks import enqueue_on_commit
 from returnkit.turnin import clock
 from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
 
@@ -82,7 +83,7 @@ def appointment_reminders_sweep() -> int:
     queued = 0
     for appointment in candidates:
         if appointment.slot.local_start.date() == tomorrow:
-            send_appointment_reminder.delay_on_commit(appointment.pk)
+            enqueue_on_commit(send_appointment_reminder, appointment.pk)
             queued += 1
     return queued
 

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from leases.models import OdometerReading
 from quotes import engine
+from quotes.engine import usd
 from quotes.models import Quote
-from quotes.money import usd
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import PASSWORD, make_lease, make_lessee, make_user
 

@@ -11,7 +11,7 @@ from returnkit.reminders import kit_sent_on
 from tests.conftest import TODAY
 from tests.factories import make_lease, make_lessee, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -11,51 +11,151 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import make_lease, make_lessee, make_user
+from tests.world import PERSONAS, client_for
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff")
 SIGN_IN = "sign-in"  # a 302 to the sign-in page
+NON_DEALERS = ("owner", "co_lessee", "outsider", "staff")
 
 # What each kind of page answers, per persona.
 CUSTOMER_OBJECT = {
     "anonymous": SIGN_IN, "owner": 200, "co_lessee": 200, "outsider": 404,
     "dealer": 404, "other_dealer": 404, "staff": 404,
-}
+}  # fmt: skip
 SIGNED_IN = {p: (SIGN_IN if p == "anonymous" else 200) for p in PERSONAS}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
-GET_ONLY = dict.fromkeys(PERSONAS, 405)
+# Dealer staff pages: their own dealership's list and search, for any dealer's staff.
+DEALER_PAGE = {"anonymous": SIGN_IN, **dict.fromkeys(NON_DEALERS, 404), "dealer": 200, "other_dealer": 200}
+# One dealership's appointment, walk-in or turn-in: another dealer's staff get a 404.
+DEALER_OBJECT = {**DEALER_PAGE, "other_dealer": 404}
 
 
-def post_like(get: dict) -> dict:
-    """A form page: an empty POST re-shows the form (200) to whoever may GET it."""
-    return dict(get)
+def answering(base: dict, status, *personas: str) -> dict:
+    """``base`` with ``personas`` (default: those it lets in) answered ``status`` instead."""
+    chosen = personas or tuple(p for p, expected in base.items() if expected == 200)
+    return {**base, **dict.fromkeys(chosen, status)}
 
 
 @dataclass(frozen=True)
 class Rule:
     args: Callable[[SimpleNamespace], list] = lambda w: []
     get: dict = field(default_factory=dict)
-    post: dict | None = None  # None: GET only, a POST is 405 for those allowed to GET (404/302 otherwise)
+    # An empty POST (no form data). None: a GET-only page, so 405 for everyone past sign-in (the
+    # method is checked before any lookup, so a 405 says nothing about whether the object exists).
+    post: dict | None = None
     note: str = ""
+
+    def expected_post(self, persona: str):
+        if self.post is not None:
+            return self.post[persona]
+        return SIGN_IN if self.get[persona] == SIGN_IN else 405
+
+    @property
+    def takes_posts(self) -> bool:
+        """The view itself handles a POST (a form) for someone: such a POST needs a CSRF token."""
+        return self.post is not None and any(v not in (SIGN_IN, 404, 405) for v in self.post.values())
 
 
 def lease_args(w) -> list:
     return [w.lease.public_id]
 
 
+def billed_args(w) -> list:
+    return [w.billed.public_id]
+
+
+def quote_args(w) -> list:
+    return [w.lease.public_id, w.quote.public_id]
+
+
+def dealer_only_get(get: dict) -> dict:
+    """A dealer page that only answers GET: the dealer check comes first, then the method (before any lookup)."""
+    return answering(get, 405, "dealer", "other_dealer")
+
+
 ACCESS: dict[str, Rule] = {
+    # --- site-wide ------------------------------------------------------------------------------
     "home": Rule(get={**PUBLIC, **{p: 302 for p in PERSONAS if p != "anonymous"}}),
     "help": Rule(get=PUBLIC),
     "healthz": Rule(get=PUBLIC),
+    "returnkit:notifications": Rule(get=SIGNED_IN, note="each user's own notices"),
+    # --- leases ---------------------------------------------------------------------------------
     "leases:list": Rule(get=SIGNED_IN),
     "leases:link": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "leases:detail": Rule(args=lease_args, get=CUSTOMER_OBJECT),
     "leases:odometer": Rule(args=lease_args, get=CUSTOMER_OBJECT, post=CUSTOMER_OBJECT),
+    "returnkit:kit_pdf": Rule(args=lease_args, get=CUSTOMER_OBJECT),
+    # --- billing (the owner's second lease: returned, sold, billed, part paid) -------------------
+    "leases:bill": Rule(args=billed_args, get=CUSTOMER_OBJECT),
+    "leases:statement": Rule(args=billed_args, get=CUSTOMER_OBJECT),
+    "leases:pay": Rule(args=billed_args, get=CUSTOMER_OBJECT, post=CUSTOMER_OBJECT, note="form errors re-shown"),
+    "leases:receipt": Rule(args=lambda w: [w.billed.public_id, w.payment.public_id], get=CUSTOMER_OBJECT),
+    # --- quotes ---------------------------------------------------------------------------------
+    "quotes:choose": Rule(args=lease_args, get=CUSTOMER_OBJECT),
+    "quotes:new": Rule(
+        args=lambda w: [w.lease.public_id, "turn-in"],
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="an invalid form saves nothing and says so: 400",
+    ),
+    "quotes:compare": Rule(args=lease_args, get=CUSTOMER_OBJECT, post=answering(CUSTOMER_OBJECT, 400)),
+    "quotes:detail": Rule(args=quote_args, get=CUSTOMER_OBJECT),
+    "quotes:pdf": Rule(args=quote_args, get=CUSTOMER_OBJECT),
+    "quotes:pay_buyout": Rule(
+        args=lambda w: [w.lease.public_id, w.buyout_quote.public_id],
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="an empty payment form pays nothing: 400",
+    ),
+    "quotes:extend": Rule(
+        args=lambda w: [w.lease.public_id, w.extension_quote.public_id],
+        get=answering(CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff"),
+        post=answering(CUSTOMER_OBJECT, 302),
+        note="POST only: the owner's asks and is sent to the request; the co-lessee's finds the same request",
+    ),
+    "quotes:extension": Rule(
+        args=lambda w: [w.lease.public_id, w.extension_request.public_id],
+        get=CUSTOMER_OBJECT,
+    ),
+    "quotes:short": Rule(args=lambda w: [w.quote.public_id], get=answering(CUSTOMER_OBJECT, 302)),
+    "quotes:short_pdf": Rule(args=lambda w: [w.quote.public_id], get=answering(CUSTOMER_OBJECT, 302)),
+    # --- turn-in, lessee side -------------------------------------------------------------------
+    "turnin:find": Rule(args=lease_args, get=CUSTOMER_OBJECT),
+    "turnin:times": Rule(
+        args=lambda w: [w.lease.public_id, w.dealer.code],
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="no slot chosen: 400",
+    ),
+    "turnin:cancel": Rule(
+        args=lease_args,
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 302),
+        note="the owner's POST cancels and goes back to the lease; the co-lessee's finds none and does too",
+    ),
+    "turnin:ics": Rule(args=lease_args, get=CUSTOMER_OBJECT),
+    "turnin:receipt": Rule(args=lambda w: [w.returned.public_id], get=CUSTOMER_OBJECT),
+    # --- turn-in, dealer side -------------------------------------------------------------------
+    "turnin:dealer_day": Rule(get=DEALER_PAGE, post=dealer_only_get(DEALER_PAGE)),
+    "turnin:dealer_walk_in": Rule(get=DEALER_PAGE, post=dealer_only_get(DEALER_PAGE)),
+    "turnin:dealer_walk_in_check_in": Rule(
+        args=lambda w: [w.outsider_lease.public_id],
+        get=DEALER_OBJECT,
+        post=answering(DEALER_OBJECT, 400),
+        note="a make the other dealer is not franchised for: 404",
+    ),
+    "turnin:dealer_check_in": Rule(
+        args=lambda w: [w.appointment.public_id], get=DEALER_OBJECT, post=answering(DEALER_OBJECT, 400)
+    ),
+    "turnin:dealer_turnin": Rule(
+        args=lambda w: [w.turnin.public_id], get=DEALER_OBJECT, post=dealer_only_get(DEALER_OBJECT)
+    ),
+    "turnin:dealer_receipt": Rule(
+        args=lambda w: [w.turnin.public_id], get=DEALER_OBJECT, post=dealer_only_get(DEALER_OBJECT)
+    ),
 }
 
 # Third-party pages with their own tests upstream: sign-in, sign-up, password, two-factor.
@@ -73,27 +173,6 @@ def all_patterns(patterns=None, prefix: str = "", namespace: str | None = None):
         elif isinstance(pattern, URLPattern):
             name = f"{namespace}:{pattern.name}" if namespace else pattern.name
             yield prefix + str(pattern.pattern), name
-
-
-@pytest.fixture
-def world(db):
-    owner, co, outsider = make_user("owner@example.com"), make_user("co@example.com"), make_user("out@example.com")
-    staff = make_user("staff@example.com", is_staff=True, is_superuser=True)
-    dealer, other_dealer = make_user("dealer@example.com"), make_user("other-dealer@example.com")
-    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co))
-    make_lease(make_lessee(outsider))
-    users = {
-        "owner": owner, "co_lessee": co, "outsider": outsider, "staff": staff,
-        "dealer": dealer, "other_dealer": other_dealer,
-    }
-    return SimpleNamespace(lease=lease, users=users)
-
-
-def client_for(world, persona: str, **kwargs) -> Client:
-    client = Client(**kwargs)
-    if persona != "anonymous":
-        client.force_login(world.users[persona])
-    return client
 
 
 def check(response, expected, where: str) -> None:
@@ -117,19 +196,18 @@ def test_every_url_has_an_access_rule():
 def test_each_persona_gets_the_expected_answer(world, name):
     rule = ACCESS[name]
     url = reverse(name, args=rule.args(world))
-    for persona in PERSONAS:
-        client = client_for(world, persona)
+    clients = {persona: client_for(world, persona) for persona in PERSONAS}
+    # Every GET before any POST: a POST may change what the page shows (a cancelled appointment).
+    for persona, client in clients.items():
         check(client.get(url), rule.get[persona], f"GET {url} as {persona}")
-        if rule.post is not None:
-            check(client.post(url, {}), rule.post[persona], f"POST {url} as {persona}")
-        elif rule.get[persona] == 200:
-            check(client.post(url, {}), 405, f"POST {url} as {persona}")
+    for persona, client in clients.items():
+        check(client.post(url, {}), rule.expected_post(persona), f"POST {url} as {persona}")
 
 
-@pytest.mark.parametrize("name", sorted(n for n, r in ACCESS.items() if r.post is not None))
+@pytest.mark.parametrize("name", sorted(n for n, r in ACCESS.items() if r.takes_posts))
 def test_posts_without_a_csrf_token_are_refused(world, name):
     rule = ACCESS[name]
-    allowed = next(p for p in PERSONAS if rule.post[p] in (200, 302))
+    allowed = next(p for p in PERSONAS if rule.post[p] not in (SIGN_IN, 404, 405))
     client = client_for(world, allowed, enforce_csrf_checks=True)
     assert client.post(reverse(name, args=rule.args(world)), {}).status_code == 403
 

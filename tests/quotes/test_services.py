@@ -8,8 +8,8 @@ import pytest
 from leases.models import Lease, OdometerReading
 from quotes import engine
 from quotes.compare import compare, projected_odometer
+from quotes.engine import usd
 from quotes.models import Quote, is_valid_reference
-from quotes.money import usd
 from quotes.services import LeaseNotOpen, quote_create
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from tests.returnkit.conftest import lease_ending_in
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 QUEUE = "celery"
 

@@ -1,0 +1,154 @@
+"""axe-core in Chromium on every lessee and dealer page: no serious or critical violations.
+
+Each page is audited at desktop width and at a 375 px phone width, where it must not scroll
+sideways; the phone view is saved under test-artifacts/a11y-*.png. axe (tests/e2e/vendor) is
+evaluated into the page rather than added as a script tag, so the site's CSP stays on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.e2e.conftest import ARTIFACTS
+from tests.turnin.conftest import NOW
+from tests.world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+BLOCKING = ("serious", "critical")
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+def pages_by_persona(w) -> dict[str, dict[str, str]]:
+    lease, billed = w.lease.public_id, w.billed.public_id
+    return {
+        "anonymous": {
+            "home": reverse("home"),
+            "help": reverse("help"),
+            "sign-in": reverse("account_login"),
+            "sign-up": reverse("account_signup"),
+            "password-reset": reverse("account_reset_password"),
+        },
+        "owner": {
+            "my-vehicles": reverse("leases:list"),
+            "lease": reverse("leases:detail", args=[lease]),
+            "lease-billed": reverse("leases:detail", args=[billed]),
+            "lease-returned": reverse("leases:detail", args=[w.returned.public_id]),
+            "link": reverse("leases:link"),
+            "odometer": reverse("leases:odometer", args=[lease]),
+            "quote-choose": reverse("quotes:choose", args=[lease]),
+            **{
+                f"quote-form-{kind}": reverse("quotes:new", args=[lease, kind])
+                for kind in ("turn-in", "buyout", "early-return", "extension")
+            },
+            "quote": reverse("quotes:detail", args=[lease, w.quote.public_id]),
+            "compare": reverse("quotes:compare", args=[lease]),
+            "notifications": reverse("returnkit:notifications"),
+            "bill": reverse("leases:bill", args=[billed]),
+            "pay": reverse("leases:pay", args=[billed]),
+            "receipt": reverse("leases:receipt", args=[billed, w.payment.public_id]),
+            "turn-in-find": reverse("turnin:find", args=[lease]),
+            "turn-in-times": reverse("turnin:times", args=[lease, w.dealer.code]),
+            "turn-in-cancel": reverse("turnin:cancel", args=[lease]),
+            "security": reverse("mfa_index"),
+        },
+        "dealer": {
+            "dealer-day": reverse("turnin:dealer_day"),
+            "dealer-day-booked": reverse("turnin:dealer_day") + "?day=2026-12-01",
+            "dealer-walk-in": reverse("turnin:dealer_walk_in") + "?query=NOTAVIN",
+            "dealer-check-in": reverse("turnin:dealer_check_in", args=[w.appointment.public_id]),
+            "dealer-walk-in-check-in": reverse("turnin:dealer_walk_in_check_in", args=[w.outsider_lease.public_id]),
+            "dealer-turn-in": reverse("turnin:dealer_turnin", args=[w.turnin.public_id]),
+        },
+    }
+
+
+# Forms also audited after an empty submission: error messages must be tied to their fields.
+SUBMITTED_EMPTY = {
+    "sign-in", "sign-up", "link", "odometer", "quote-form-turn-in", "quote-form-early-return", "pay",
+    "turn-in-times", "dealer-check-in",
+}  # fmt: skip
+BLANK_AND_SUBMIT = """() => {
+    const form = [...document.querySelectorAll("main form[method=post]")].at(-1);
+    form.noValidate = true;
+    for (const field of form.querySelectorAll("input:not([type=hidden]):not([type=radio]):not([type=checkbox])")) {
+        field.value = "";
+    }
+    form.requestSubmit();
+}"""
+
+
+def session_cookie(user, url: str) -> list[dict]:
+    client = Client()
+    client.force_login(user)
+    return [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}]
+
+
+def audit(page) -> list[dict]:
+    page.evaluate(AXE)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return result["violations"]
+
+
+def describe(name: str, width: str, violation: dict) -> str:
+    nodes = "\n".join(
+        f"      {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}"
+        for node in violation["nodes"][:5]
+    )
+    return f"{name} @{width}: [{violation['impact']}] {violation['id']}: {violation['help']}\n{nodes}"
+
+
+def phone_check(page, label: str) -> list[str]:
+    """Save the phone view; a page wider than the phone is a problem."""
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{label}.png"), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    return [f"{label}: {scroll_width} px wide at 375 px"] if scroll_width > 375 else []
+
+
+def test_every_lessee_and_dealer_page_passes_axe_and_fits_a_phone(chromium, live_server, settings, tmp_path):
+    settings.PORTAL_NOW = NOW
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = build_world()
+    ARTIFACTS.mkdir(exist_ok=True)
+    blocking, minor, overflowing = [], [], []
+    for persona, pages in pages_by_persona(world).items():
+        contexts = {}
+        for width, options in (("phone", PHONE), ("desktop", DESKTOP)):
+            context = chromium.new_context(**options)
+            if persona != "anonymous":
+                context.add_cookies(session_cookie(world.users[persona], live_server.url))
+            contexts[width] = context.new_page()
+        try:
+            for name, path in pages.items():
+                for width, page in contexts.items():
+                    response = page.goto(live_server.url + path)
+                    assert response.status == 200, f"{name}: {response.status} at {path}"
+                    for violation in audit(page):
+                        line = describe(name, width, violation)
+                        (blocking if violation["impact"] in BLOCKING else minor).append(line)
+                    if width == "phone":
+                        overflowing += phone_check(page, f"{persona}-{name}")
+                if name in SUBMITTED_EMPTY:
+                    page = contexts["phone"]
+                    with page.expect_navigation():
+                        page.evaluate(BLANK_AND_SUBMIT)
+                    assert page.locator(".invalid-feedback, .alert-danger, .errorlist").count(), name
+                    for violation in audit(page):
+                        line = describe(f"{name} (errors)", "phone", violation)
+                        (blocking if violation["impact"] in BLOCKING else minor).append(line)
+                    overflowing += phone_check(page, f"{persona}-{name}-errors")
+        finally:
+            for page in contexts.values():
+                page.context.close()
+    if minor:
+        print("axe, moderate and minor:\n" + "\n".join(minor))
+    (ARTIFACTS / "a11y-violations.json").write_text(json.dumps({"blocking": blocking, "minor": minor}, indent=1))
+    assert not blocking, "axe found serious or critical violations:\n" + "\n".join(blocking)
+    assert not overflowing, "pages scroll sideways on a phone:\n" + "\n".join(overflowing)

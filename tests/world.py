@@ -1,0 +1,103 @@
+"""One of everything a page can show, for the tests that walk every page (access, headers, axe).
+
+- ``lease``: the owner's open lease (co-lessee on it too), with a turn-in quote and a turn-in
+  appointment booked at ``dealer``;
+- ``billed``: the owner's second lease, returned, inspected, sold and billed, part paid online;
+- ``returned``: the owner's third lease, checked in at ``dealer`` (the turn-in and its receipt);
+- ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
+- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user.
+Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.test import Client
+
+from portal.models import Notification
+from quotes import engine
+from quotes.services import extension_quote_request, quote_create
+from returnkit.turnin.checkin import CheckIn, turnin_check_in
+from returnkit.turnin.services import appointment_book
+from tests.billing.conftest import EXAMPLE_START, issue, pay, return_and_sell
+from tests.conftest import TODAY
+from tests.factories import make_lease, make_lessee, make_user
+from tests.turnin.conftest import NOW, make_dealer, make_dealer_user, make_slot
+
+PERSONAS = ("anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff")
+
+
+def build_world() -> SimpleNamespace:
+    owner, co, outsider = make_user("owner@example.com"), make_user("co@example.com"), make_user("out@example.com")
+    staff = make_user("staff@example.com", is_staff=True, is_superuser=True)
+    dealer = make_dealer("hudson-toyota", "10001", ("Toyota",), name="Hudson Toyota")
+    other_dealer = make_dealer("harbor-honda", "07030", ("Honda",), name="Harbor Honda")
+    dealer_user = make_dealer_user(dealer, "dealer@example.com")
+    other_dealer_user = make_dealer_user(other_dealer, "other-dealer@example.com")
+    owner_lessee, co_lessee = make_lessee(owner), make_lessee(co)
+
+    lease = make_lease(owner_lessee, co_lessee=co_lessee)
+    quote = quote_create(
+        lease=lease, user=owner, event=engine.TurnIn(date=dt.date(2026, 12, 15), odometer=41_012), today=TODAY
+    )
+    buyout_quote = quote_create(lease=lease, user=owner, event=engine.Buyout(date=TODAY), today=TODAY)
+    extension_quote = quote_create(lease=lease, user=owner, event=engine.Extension(days=30), today=TODAY)
+    asked = quote_create(lease=lease, user=owner, event=engine.Extension(days=15), today=TODAY)
+    extension_request = extension_quote_request(quote=asked, user=owner, today=TODAY)
+    slot = make_slot(dealer, dt.date(2026, 12, 1), 10)
+    make_slot(dealer, dt.date(2026, 12, 2), 14)
+    appointment = appointment_book(lease=lease, slot_id=slot.public_id, user=owner, now=NOW)
+
+    billed = make_lease(owner_lessee, co_lessee=co_lessee, start=EXAMPLE_START)
+    return_and_sell(billed)
+    bill = issue(billed)
+    payment = pay(billed, owner, "100.00")
+
+    returned = make_lease(owner_lessee, co_lessee=co_lessee)
+    turnin = turnin_check_in(
+        dealer=dealer,
+        lease=returned,
+        check_in=CheckIn(miles=30_000, odometer_status="actual", lessee_printed_name="Pat", dealer_rep_name="Dana"),
+        user=dealer_user,
+        now=NOW,
+        today=TODAY,
+    )
+
+    outsider_lease = make_lease(make_lessee(outsider))
+    Notification.objects.create(
+        user=owner,
+        lease=lease,
+        kind="kit_120",
+        title="Your Vehicle Return Kit is ready",
+        link=f"/vehicles/{lease.public_id}/",
+    )
+    users = {
+        "owner": owner, "co_lessee": co, "outsider": outsider, "staff": staff,
+        "dealer": dealer_user, "other_dealer": other_dealer_user,
+    }  # fmt: skip
+    return SimpleNamespace(
+        users=users,
+        lease=lease,
+        quote=quote,
+        buyout_quote=buyout_quote,
+        extension_quote=extension_quote,
+        extension_request=extension_request,
+        appointment=appointment,
+        billed=billed,
+        bill=bill,
+        payment=payment,
+        returned=returned,
+        turnin=turnin,
+        outsider_lease=outsider_lease,
+        dealer=dealer,
+        other_dealer=other_dealer,
+    )
+
+
+def client_for(world: SimpleNamespace, persona: str, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if persona != "anonymous":
+        client.force_login(world.users[persona])
+    return client
