@@ -6,6 +6,7 @@ claimed with a conditional UPDATE on its "sent" timestamp before it goes out.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
@@ -150,3 +151,38 @@ def refund_issued_send(refund_id: int) -> None:
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[refund.lease.public_id]),
     }
     _deliver_once(Refund, refund.pk, "emailed_at", lambda: _send("refund_issued", context, to))
+
+
+# A row younger than this may still have its task in flight; older than the window, ask a person.
+CATCH_UP_GRACE = dt.timedelta(minutes=10)
+CATCH_UP_WINDOW = dt.timedelta(days=3)
+
+
+@shared_task
+def billing_emails_catch_up() -> int:
+    """Queue the billing emails whose task never ran (the broker was down when it was queued).
+
+    Each email's task claims its ``*_emailed_at`` column before sending, so one that did run in
+    the meantime sends nothing: this only ever closes gaps.
+    """
+    from leases.models import FinalBill, Payment, Refund
+    from portal.tasks import enqueue_on_commit
+
+    now = timezone.now()
+    recent = {"created_at__gte": now - CATCH_UP_WINDOW, "created_at__lte": now - CATCH_UP_GRACE}
+    months = {"created_at__gte": now - dt.timedelta(days=90)}
+    due = [
+        (final_bill_send, FinalBill.objects.filter(emailed_at__isnull=True, **recent)),
+        (payment_receipt_send, Payment.objects.filter(receipt_emailed_at__isnull=True, **recent)),
+        (
+            payment_returned_send,
+            Payment.objects.filter(status=Payment.Status.RETURNED, return_emailed_at__isnull=True, **months),
+        ),
+        (refund_issued_send, Refund.objects.filter(status=Refund.Status.ISSUED, emailed_at__isnull=True, **months)),
+    ]
+    queued = 0
+    for task, rows in due:
+        for pk in rows.values_list("pk", flat=True)[:1000]:
+            enqueue_on_commit(task, pk)
+            queued += 1
+    return queued

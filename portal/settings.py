@@ -154,9 +154,17 @@ CELERY_BEAT_SCHEDULE = {
     # The ACH file for pending online payments.
     "nightly-ach-file": {"task": "leases.tasks.write_ach_file", "schedule": crontab(hour=21, minute=30)},
     # The day-before turn-in appointment reminders (exactly once per appointment and date).
+    # Hourly, so an appointment moved to tomorrow after the first run still gets its reminder;
+    # each appointment's reminder is claimed once.
     "turnin-reminders": {
         "task": "returnkit.turnin.tasks.appointment_reminders_sweep",
-        "schedule": crontab(hour=7, minute=0),
+        "schedule": crontab(minute=5),
+    },
+    # Emails whose task was never queued (a broker outage): each is claimed, so sent once.
+    "billing-emails-catch-up": {"task": "leases.tasks.billing_emails_catch_up", "schedule": crontab(minute=20)},
+    "turnin-emails-catch-up": {
+        "task": "returnkit.turnin.tasks.turnin_emails_catch_up",
+        "schedule": crontab(minute=35),
     },
 }
 
