@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist
 
 from leases import billing, ledger
-from leases.models import FinalBill, Lease, Payment, Refund
+from leases.models import AuctionSale, FinalBill, Inspection, Lease, Payment, Refund
 
 # How far along the lease is, by status (the timeline's returned, inspected, sold and closed steps).
 _RANK = {
@@ -89,10 +89,16 @@ def _settle_step(bill: FinalBill | None, money: Money | None) -> Step:
     return Step("settled", "Paid", money.last_settled if done else None, done=done)
 
 
-def timeline(lease: Lease, *, bill: FinalBill | None, money: Money | None) -> tuple[list[Step], str]:
+def timeline(
+    lease: Lease,
+    *,
+    bill: FinalBill | None,
+    money: Money | None,
+    inspection: Inspection | None,
+    sale: AuctionSale | None,
+) -> tuple[list[Step], str]:
     """The lease-end steps and one sentence on what happens next."""
     rank = _RANK.get(lease.status, 0)
-    inspection, sale = _one(lease, "inspection"), _one(lease, "auction_sale")
     dates = lease_end_dates(lease)
     steps = [
         Step("kit", "Return kit sent", dates["kit_sent"], done=bool(dates["kit_sent"]) or rank >= 1),
@@ -160,10 +166,15 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
 def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
     if lease.status == Lease.Status.PURCHASED:
         return {"billing": None}
-    lease = Lease.objects.select_related("inspection", "auction_sale", "final_bill", "vehicle__make").get(pk=lease.pk)
-    bill = _one(lease, "final_bill")
-    money = _money(lease, bill)
-    steps, next_sentence = timeline(lease, bill=bill, money=money)
+    if lease.is_open:  # the car is still out: nothing inspected, sold or billed yet, so no queries
+        bill = money = inspection = sale = None
+    else:
+        lease = Lease.objects.select_related("inspection", "auction_sale", "final_bill", "vehicle__make").get(
+            pk=lease.pk
+        )
+        bill, inspection, sale = _one(lease, "final_bill"), _one(lease, "inspection"), _one(lease, "auction_sale")
+        money = _money(lease, bill)
+    steps, next_sentence = timeline(lease, bill=bill, money=money, inspection=inspection, sale=sale)
     summary = None
     if bill is not None and money is not None:
         summary = {
