@@ -59,3 +59,16 @@ def phone_page(chromium, request):
     page.shots = Shots(page, request.node.name + "-phone")
     yield page
     context.close()
+
+
+def sign_in(page, base: str, email: str, *, lands_on: str = "My Vehicles|Turn-ins on") -> None:
+    """Sign in through the form as a person would; waits for the page sign-in lands on."""
+    import re
+
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("heading", name=re.compile(lands_on)).first.wait_for()

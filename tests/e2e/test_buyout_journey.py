@@ -10,7 +10,8 @@ from leases import ledger
 from leases.models import ExtensionRequest, Lease, LedgerEntry, OdometerReading, Payment
 from quotes import engine
 from quotes.services import quote_create
-from tests.factories import PASSWORD, make_lease, make_lessee, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_lease, make_lessee, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,17 +28,9 @@ def lease(settings, tmp_path):
     return lease
 
 
-def sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill("robin@example.com")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="My Vehicles").wait_for()
-
-
 def test_lessee_buys_the_car_from_a_buyout_quote_with_a_double_click(page, live_server, lease):
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "robin@example.com")
     page.get_by_role("link", name=lease.vehicle.description).click()
     page.get_by_role("link", name="Request a quote").click()
     page.get_by_role("link", name="Get a buyout quote").click()
@@ -100,7 +93,7 @@ def test_a_lapsed_buyout_quote_asks_for_a_new_one(page, live_server, lease):
         today=dt.date(2026, 11, 10),
     )
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "robin@example.com")
     page.goto(base + quote.get_absolute_url())
     page.get_by_text("This quote has expired.").wait_for()
     assert "so it can no longer be paid" in page.content()
@@ -117,7 +110,7 @@ def test_a_lapsed_buyout_quote_asks_for_a_new_one(page, live_server, lease):
 
 def test_lessee_asks_for_an_extension_and_it_is_approved(page, live_server, lease):
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "robin@example.com")
     page.goto(f"{base}/vehicles/{lease.public_id}/quotes/new/extension/")
     page.get_by_label("How many more days would you like?").fill("30")
     page.get_by_role("button", name="Get my quote").click()

@@ -7,7 +7,8 @@ import pytest
 from leases import ledger
 from leases.models import Payment
 from tests.billing.conftest import EXAMPLE_START, issue, return_and_sell
-from tests.factories import PASSWORD, make_lease, make_lessee, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_lease, make_lessee, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +23,6 @@ def billed_lease(email: str, *, wear: str):
     lease = make_lease(make_lessee(owner, first_name="Casey"), start=EXAMPLE_START)
     issue(return_and_sell(lease, wear=wear))
     return lease
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="My Vehicles").wait_for()
 
 
 def fill_bank(page, *, amount: str, routing: str) -> None:

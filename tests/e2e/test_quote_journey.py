@@ -11,8 +11,8 @@ from leases.models import OdometerReading
 from quotes import engine
 from quotes.engine import usd
 from quotes.models import Quote
-from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD, make_lease, make_lessee, make_user
+from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.factories import make_lease, make_lessee, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +27,6 @@ def lease(settings, tmp_path):
         lease=lease, reading_date=dt.date(2026, 11, 15), miles=40012, source=OdometerReading.Source.LESSEE
     )
     return lease
-
-
-def sign_in(page, base: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill("dana@example.com")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name="My Vehicles").wait_for()
 
 
 def open_form(page, base: str, lease, cta: str) -> None:
@@ -63,7 +55,7 @@ def check_against_engine(page, lease, event) -> Quote:
 
 def test_lessee_gets_each_kind_of_quote_prints_one_and_compares(page, live_server, lease):
     base = live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "dana@example.com")
     page.get_by_role("link", name=lease.vehicle.description).click()
     page.get_by_role("link", name="Request a quote").wait_for()
     page.shots("lease-page")
@@ -154,7 +146,7 @@ def test_lessee_gets_each_kind_of_quote_prints_one_and_compares(page, live_serve
 
 def test_quotes_and_compare_read_well_on_a_phone(phone_page, live_server, lease):
     page, base = phone_page, live_server.url
-    sign_in(page, base)
+    sign_in(page, base, "dana@example.com")
     page.goto(f"{base}/vehicles/{lease.public_id}/compare/")
     page.get_by_role("heading", name="Compare my options").wait_for()
     cards = page.locator(".option-card")

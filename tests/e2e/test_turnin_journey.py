@@ -12,7 +12,8 @@ from django.core import mail
 
 from leases.models import Lease, OdometerReading
 from returnkit.turnin.models import Appointment, TurnIn
-from tests.factories import PASSWORD, make_lease, make_lessee, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_lease, make_lessee, make_user
 from tests.turnin.conftest import NOW, make_dealer, make_dealer_user, make_slot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,14 +22,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _pinned_now(settings):
     settings.PORTAL_NOW = NOW  # Wednesday, November 25, 2026, 9 a.m. in New York
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.get_by_role("heading", name=re.compile("My Vehicles|Lease end|Turn-ins on")).first.wait_for()
 
 
 def pick_time(page, day: str, time: str) -> None:
