@@ -1,15 +1,13 @@
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from leases import billing, fieldcrypt, ledger
 from leases.models import BankAccount, LedgerEntry, Payment
 from tests.billing.conftest import EXAMPLE_START, issue, pay, pay_form, return_and_sell
+from tests.concurrency import fire_at_once
 from tests.factories import make_lease, make_lessee, make_user
 
 pytestmark = pytest.mark.django_db
@@ -178,26 +176,7 @@ class TestPayingOnline:
 
 
 def _fire_at_once(lease, user, forms: list[dict]) -> list:
-    """POST each form from its own thread and connection, all released at the same moment."""
-    url = reverse("leases:pay", args=[lease.public_id])
-    barrier = threading.Barrier(len(forms))
-    responses: list = [None] * len(forms)
-
-    def worker(i: int) -> None:
-        client = Client()
-        client.force_login(user)
-        try:
-            barrier.wait()
-            responses[i] = client.post(url, forms[i])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(forms))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return responses
+    return fire_at_once(reverse("leases:pay", args=[lease.public_id]), user, forms)
 
 
 def _billed_lease():

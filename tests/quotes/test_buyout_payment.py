@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from leases import billing, ledger
@@ -17,6 +16,7 @@ from quotes import engine
 from quotes.models import Quote
 from quotes.services import BuyoutNotDue, QuoteLapsed, buyout_quote_pay, quote_create
 from tests.billing.conftest import pay_form
+from tests.concurrency import fire_at_once
 from tests.conftest import TODAY
 from tests.factories import make_lease, make_lessee, make_user
 
@@ -328,35 +328,13 @@ class TestWhoCanPay:
         assert reverse("leases:receipt", args=[buyer.lease.public_id, payment.public_id]) in quote_page
 
 
-def _fire_at_once(url: str, user, forms: list[dict]) -> list:
-    """POST each form from its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(forms))
-    responses: list = [None] * len(forms)
-
-    def worker(i: int) -> None:
-        client = Client()
-        client.force_login(user)
-        try:
-            barrier.wait()
-            responses[i] = client.post(url, forms[i])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(forms))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return responses
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_eight_concurrent_posts_of_one_form_buy_once_and_post_one_set_of_lines():
     owner = make_user("racer@example.com")
     lease = make_lease(make_lessee(owner), start=START)
     quote = buyout_quote(lease, owner)
-    responses = _fire_at_once(pay_url(quote), owner, [buyout_form()] * 8)
+    responses = fire_at_once(pay_url(quote), owner, [buyout_form()] * 8)
     payment = Payment.objects.get()
     receipt = reverse("leases:receipt", args=[lease.public_id, payment.public_id])
     assert [r.status_code for r in responses] == [302] * 8
@@ -373,7 +351,7 @@ def test_two_tabs_paying_the_same_quote_at_once_buy_once():
     owner = make_user("tabs@example.com")
     lease = make_lease(make_lessee(owner), start=START)
     quote = buyout_quote(lease, owner)
-    responses = _fire_at_once(pay_url(quote), owner, [buyout_form(), buyout_form()])
+    responses = fire_at_once(pay_url(quote), owner, [buyout_form(), buyout_form()])
     payment = Payment.objects.get()
     receipt = reverse("leases:receipt", args=[lease.public_id, payment.public_id])
     # The second tab either waited on the lease and was told the quote is paid, or found it paid.
