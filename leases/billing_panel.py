@@ -11,6 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from leases import billing, ledger
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, Payment, Refund
+from portal.text import long_date
 
 # How far along the lease is, by status (the timeline's returned, inspected, sold and closed steps).
 _RANK = {
@@ -132,10 +133,6 @@ _NEXT = {
 }
 
 
-def _long(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, money: Money | None) -> str:
     if money and money.returned and money.balance > 0:
         last = money.returned[-1]
@@ -145,7 +142,7 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
             f"{billing.usd(money.balance)} is due again: please pay online, by phone or by mail."
         )
     key = current.key if current else "done"
-    end = _long(lease.maturity_date)
+    end = long_date(lease.maturity_date)
     if key == "kit":
         return f"Your lease is scheduled to end on {end}. About 120 days before, we email you the Vehicle Return Kit."
     if key == "appointment":
@@ -159,7 +156,7 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
         if money.pending:
             paid = billing.usd(sum((p.amount for p in money.pending), Decimal(0)))
             return f"Your payment of {paid} is processing; bank debits usually clear in two or three business days."
-        return f"Please pay {billing.usd(money.balance)} by {_long(bill.due_on)}, online, by phone or by mail."
+        return f"Please pay {billing.usd(money.balance)} by {long_date(bill.due_on)}, online, by phone or by mail."
     return _NEXT.get(key, _NEXT["done"])
 
 

@@ -303,6 +303,19 @@ class Lease(models.Model):
                 return party.lessee
         return None
 
+    def email_addresses(self) -> list[str]:
+        """Every lessee on the lease, the primary first, each once: the address we hold for them,
+        else their sign-in address. One query, or none when ``parties__lessee__user`` is prefetched."""
+        prefetched = "parties" in getattr(self, "_prefetched_objects_cache", {})
+        parties = self.parties.all() if prefetched else self.parties.select_related("lessee__user")
+        found: dict[str, str] = {}
+        for party in sorted(parties, key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk)):
+            lessee = party.lessee
+            address = lessee.email or (lessee.user.email if lessee.user else "")
+            if address:
+                found.setdefault(address.lower(), address)
+        return list(found.values())
+
     # --- status changes ----------------------------------------------------------------------
     def _move_to(self, status: str) -> None:
         allowed = self.TRANSITIONS[status]

@@ -57,15 +57,6 @@ def _send(template: str, context: dict, to: list[str], attachments=()) -> None:
     message.send()
 
 
-def _lessee_emails(lease) -> list[str]:
-    emails = []
-    for party in lease.parties.select_related("lessee", "lessee__user"):
-        email = party.lessee.email or (party.lessee.user.email if party.lessee.user else "")
-        if email and email.lower() not in {e.lower() for e in emails}:
-            emails.append(email)
-    return emails
-
-
 def _deliver_once(model, pk: int, field: str, send) -> None:
     """Claim the email, send it, and give the claim back if sending fails (so a retry sends it)."""
     if not _claim(model, pk, field):
@@ -83,7 +74,7 @@ def final_bill_send(bill_id: int) -> None:
     from leases.models import FinalBill
 
     bill = FinalBill.objects.select_related("lease__vehicle__make").get(pk=bill_id)
-    to = _lessee_emails(bill.lease)
+    to = bill.lease.email_addresses()
     if not to:
         return
 
@@ -129,7 +120,7 @@ def payment_returned_send(payment_id: int) -> None:
     from leases.models import Payment
 
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
-    to = _lessee_emails(payment.lease) or [payment.authorized_by.email]
+    to = payment.lease.email_addresses() or [payment.authorized_by.email]
     _deliver_once(
         Payment, payment.pk, "return_emailed_at", lambda: _send("payment_returned", _payment_context(payment), to)
     )
@@ -141,7 +132,7 @@ def refund_issued_send(refund_id: int) -> None:
     from leases.models import Refund
 
     refund = Refund.objects.select_related("lease__vehicle__make", "bank_account").get(pk=refund_id)
-    to = _lessee_emails(refund.lease)
+    to = refund.lease.email_addresses()
     if not to:
         return
     context = {

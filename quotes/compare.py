@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from leases.models import Lease, OdometerReading
+from portal.text import long_date
 from quotes import engine
 from quotes.engine import usd
 
@@ -45,10 +46,6 @@ class Option:
         return self.quote is not None and self.quote.net_after_deposit < 0
 
 
-def _day(day: dt.date) -> str:
-    return f"{day:%B %-d, %Y}"
-
-
 def projected_odometer(lease: Lease, on: dt.date) -> Projection:
     """Straight line from the first reading to the latest, carried on to `on`."""
     readings = lease.odometer_readings.order_by("reading_date", "miles", "id")
@@ -61,7 +58,7 @@ def projected_odometer(lease: Lease, on: dt.date) -> Projection:
         miles = start_miles + lease.annual_miles * days // 365
         basis = (
             f"We have no odometer reading since you signed, so this assumes you drive your allowance of "
-            f"{lease.annual_miles:,} miles a year: about {miles:,} miles on {_day(on)}."
+            f"{lease.annual_miles:,} miles a year: about {miles:,} miles on {long_date(on)}."
         )
         return Projection(miles, on, basis)
     span = (latest.reading_date - start_day).days
@@ -69,11 +66,11 @@ def projected_odometer(lease: Lease, on: dt.date) -> Projection:
     ahead = max(0, (on - latest.reading_date).days)
     miles = latest.miles + driven * ahead // span
     if not ahead:
-        basis = f"Your latest reading: {latest.miles:,} miles on {_day(latest.reading_date)}."
+        basis = f"Your latest reading: {latest.miles:,} miles on {long_date(latest.reading_date)}."
     else:
         basis = (
-            f"Your readings show {driven:,} miles in {span:,} days up to {_day(latest.reading_date)}; "
-            f"at that pace you will have about {miles:,} miles on {_day(on)}."
+            f"Your readings show {driven:,} miles in {span:,} days up to {long_date(latest.reading_date)}; "
+            f"at that pace you will have about {miles:,} miles on {long_date(on)}."
         )
     return Projection(miles, on, basis)
 
@@ -113,14 +110,14 @@ def compare_options(
     candidates: list[tuple[str, str, dt.date, str, engine.Event]] = [
         (
             "return",
-            f"Return it on {_day(end)}",
+            f"Return it on {long_date(end)}",
             end,
             f"Turn-in estimate at about {projection.miles:,} miles, excluding potential excess wear charges.",
             engine.TurnIn(date=end, odometer=projection.miles, **owed),
         ),
         (
             "buy_end",
-            f"Buy it on {_day(end)}",
+            f"Buy it on {long_date(end)}",
             end,
             "The purchase option price in your lease, with the purchase fee and sales tax.",
             engine.Buyout(date=end, **owed),
@@ -144,7 +141,7 @@ def compare_options(
                 f"extend_{days}",
                 f"Extend {days} days",
                 until,
-                f"Keep the car {days} more days, to {_day(until)}, then return or buy it.",
+                f"Keep the car {days} more days, to {long_date(until)}, then return or buy it.",
                 engine.Extension(days=days, days_already_granted=lease.extended_days),
             )
         )
@@ -175,7 +172,7 @@ def differences(options: list[Option]) -> list[str]:
         sentences.append(f"Buying costs {usd(abs(gap))} {more_or_less} up front than returning, and you keep the car.")
     if buy and buy_now:
         gap = buy_now.quote.net_after_deposit - buy.quote.net_after_deposit
-        when = _day(buy.when)
+        when = long_date(buy.when)
         if gap < 0:
             sentences.append(f"Buying today costs {usd(-gap)} less than buying on {when}.")
         elif gap > 0:
@@ -188,6 +185,6 @@ def differences(options: list[Option]) -> list[str]:
         fee = option.quote.derived["daily_extension_fee"]
         sentences.append(
             f"Extending {days} days costs {usd(option.quote.total)} in extension fees ({days} × {usd(fee)} a day) "
-            f"and puts off returning or buying the car until {_day(option.when)}."
+            f"and puts off returning or buying the car until {long_date(option.when)}."
         )
     return sentences

@@ -10,16 +10,13 @@ from typing import Any, ClassVar
 from django import forms
 
 from leases.models import Lease, OdometerReading
+from portal.text import long_date
 from quotes import engine
 from quotes.engine import usd
 from quotes.models import Quote
 
 MAX_ODOMETER = 2_000_000
 PAST_DATE = "The date can't be in the past: choose today or a later date."
-
-
-def _day(day: dt.date) -> str:
-    return f"{day:%B %-d, %Y}"
 
 
 class MilesField(forms.IntegerField):
@@ -113,7 +110,7 @@ class QuoteForm(forms.Form):
     def _set_odometer(self, name: str) -> None:
         field = self.fields[name]
         field.initial = self.latest_miles
-        when = f" on {_day(self.latest.reading_date)}" if self.latest else " at signing"
+        when = f" on {long_date(self.latest.reading_date)}" if self.latest else " at signing"
         field.help_text = (
             f"We've filled in your latest reading, {self.latest_miles:,} miles{when}. "
             "Change it to the miles you expect when you hand the car back."
@@ -121,7 +118,7 @@ class QuoteForm(forms.Form):
 
     def _check_odometer(self, miles: int) -> int:
         if miles < self.latest_miles:
-            when = f"on {_day(self.latest.reading_date)}" if self.latest else "at signing"
+            when = f"on {long_date(self.latest.reading_date)}" if self.latest else "at signing"
             raise forms.ValidationError(
                 f"{miles:,} miles is below your last reading of {self.latest_miles:,} miles {when}. "
                 "Odometers don't go backwards: please check the number.",
@@ -152,7 +149,7 @@ class TurnInForm(QuoteForm):
         self.first_day = max(end, self.today)
         self._set_date_range("return_date", self.first_day, self.last_day, self.first_day)
         self.fields["return_date"].help_text = (
-            f"On or after your scheduled end date, {_day(end)}, and no later than {_day(self.last_day)} "
+            f"On or after your scheduled end date, {long_date(end)}, and no later than {long_date(self.last_day)} "
             f"({self.lease.max_extension_days} days after it, your lease's extension limit). "
             f"Each day past the end date adds {usd(self.terms.daily_extension_fee)} in extension fees."
         )
@@ -163,14 +160,14 @@ class TurnInForm(QuoteForm):
         self._check_not_past(day)
         if day < self.lease.maturity_date:
             raise forms.ValidationError(
-                f"That is before your scheduled end date, {_day(self.lease.maturity_date)}. "
+                f"That is before your scheduled end date, {long_date(self.lease.maturity_date)}. "
                 "To hand the car back earlier, ask for an early return quote instead.",
                 code="before_end",
             )
         if day > self.last_day:
             raise forms.ValidationError(
                 f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
-                f"allows. Choose {_day(self.last_day)} or earlier.",
+                f"allows. Choose {long_date(self.last_day)} or earlier.",
                 code="past_limit",
             )
         return day
@@ -208,8 +205,8 @@ class BuyoutForm(QuoteForm):
         end = self.lease.maturity_date
         self._set_date_range("purchase_date", self.today, self.last_day, end if self.today < end else self.today)
         self.fields["purchase_date"].help_text = (
-            f"From today to {_day(self.last_day)}, {self.lease.max_extension_days} days after your "
-            f"scheduled end date, {_day(end)}."
+            f"From today to {long_date(self.last_day)}, {self.lease.max_extension_days} days after your "
+            f"scheduled end date, {long_date(end)}."
         )
         deposit = self.terms.security_deposit
         if deposit:
@@ -223,7 +220,7 @@ class BuyoutForm(QuoteForm):
         if day > self.last_day:
             raise forms.ValidationError(
                 f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
-                f"allows. Choose {_day(self.last_day)} or earlier.",
+                f"allows. Choose {long_date(self.last_day)} or earlier.",
                 code="past_limit",
             )
         return day
@@ -253,7 +250,7 @@ class EarlyReturnForm(QuoteForm):
         self._set_date_range("return_date", self.today, self.day_before_end, self.today)
         self.fields[
             "return_date"
-        ].help_text = f"From today to {_day(self.day_before_end)}, the day before your scheduled end date."
+        ].help_text = f"From today to {long_date(self.day_before_end)}, the day before your scheduled end date."
         residual = self.terms.residual_value
         value = self.fields["realized_value"]
         value.initial = f"{residual:.2f}"
@@ -277,8 +274,8 @@ class EarlyReturnForm(QuoteForm):
         self._check_not_past(day)
         if day > self.day_before_end:
             raise forms.ValidationError(
-                f"An early return is before your scheduled end date, {_day(self.lease.maturity_date)}: choose "
-                f"{_day(self.day_before_end)} or earlier, or ask for a turn-in estimate instead.",
+                f"An early return is before your scheduled end date, {long_date(self.lease.maturity_date)}: choose "
+                f"{long_date(self.day_before_end)} or earlier, or ask for a turn-in estimate instead.",
                 code="not_early",
             )
         return day

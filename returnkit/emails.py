@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from leases.models import Lease, LeaseParty
 from portal.models import Notification
-from returnkit.kit import day_text
+from portal.text import long_date
 from returnkit.models import KitSnapshot, Reminder
 from returnkit.services import kit_pdf_bytes
 
@@ -28,17 +28,6 @@ def _parties(lease: Lease) -> list[LeaseParty]:
     return sorted(lease.parties.all(), key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk))
 
 
-def recipients(lease: Lease) -> list[str]:
-    """Every lessee on the lease, each once: the address we hold, else their sign-in address."""
-    seen: dict[str, str] = {}
-    for party in _parties(lease):
-        lessee = party.lessee
-        address = lessee.email or (lessee.user.email if lessee.user else "")
-        if address:
-            seen.setdefault(address.lower(), address)
-    return list(seen.values())
-
-
 def _context(lease: Lease, kind: str, today: dt.date) -> dict:
     parties = _parties(lease)
     return {
@@ -46,7 +35,7 @@ def _context(lease: Lease, kind: str, today: dt.date) -> dict:
         "lease": lease,
         "vehicle": lease.vehicle.description,
         "greeting_names": " and ".join(p.lessee.first_name for p in parties),
-        "end_date": day_text(lease.maturity_date),
+        "end_date": long_date(lease.maturity_date),
         "days_left": lease.days_left(today),
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "kit_url": settings.SITE_URL + reverse("returnkit:kit_pdf", args=[lease.public_id]),
@@ -63,7 +52,7 @@ def reminder_message(lease: Lease, kind: str, *, today: dt.date, kit: KitSnapsho
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{base}.txt", context),
-        to=recipients(lease),
+        to=lease.email_addresses(),
         headers={
             # One Message-ID per lease and reminder: a mail system that sees it twice can drop the copy.
             "Message-ID": f"<{kind}.{lease.public_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>",

@@ -17,15 +17,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.models import Lease, LeaseParty, OdometerReading
+from portal.text import long_date
 from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, usd
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
 KIT_VERSION = 1
 EXTENSION_EXAMPLE_DAYS = 30
-
-
-def day_text(day: dt.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def fingerprint(payload: dict) -> str:
@@ -105,8 +102,8 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
             "vin": vehicle.vin,
             "description": vehicle.description,
         },
-        "start_date": day_text(lease.start_date),
-        "end_date": day_text(end),
+        "start_date": long_date(lease.start_date),
+        "end_date": long_date(end),
         "term_months": lease.term_months,
         "registration_state": lease.get_registration_state_display(),
         "lessor": _lessor(),
@@ -144,12 +141,10 @@ def _options(terms, turn_in: Quote, buyout: Quote, extended_days: int, day, odom
     days_left = max(0, terms.max_extension_days - extended_days)
     example_days = min(EXTENSION_EXAMPLE_DAYS, days_left)
     example = (
-        compute_quote(terms, Extension(days=example_days, days_already_granted=extended_days))
-        if example_days
-        else None
+        compute_quote(terms, Extension(days=example_days, days_already_granted=extended_days)) if example_days else None
     )
     return {
-        "on": day_text(day),
+        "on": long_date(day),
         "return": {
             "lines": _lines(turn_in),
             "total": usd(turn_in.total),
@@ -181,10 +176,10 @@ def _mileage(terms, turn_in: Quote, start: Reading, latest: Reading | None, proj
         "purchased_miles": f"{terms.purchased_miles:,}",
         "start_odometer": f"{start.miles:,}",
         "excess_mile_rate": f"${terms.excess_mile_rate:.2f}",
-        "latest": {"miles": f"{latest.miles:,}", "date": day_text(latest.day)} if latest else None,
+        "latest": {"miles": f"{latest.miles:,}", "date": long_date(latest.day)} if latest else None,
         "projected_odometer": f"{projected:,}" if projected is not None else None,
         "projected_driven": f"{projected - start.miles:,}" if projected is not None else None,
-        "projected_on": day_text(day),
+        "projected_on": long_date(day),
         "projected_excess_miles": f"{excess:,}" if excess is not None else None,
         "projected_excess_charge": usd(lines["excess_mileage"].amount) if excess is not None else None,
         "projected_excess_tax": usd(lines["taxes"].amount) if excess is not None else None,
@@ -196,7 +191,7 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
         return end - dt.timedelta(days=days)
 
     def between(first: dt.date, last: dt.date) -> str:
-        return f"{day_text(first)} to {day_text(last)}"
+        return f"{long_date(first)} to {long_date(last)}"
 
     return [
         {
@@ -206,12 +201,12 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
             "Repairing damage before the inspection can cost less than paying for it afterwards.",
         },
         {
-            "when": f"By {day_text(before(90))}, then monthly",
+            "when": f"By {long_date(before(90))}, then monthly",
             "title": "Check your mileage",
             "detail": "Compare your odometer with the projection in this kit and add a reading in the portal.",
         },
         {
-            "when": f"By {day_text(before(30))}",
+            "when": f"By {long_date(before(30))}",
             "title": "Check the plate rules for your state",
             "detail": "Some states want the plates back before the insurance ends. See License plates below.",
         },
@@ -221,7 +216,7 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
             "detail": f"Call any franchised {make} dealer and ask for a lease turn-in appointment.",
         },
         {
-            "when": f"On or before {day_text(end)}",
+            "when": f"On or before {long_date(end)}",
             "title": "Turn in the vehicle",
             "detail": "Bring everything on the What to bring list.",
         },

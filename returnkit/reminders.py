@@ -126,7 +126,7 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
     try:
         with mail.mailers.default as connection:
             for lease in ours:
-                if not emails.recipients(lease):
+                if not lease.email_addresses():
                     continue  # a portal notice only
                 message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
                 attempted = lease
@@ -138,7 +138,7 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
         # for the next sweep; the one that failed mid-send stays claimed (it may have gone).
         _record(claims, ours, sent, attempted, kind, today)
     result.sent = len(sent)
-    result.no_address = sum(1 for lease in ours if not emails.recipients(lease))
+    result.no_address = sum(1 for lease in ours if not lease.email_addresses())
     return result
 
 
@@ -172,7 +172,7 @@ def _record(
     done, notices, release = [], [], []
     for lease in ours:
         claim = claims[lease.pk]
-        address = emails.recipients(lease)
+        address = lease.email_addresses()
         if lease.pk in sent_ids or not address:
             claim.status = Reminder.Status.SENT if address else Reminder.Status.NO_ADDRESS
             claim.sent_at, claim.recipients = now, ", ".join(address)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from returnkit.kit import day_text
+from portal.text import long_date
 
 # ISO/IEC 7810 ID-1, a credit card's size: the Wear Square only works printed at this true size.
 # SVG user units are millimetres in the kit's drawings.
@@ -48,7 +48,7 @@ def kit_html(payload: dict, *, prepared_on: dt.date) -> str:
         "pdf/return_kit.html",
         {
             "kit": payload,
-            "prepared_on": day_text(prepared_on),
+            "prepared_on": long_date(prepared_on),
             "card_w": CARD_W,
             "card_h": CARD_H,
             "inch": INCH,

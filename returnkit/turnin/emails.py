@@ -7,19 +7,6 @@ from email.message import MIMEPart
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from leases.models import Lease
-
-
-def lease_recipients(lease: Lease) -> list[str]:
-    """Everyone on the lease with an email address: both lessees hear about the return."""
-    found: list[str] = []
-    for party in lease.parties.select_related("lessee__user"):
-        lessee = party.lessee
-        email = lessee.email or (lessee.user.email if lessee.user else "")
-        if email and email.lower() not in {e.lower() for e in found}:
-            found.append(email)
-    return found
-
 
 def calendar_part(ics: bytes, *, method: str) -> MIMEPart:
     """An .ics attachment whose Content-Type carries METHOD, as calendar clients expect."""

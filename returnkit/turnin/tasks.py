@@ -49,7 +49,7 @@ def send_appointment_email(appointment_id: int, sequence: int) -> None:
         )
         if not claimed:
             return
-        recipients = emails.lease_recipients(appointment.lease)
+        recipients = appointment.lease.email_addresses()
         ics = appointment_ics(appointment, stamp=clock.now(), attendee_email=recipients[0] if recipients else "")
         emails.send(
             kind,
@@ -111,7 +111,7 @@ def send_appointment_reminder(appointment_id: int) -> None:
                 "equipment": list(appointment.lease.vehicle.equipment.all()),
                 "LESSOR": settings.LESSOR,
             },
-            to=emails.lease_recipients(appointment.lease),
+            to=appointment.lease.email_addresses(),
         )
 
 
@@ -136,7 +136,7 @@ def send_return_receipt(turnin_id: int) -> None:
                 "lease_url": _lease_url(turnin),
                 "LESSOR": settings.LESSOR,
             },
-            to=emails.lease_recipients(turnin.lease),
+            to=turnin.lease.email_addresses(),
             attachments=[(receipt_filename(turnin), receipt_pdf(turnin), "application/pdf")],
         )
 
