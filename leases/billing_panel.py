@@ -11,7 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from leases import billing, ledger
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, Payment, Refund
-from portal.text import long_date
+from quotes.engine import long_date
 
 # How far along the lease is, by status (the timeline's returned, inspected, sold and closed steps).
 _RANK = {

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from leases.models import Lease, OdometerReading
-from portal.text import long_date
 from quotes import engine
-from quotes.engine import usd
+from quotes.engine import long_date, usd
 
 EXTENSION_CHOICES = (30, 90)
 

@@ -516,7 +516,7 @@ def _early_termination(terms: LeaseTerms, event: EarlyTermination) -> Quote:
     balance = terms.adjusted_lease_balance(day)
     purchased = f", plus {terms.purchased_miles:,} purchased" if terms.purchased_miles else ""
     earned = (
-        f"the {allowance:,}-mile allowance earned by {day} "
+        f"the {allowance:,}-mile allowance earned by {long_date(day)} "
         f"({_days((day - terms.start_date).days)} at {terms.annual_miles:,} miles a year{purchased})"
     )
     mileage = _excess_mileage_line(terms, driven, excess_miles, earned)
@@ -552,7 +552,7 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
         price_rule = f"The purchase option price in your lease, its residual value of {usd(price)}"
     else:
         price = terms.adjusted_lease_balance(day)
-        price_rule = f"Your adjusted lease balance on {day}: what is left of the lease's cost then"
+        price_rule = f"Your adjusted lease balance on {long_date(day)}: what is left of the lease's cost then"
     deposit = terms.security_deposit
     applied = deposit if event.apply_security_deposit else ZERO
     lines = [
@@ -585,7 +585,7 @@ def _extension(terms: LeaseTerms, event: Extension) -> Quote:
         "extension_fees",
         f"Extension fees ({_days(event.days)} at {usd(fee)})",
         money(event.days * fee),
-        f"{_days(event.days)} more past your {terms.maturity_date} maturity date × {usd(fee)} a day "
+        f"{_days(event.days)} more past your {long_date(terms.maturity_date)} end date × {usd(fee)} a day "
         f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365); "
         f"that uses {used:,} of your {terms.max_extension_days:,} extension days",
     )
@@ -669,11 +669,11 @@ def _extension_line(terms: LeaseTerms, days: int) -> Line:
     fee = terms.daily_extension_fee
     if days:
         rule = (
-            f"{_days(days)} past your {terms.maturity_date} maturity date × {usd(fee)} a day "
+            f"{_days(days)} past your {long_date(terms.maturity_date)} end date × {usd(fee)} a day "
             f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365)"
         )
     else:
-        rule = f"No days past your {terms.maturity_date} maturity date"
+        rule = f"No days past your {long_date(terms.maturity_date)} end date"
     return Line("extension_fees", f"Extension fees ({_days(days)} at {usd(fee)})", money(days * fee), rule)
 
 
@@ -724,13 +724,13 @@ def _unused_miles_line(terms: LeaseTerms, driven: int) -> Line:
 def _remaining_balance_line(day: dt.date, balance: Decimal, realized: Decimal) -> Line:
     if balance > realized:
         rule = (
-            f"Your adjusted lease balance of {usd(balance)} on {day} less the vehicle's realized "
+            f"Your adjusted lease balance of {usd(balance)} on {long_date(day)} less the vehicle's realized "
             f"value of {usd(realized)}"
         )
     else:
         rule = (
             f"The vehicle's realized value of {usd(realized)} covers your adjusted lease balance "
-            f"of {usd(balance)} on {day}"
+            f"of {usd(balance)} on {long_date(day)}"
         )
     return Line("remaining_balance", "Remaining balance", money(max(ZERO, balance - realized)), rule)
 
@@ -758,6 +758,11 @@ def _days(count: int) -> str:
 
 
 MINUS = "\u2212"  # a real minus sign: a hyphen is easy to miss in front of a dollar sign
+
+
+def long_date(day: dt.date) -> str:
+    """A date as a lessee reads it: "November 25, 2026" (error lines keep ISO dates)."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def usd(amount: Decimal | int | str) -> str:

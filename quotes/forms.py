@@ -10,9 +10,8 @@ from typing import Any, ClassVar
 from django import forms
 
 from leases.models import Lease, OdometerReading
-from portal.text import long_date
 from quotes import engine
-from quotes.engine import usd
+from quotes.engine import long_date, usd
 from quotes.models import Quote
 
 MAX_ODOMETER = 2_000_000

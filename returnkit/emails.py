@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from leases.models import Lease, LeaseParty
 from portal.models import Notification
-from portal.text import long_date
+from quotes.engine import long_date
 from returnkit.models import KitSnapshot, Reminder
 from returnkit.services import kit_pdf_bytes
 

@@ -17,8 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.models import Lease, LeaseParty, OdometerReading
-from portal.text import long_date
-from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, usd
+from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, long_date, usd
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
 KIT_VERSION = 1

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from portal.text import long_date
+from quotes.engine import long_date
 
 # ISO/IEC 7810 ID-1, a credit card's size: the Wear Square only works printed at this true size.
 # SVG user units are millimetres in the kit's drawings.

@@ -25,9 +25,7 @@ KIT_PREFETCH = (
 )
 
 
-def kits_for_leases(
-    leases: Sequence[Lease], *, today: dt.date, skip_failures: bool = False
-) -> dict[int, KitSnapshot]:
+def kits_for_leases(leases: Sequence[Lease], *, today: dt.date, skip_failures: bool = False) -> dict[int, KitSnapshot]:
     """The current kit of each lease (lease id → snapshot), in a constant number of queries.
 
     Expects ``vehicle__make`` selected and ``KIT_PREFETCH`` prefetched. A PDF is rendered only for

@@ -488,7 +488,7 @@ def test_lines_carry_a_label_and_a_rule_with_the_lessees_numbers() -> None:
     assert lines["excess_mileage"].label == "Excess mileage (5,000 mi at $0.25)"
     assert lines["excess_mileage"].rule == "5,000 miles over your 36,000-mile allowance × $0.25 a mile"
     assert lines["extension_fees"].label == "Extension fees (12 days at $14.88)"
-    assert "12 days past your 2026-03-15 maturity date × $14.88 a day" in lines["extension_fees"].rule
+    assert "12 days past your March 15, 2026 end date × $14.88 a day" in lines["extension_fees"].rule
     assert lines["taxes"].label == "Tax on charges (6.25%)"
     assert lines["taxes"].rule == "6.25% tax on $1,250.00 of excess mileage and wear charges"
 
@@ -498,7 +498,7 @@ def test_early_termination_mileage_rule_explains_the_prorated_allowance() -> Non
     line = compute_quote(example_terms(), event).lines[3]
     assert line.code == "excess_mileage"
     assert line.rule == (
-        "8,000 miles over the 12,000-mile allowance earned by 2024-03-14 "
+        "8,000 miles over the 12,000-mile allowance earned by March 14, 2024 "
         "(365 days at 12,000 miles a year) × $0.25 a mile"
     )
     assert line.amount == Decimal("2000.00")
