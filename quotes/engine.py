@@ -653,7 +653,7 @@ def _excess_mileage_line(terms: LeaseTerms, driven: int, excess: int, allowance:
 def _excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
     waiver = terms.wear_waiver
     if not charges:
-        rule = "No excess wear charges on this quote (an estimate leaves out any the inspection finds)"
+        rule = "No excess wear charges on this quote (an estimate leaves out any charges the inspection finds)"
     elif waiver:
         rule = f"Excess wear charges of {usd(charges)} less your {usd(waiver)} wear waiver"
     else:
