@@ -21,7 +21,6 @@ from stdnum import luhn
 from leases.identifiers import with_vin_check_digit
 from leases.models import Dealer, Lease, LeaseParty, Lessee, Make, OdometerReading, Vehicle, VehicleEquipment
 from quotes.engine import add_months
-from returnkit.turnin.demo import seed_turnins
 
 DEMO_PASSWORD = "demo-lease-2026"  # noqa: S105 - printed for people trying the demo
 STAFF_EMAIL = "ops@example.com"
@@ -245,7 +244,8 @@ def _user(email: str, first: str, last: str, password_hash: str):
 
 @transaction.atomic
 def seed_people(today: dt.date) -> list[tuple[str, str]]:
-    """Create the small portfolio once; returns (sign-in, what it shows) pairs to print."""
+    """Create the small portfolio once; returns (sign-in, what it shows) pairs to print.
+    portal.demo adds the final bill and the dealers' turn-in data on top."""
     makes = ensure_makes_and_dealers()
     password_hash = make_password(DEMO_PASSWORD)
     staff = _user(STAFF_EMAIL, "Olivia", "Ops", password_hash)
@@ -258,9 +258,6 @@ def seed_people(today: dt.date) -> list[tuple[str, str]]:
         if Lease.objects.filter(account_number=account).exists():
             continue
         _demo_lease(serial, account, spec, makes, password_hash, today, rng)
-    from leases.billing_demo import seed_final_bill  # billing builds on the leases above
-
-    seed_final_bill(today)
     return [
         (STAFF_EMAIL, "operations (admin at /ops/)"),
         ("alex@example.com", "two vehicles: ends in ~110 and ~20 days"),
@@ -268,7 +265,6 @@ def seed_people(today: dt.date) -> list[tuple[str, str]]:
         ("casey@example.com", "lease ending in ~150 days"),
         ("morgan@example.com", "lease past its end date"),
         ("taylor@example.com", "vehicle returned, inspected and sold: a final bill to pay"),
-        *seed_turnins(today),
     ]
 
 

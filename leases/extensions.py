@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 
-from leases import ledger
+from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease
 from quotes.engine import money
 

@@ -5,15 +5,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from leases import billing_panel
 from leases.forms import LinkLeaseForm, OdometerForm
 from leases.models import OdometerReading
 from leases.selectors import customer_leases, lease_for_user
 from leases.services import LinkFailed, lease_link, odometer_record
 from portal import clock, ratelimit
-from quotes import panels as quote_panels
-from returnkit import panels as kit_panels
-from returnkit.turnin import panels as turnin_panels
 
 LINK_FAILED = (
     "We couldn't match those details to a lease. Check the account number, the VIN's last six "
@@ -60,28 +56,6 @@ def lease_link_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Your {lease.vehicle} is now in My Vehicles.")
             return redirect("leases:detail", public_id=lease.public_id)
     return render(request, "leases/link.html", {"form": form})
-
-
-@login_required
-@require_safe
-def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
-    lease = lease_for_user(request.user, public_id)
-    today = clock.today()
-    readings = list(lease.odometer_readings.order_by("-reading_date", "-miles", "-id")[:5])
-    context = {
-        "lease": lease,
-        "today": today,
-        "readings": readings,
-        "allowed_to_date": lease.miles_allowed_to(today),
-        "days_left": lease.days_left(today),
-        "parties": list(lease.parties.select_related("lessee")),
-        "equipment": list(lease.vehicle.equipment.all()),
-        "odometer_form": OdometerForm(lease=lease, today=today),
-    }
-    # Each app adds its own part of the page (quotes, return kit and turn-in, billing).
-    for panel in (quote_panels, kit_panels, turnin_panels, billing_panel):
-        context.update(panel.lease_panel(lease, user=request.user, today=today))
-    return render(request, "leases/lease_detail.html", context)
 
 
 @login_required

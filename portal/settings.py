@@ -210,10 +210,12 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 # --- Business settings --------------------------------------------------------------------
 QUOTE_GOOD_THROUGH_DAYS = int(env("QUOTE_GOOD_THROUGH_DAYS", "10"))
-# Tests and operations can pin "today" (ISO date); unset means the real local date.
+# Tests and operations can pin "today" (ISO date) or "now" (ISO datetime); unset means the real
+# clock. portal/clock.py is the only reader.
 PORTAL_TODAY = env("PORTAL_TODAY") or None
+PORTAL_NOW = env("PORTAL_NOW") or None
 
-# --- Final bill and online payments (leases/billing.py) -----------------------------------
+# --- Final bill and online payments (leases/billing/) -----------------------------------
 FINAL_BILL_DUE_DAYS = int(env("FINAL_BILL_DUE_DAYS", "30"))
 # Fernet key (urlsafe base64, 32 bytes) for bank account numbers at rest. Unset: derived from
 # SECRET_KEY, so rotating SECRET_KEY then needs the old key here first.

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from leases.urls import urlpatterns as lease_urls
+from portal import lease_page, views
 
 admin.site.site_header = "Lease-end operations"
 admin.site.site_title = "Lease-end operations"
@@ -12,7 +13,10 @@ urlpatterns = [
     path("help/", views.help_centre, name="help"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("vehicles/", include("leases.urls")),
+    path(
+        "vehicles/",
+        include(([*lease_urls, path("<uuid:public_id>/", lease_page.lease_detail, name="detail")], "leases")),
+    ),
     path("", include("quotes.urls")),
     path("", include("returnkit.urls")),
     path("", include("returnkit.turnin.urls")),

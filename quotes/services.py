@@ -10,7 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from leases import billing, extensions
+from leases import extensions
+from leases.billing import payments
 from leases.models import ExtensionRequest, Lease, Payment
 from quotes import engine
 from quotes.models import Quote, new_reference, sum_of_lines
@@ -91,7 +92,7 @@ def buyout_quote_pay(
     *,
     quote: Quote,
     user,
-    bank: billing.BankDetails,
+    bank: payments.BankDetails,
     idempotency_key,
     ip: str | None,
     authorization: str,
@@ -101,11 +102,11 @@ def buyout_quote_pay(
     to the ledger, its net after the deposit is debited and the lease becomes purchased, once.
     QuoteLapsed past the good-through date; BuyoutNotDue before the purchase date it prices (the
     price falls as the lease runs on, so a later day's price is not paid early);
-    billing.PaymentRefused when billing refuses it."""
+    errors.PaymentRefused when billing refuses it."""
     _check_current(quote, kind=Quote.Kind.BUYOUT, today=today)
     if reason := buyout_not_due(quote, today):
         raise BuyoutNotDue(reason)
-    return billing.buyout_payment_create(
+    return payments.buyout_payment_create(
         lease=quote.lease,
         quote_reference=quote.reference,
         lines=quote.lines,

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from leases import billing
-from leases.billing_forms import BuyoutPaymentForm
+from leases.billing import errors, payments
+from leases.billing.forms import BuyoutPaymentForm
+from leases.billing.ledger import amounts_owed
 from leases.extensions import ExtensionRefused
-from leases.ledger import amounts_owed
 from leases.models import ExtensionRequest, Lease
 from leases.selectors import lease_for_user
 from leases.services import latest_reading
@@ -154,7 +154,7 @@ def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") 
         "extension_error": extension_error,
     }
     if quote.kind == Quote.Kind.BUYOUT:
-        paid = billing.buyout_payment_for(lease=lease, quote_reference=quote.reference)
+        paid = payments.buyout_payment_for(lease=lease, quote_reference=quote.reference)
         context["buyout_payment"] = paid
         context["buyout_not_due"] = "" if expired else buyout_not_due(quote, today)
         context["can_pay"] = (
@@ -216,11 +216,11 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     # The lease was read above, before looking for an earlier submission of this form: if that
     # submission commits in between, the lookup below sees it.
     key = _posted_key(request) if request.method == "POST" else None
-    if key and (done := billing.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
+    if key and (done := payments.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
     today = clock.today()
     status = 400 if request.method == "POST" else 200
-    if paid := billing.buyout_payment_for(lease=lease, quote_reference=quote.reference):
+    if paid := payments.buyout_payment_for(lease=lease, quote_reference=quote.reference):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=paid.public_id)
     if not lease.is_open:
         return _cannot_buy(request, quote, reason="closed", status=409)
@@ -230,7 +230,7 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
         return _cannot_buy(request, quote, reason="not_due", status=status, message=not_due)
     amount = quote.net_after_deposit
     form = BuyoutPaymentForm(request.POST or None, amount=amount)
-    authorization = billing.buyout_authorization_text(lease, quote_reference=quote.reference, amount=amount)
+    authorization = payments.buyout_authorization_text(lease, quote_reference=quote.reference, amount=amount)
     outdated = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,9 +247,9 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
             return _cannot_buy(request, quote, reason="lapsed", status=400)
         except BuyoutNotDue as error:
             return _cannot_buy(request, quote, reason="not_due", status=400, message=str(error))
-        except billing.PaymentRefused as error:
+        except errors.PaymentRefused as error:
             form.add_error(None, str(error))
-            outdated = isinstance(error, billing.BuyoutQuoteOutdated)
+            outdated = isinstance(error, errors.BuyoutQuoteOutdated)
         else:
             return redirect("leases:receipt", public_id=lease.public_id, payment_id=payment.public_id)
     context = {

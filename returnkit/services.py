@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 
-from leases import ledger
+from leases.billing import ledger
 from leases.models import Lease, LeaseParty
 from returnkit.kit import build_payload, fingerprint
 from returnkit.models import KitSnapshot, PlateRule

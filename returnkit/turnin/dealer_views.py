@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
-from returnkit.turnin import clock
+from portal import clock
 from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, lease_parties, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm
 from returnkit.turnin.geo import zone_for_zip

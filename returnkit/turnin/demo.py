@@ -1,7 +1,6 @@
 """Demo turn-in data: schedules and 45 days of slots at the demo dealers, and one staff user each.
 
-Called from leases.demo's seeding; safe to run again. leases.demo is imported inside the
-function so that leases.demo can import this module at its top without a cycle.
+Called by portal.demo after the leases app's demo data; safe to run again.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from leases.demo import DEALERS, DEMO_PASSWORD
 from leases.models import Dealer
 from returnkit.turnin.models import DealerStaff, OpeningHours, TurnInSchedule
 from returnkit.turnin.slots import slots_generate
@@ -29,8 +29,6 @@ def staff_email(dealer: Dealer) -> str:
 @transaction.atomic
 def seed_turnins(today: dt.date) -> list[tuple[str, str]]:
     """Returns (sign-in, what it shows) pairs, like leases.demo.seed_people."""
-    from leases.demo import DEALERS, DEMO_PASSWORD
-
     password_hash = make_password(DEMO_PASSWORD)
     sign_ins = []
     for dealer in Dealer.objects.filter(code__in=[code for code, *_ in DEALERS]).order_by("code"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from leases.models import Dealer, Lease
-from returnkit.turnin import clock
+from portal import clock
 from returnkit.turnin.models import Appointment, TurnIn
 from returnkit.turnin.services import active_appointment, can_change
 from returnkit.turnin.slots import booking_window

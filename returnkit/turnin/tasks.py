@@ -10,8 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import clock
 from portal.tasks import enqueue_on_commit
-from returnkit.turnin import clock
 from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
 
 # The sweep looks this far either side of "tomorrow" in the site's zone, then keeps the

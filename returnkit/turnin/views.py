@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from leases.models import Dealer, Lease
 from leases.selectors import lease_for_user
-from returnkit.turnin import clock
+from portal import clock
 from returnkit.turnin.forms import DealerSearchForm, SlotForm
 from returnkit.turnin.ics import appointment_ics
 from returnkit.turnin.models import TurnIn, TurnInSlot

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from leases import billing
+from leases.billing import final_bill, inspection, payments
 from leases.models import Lease, OdometerReading
 from tests.conftest import TODAY
 from tests.factories import make_lease, make_lessee, make_user
@@ -48,7 +48,7 @@ def return_and_sell(
     OdometerReading.objects.create(
         lease=lease, reading_date=returned_on, miles=odometer, source=OdometerReading.Source.DEALER
     )
-    billing.inspection_record(
+    inspection.inspection_record(
         lease=lease,
         returned_on=returned_on,
         inspected_on=returned_on + dt.timedelta(days=2),
@@ -56,14 +56,14 @@ def return_and_sell(
         user=user,
         today=TODAY,
     )
-    billing.auction_sale_record(
+    inspection.auction_sale_record(
         lease=lease, sold_on=returned_on + dt.timedelta(days=10), price=Decimal(price), user=user, today=TODAY
     )
     return lease
 
 
 def issue(lease: Lease, user=None):
-    return billing.final_bill_issue(lease=lease, user=user, today=TODAY)
+    return final_bill.final_bill_issue(lease=lease, user=user, today=TODAY)
 
 
 @pytest.fixture
@@ -103,13 +103,13 @@ def pay(
     account_type: str = "checking",
     key=None,
 ):
-    return billing.payment_create(
+    return payments.payment_create(
         lease=lease,
         user=user,
         amount=Decimal(amount),
-        bank=billing.BankDetails("Pat Lessee", routing, account, account_type),
+        bank=payments.BankDetails("Pat Lessee", routing, account, account_type),
         idempotency_key=key or uuid.uuid4(),
         ip="203.0.113.7",
-        authorization=billing.authorization_text(lease),
+        authorization=payments.authorization_text(lease),
         today=TODAY,
     )

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from leases import tasks
+from leases.billing import tasks
 from leases.models import FinalBill, Payment
 from tests.billing.conftest import EXAMPLE_START, issue, pay, return_and_sell
 from tests.factories import make_lease, make_lessee, make_user

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from leases import billing, ledger
+from leases.billing import errors, inspection, ledger
+from leases.billing.emails import final_bill_send
 from leases.models import FinalBill, Lease, LedgerEntry, Refund
-from leases.tasks import final_bill_send
 from quotes.engine import EarlyTermination, TurnIn, compute_quote
 from tests.billing.conftest import EXAMPLE_ODOMETER, EXAMPLE_RETURN, EXAMPLE_START, issue, return_and_sell
 from tests.conftest import TODAY
@@ -118,7 +118,7 @@ def test_issuing_a_second_bill_is_refused_and_changes_nothing():
     lease = return_and_sell(make_lease(start=EXAMPLE_START))
     first = issue(lease)
     entries = LedgerEntry.objects.count()
-    with pytest.raises(billing.BillingError, match="already been issued"):
+    with pytest.raises(errors.BillingError, match="already been issued"):
         issue(lease)
     assert FinalBill.objects.filter(lease=lease).get() == first
     assert LedgerEntry.objects.count() == entries
@@ -128,7 +128,7 @@ def test_issuing_a_second_bill_is_refused_and_changes_nothing():
 def test_a_bill_needs_the_vehicle_sold_first():
     lease = make_lease(start=EXAMPLE_START)
     lease.mark_returned()
-    with pytest.raises(billing.BillingError, match="follows the sale"):
+    with pytest.raises(errors.BillingError, match="follows the sale"):
         issue(lease)
     assert not FinalBill.objects.exists() and not LedgerEntry.objects.exists()
 
@@ -136,7 +136,7 @@ def test_a_bill_needs_the_vehicle_sold_first():
 def test_a_bill_the_engine_refuses_is_not_issued():
     lease = make_lease(start=EXAMPLE_START, max_extension_days=30)
     return_and_sell(lease, returned_on=dt.date(2026, 6, 1))  # 78 days past the end, 30 allowed
-    with pytest.raises(billing.BillingError, match="at most 30"):
+    with pytest.raises(errors.BillingError, match="at most 30"):
         issue(lease)
     assert not FinalBill.objects.exists() and not LedgerEntry.objects.exists()
 
@@ -144,7 +144,7 @@ def test_a_bill_the_engine_refuses_is_not_issued():
 def test_inspection_and_sale_follow_the_status_machine():
     lease = make_lease(start=EXAMPLE_START)
     with pytest.raises(ValidationError, match="Only a returned vehicle"):
-        billing.inspection_record(
+        inspection.inspection_record(
             lease=lease,
             returned_on=EXAMPLE_RETURN,
             inspected_on=EXAMPLE_RETURN,
@@ -154,7 +154,7 @@ def test_inspection_and_sale_follow_the_status_machine():
         )
     lease.mark_returned()
     with pytest.raises(ValidationError, match="before the vehicle was returned"):
-        billing.inspection_record(
+        inspection.inspection_record(
             lease=lease,
             returned_on=EXAMPLE_RETURN,
             inspected_on=dt.date(2026, 3, 1),
@@ -163,7 +163,7 @@ def test_inspection_and_sale_follow_the_status_machine():
             today=TODAY,
         )
     with pytest.raises(ValidationError, match="once the vehicle is inspected"):
-        billing.auction_sale_record(lease=lease, sold_on=TODAY, price=Decimal("1.00"), user=None, today=TODAY)
+        inspection.auction_sale_record(lease=lease, sold_on=TODAY, price=Decimal("1.00"), user=None, today=TODAY)
 
 
 def test_a_negative_balance_becomes_a_refund_by_check_to_the_mailing_address(django_capture_on_commit_callbacks):

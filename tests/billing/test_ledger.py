@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from leases import ledger
+from leases.billing import ledger
 from leases.models import LedgerEntry
 from tests.conftest import TODAY
 from tests.factories import make_lease

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from leases import billing, nacha
+from leases.billing import ach, nacha
+from leases.billing.tasks import write_ach_file
 from leases.models import AchFile, Lease, Payment
-from leases.tasks import write_ach_file
 from tests.billing.conftest import OTHER_ROUTING, pay
 from tests.conftest import TODAY
 from tests.factories import make_user
@@ -62,7 +62,7 @@ def pending(billed):
 
 
 def test_the_nightly_file_parses_back_field_by_field(pending, settings):
-    ach_file = billing.ach_file_write(today=TODAY)
+    ach_file = ach.ach_file_write(today=TODAY)
     text = ach_file.file.open("rb").read().decode("ascii")
     parsed = nacha.parse(text)
 
@@ -123,11 +123,11 @@ def test_the_nightly_file_parses_back_field_by_field(pending, settings):
 
 
 def test_a_second_run_sends_nothing_and_trace_numbers_carry_on(pending, billed):
-    first = billing.ach_file_write(today=TODAY)
-    assert billing.ach_file_write(today=TODAY) is None
+    first = ach.ach_file_write(today=TODAY)
+    assert ach.ach_file_write(today=TODAY) is None
     assert AchFile.objects.count() == 1
     late = pay(billed.lease, billed.owner, "1.00")
-    second = billing.ach_file_write(today=TODAY)
+    second = ach.ach_file_write(today=TODAY)
     late.refresh_from_db()
     assert second.modifier == "B" and second.first_trace_seq == first.last_trace_seq + 1
     assert late.trace_number == "011000010000004"
@@ -135,7 +135,7 @@ def test_a_second_run_sends_nothing_and_trace_numbers_carry_on(pending, billed):
 
 def test_an_offset_balances_each_batch_when_the_bank_asks_for_one(pending, settings):
     settings.ACH = {**settings.ACH, "offset_routing": "011000015", "offset_account": "777000111"}
-    parsed = nacha.parse(billing.ach_file_write(today=TODAY).file.open("rb").read().decode("ascii"))
+    parsed = nacha.parse(ach.ach_file_write(today=TODAY).file.open("rb").read().decode("ascii"))
     [batch] = parsed.batches
     offset = batch.entries[-1]
     assert (offset["transaction_code"], offset["dfi_account_number"].rstrip()) == ("22", "777000111")
@@ -158,7 +158,7 @@ def test_the_nightly_task_settles_debits_once_their_returns_window_passes(pendin
 
 
 def test_operations_download_files_and_customers_cannot(client, pending):
-    ach_file = billing.ach_file_write(today=TODAY)
+    ach_file = ach.ach_file_write(today=TODAY)
     url = reverse("admin:leases_achfile_download", args=[ach_file.pk])
     client.force_login(make_user(is_staff=True, is_superuser=True))
     response = client.get(url)

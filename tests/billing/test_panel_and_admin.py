@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from leases import billing, billing_panel
+from leases.billing import ach, payments
+from leases.billing import panel as billing_panel
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, OdometerReading
 from tests.billing.conftest import EXAMPLE_RETURN, EXAMPLE_START, pay
 from tests.conftest import TODAY
@@ -42,8 +43,8 @@ def test_a_billed_lease_shows_each_step_with_its_date_and_what_to_pay(billed):
 def test_paid_and_cleared_closes_the_timeline(billed):
     payment = pay(billed.lease, billed.owner, "1223.13")
     assert "is processing" in steps_of(billed.lease)[1]
-    billing.ach_file_write(today=TODAY)
-    billing.payment_settle(payment=payment, today=TODAY)
+    ach.ach_file_write(today=TODAY)
+    payments.payment_settle(payment=payment, today=TODAY)
     steps, next_sentence = steps_of(Lease.objects.get(pk=billed.lease.pk))
     assert steps["settled"] == ("done", TODAY) and steps["closed"][0] == "done"
     assert "nothing more is owed" in next_sentence
@@ -107,7 +108,7 @@ def test_operations_mark_a_sent_payment_settled(client, billed, staff):
     client.force_login(staff)
     client.post(url, {"action": "mark_settled", "_selected_action": [payment.pk]})
     assert payment_status(payment) == "pending"  # not sent to the bank yet: cannot have cleared
-    billing.ach_file_write(today=TODAY)
+    ach.ach_file_write(today=TODAY)
     client.post(url, {"action": "mark_settled", "_selected_action": [payment.pk]})
     assert payment_status(payment) == "settled"
     assert Lease.objects.get(pk=billed.lease.pk).status == "closed"
@@ -122,7 +123,7 @@ def payment_status(payment) -> str:
 
 def test_every_billing_admin_page_renders_for_operations(client, billed, staff):
     payment = pay(billed.lease, billed.owner, "1.00")
-    ach_file = billing.ach_file_write(today=TODAY)
+    ach_file = ach.ach_file_write(today=TODAY)
     client.force_login(staff)
     pages = {
         "ledgerentry": billed.lease.ledger_entries.first().pk,

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from leases import billing, fieldcrypt, ledger
+from leases.billing import errors, fieldcrypt, ledger, payments
 from leases.models import BankAccount, LedgerEntry, Payment
 from tests.billing.conftest import EXAMPLE_START, issue, pay, pay_form, return_and_sell
 from tests.concurrency import fire_at_once
@@ -76,7 +76,7 @@ class TestPayingOnline:
         assert response["Location"] == reverse("leases:receipt", args=[billed.lease.public_id, payment.public_id])
         assert (payment.amount, payment.status, payment.purpose) == (Decimal("1000.00"), "pending", "balance")
         assert payment.authorized_by == billed.owner and payment.authorized_ip == "127.0.0.1"
-        assert payment.authorization_text == billing.authorization_text(billed.lease)
+        assert payment.authorization_text == payments.authorization_text(billed.lease)
         assert payment.authorized_at is not None
         entry = LedgerEntry.objects.get(payment=payment)
         assert (entry.kind, entry.amount) == ("payment", Decimal("-1000.00"))
@@ -96,7 +96,7 @@ class TestPayingOnline:
         page = client.get(reverse("leases:pay", args=[billed.lease.public_id])).content.decode()
         assert settings.LESSOR["payments_phone"] in page
         assert "Payment Center<br>PO Box 0001" in page
-        assert billing.authorization_text(billed.lease) in page
+        assert payments.authorization_text(billed.lease) in page
         assert 'name="idempotency_key"' in page and 'value="1223.13"' in page
 
     @pytest.mark.parametrize(
@@ -155,17 +155,17 @@ class TestPayingOnline:
     def test_a_key_used_by_someone_else_is_refused(self, billed):
         key = uuid.uuid4()
         pay(billed.lease, billed.owner, "10.00", key=key)
-        with pytest.raises(billing.PaymentRefused, match="expired"):
+        with pytest.raises(errors.PaymentRefused, match="expired"):
             pay(billed.lease, billed.co_lessee, "10.00", key=key)
         assert Payment.objects.count() == 1
 
     def test_a_buyout_payment_must_clear_the_whole_balance(self, billed):
-        with pytest.raises(billing.PaymentRefused, match="paid in full"):
-            billing.payment_create(
+        with pytest.raises(errors.PaymentRefused, match="paid in full"):
+            payments.payment_create(
                 lease=billed.lease,
                 user=billed.owner,
                 amount=Decimal("100.00"),
-                bank=billing.BankDetails("Pat", "011000015", "12345678", "checking"),
+                bank=payments.BankDetails("Pat", "011000015", "12345678", "checking"),
                 idempotency_key=uuid.uuid4(),
                 ip=None,
                 authorization="...",

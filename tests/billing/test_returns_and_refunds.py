@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from leases import billing, ledger, nacha
+from leases.billing import ach, errors, ledger, nacha, payments, refunds
 from leases.models import Lease, LedgerEntry, Payment, Refund
 from tests.billing.conftest import EXAMPLE_START, issue, pay, return_and_sell
 from tests.conftest import TODAY
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def sent(billed):
     """A payment of the whole balance, sent to the bank in tonight's file."""
     payment = pay(billed.lease, billed.owner, "1223.13")
-    billing.ach_file_write(today=TODAY)
+    ach.ach_file_write(today=TODAY)
     payment.refresh_from_db()
     return payment
 
@@ -30,7 +30,7 @@ def test_a_returned_payment_is_reversed_on_the_ledger_and_the_lessees_are_told(
     mailoutbox.clear()
     assert ledger.balance(sent.lease) == Decimal("0.00")
     with django_capture_on_commit_callbacks(execute=True):
-        result = billing.ach_returns_import(text=f"{sent.trace_number},R01\n", today=TODAY)
+        result = ach.ach_returns_import(text=f"{sent.trace_number},R01\n", today=TODAY)
     assert [p.pk for p in result.returned] == [sent.pk] and not result.errors
     sent.refresh_from_db()
     assert (sent.status, sent.return_code, sent.returned_on) == ("returned", "R01", TODAY)
@@ -45,10 +45,10 @@ def test_a_returned_payment_is_reversed_on_the_ledger_and_the_lessees_are_told(
 def test_importing_the_same_file_twice_changes_nothing_more(sent, mailoutbox, django_capture_on_commit_callbacks):
     text = f"# returns for {TODAY}\n\n{sent.trace_number},R02,Account closed\n"
     with django_capture_on_commit_callbacks(execute=True):
-        billing.ach_returns_import(text=text, today=TODAY)
+        ach.ach_returns_import(text=text, today=TODAY)
     entries, emails = LedgerEntry.objects.count(), len(mailoutbox)
     with django_capture_on_commit_callbacks(execute=True):
-        again = billing.ach_returns_import(text=text, today=TODAY + dt.timedelta(days=1))
+        again = ach.ach_returns_import(text=text, today=TODAY + dt.timedelta(days=1))
     assert again.returned == [] and again.already == [sent.reference]
     assert LedgerEntry.objects.count() == entries and len(mailoutbox) == emails
     sent.refresh_from_db()
@@ -58,7 +58,7 @@ def test_importing_the_same_file_twice_changes_nothing_more(sent, mailoutbox, dj
 
 def test_a_return_can_name_the_confirmation_number_and_bad_lines_are_reported(sent):
     text = f"{sent.reference.lower()},r03\nNOSUCHREF01,R01\nthis is not a return\n011000019999999,R01\n"
-    result = billing.ach_returns_import(text=text, today=TODAY)
+    result = ach.ach_returns_import(text=text, today=TODAY)
     assert [p.pk for p in result.returned] == [sent.pk]
     assert len(result.errors) == 3
     assert "line 2" in result.errors[0] and "NOSUCHREF01" in result.errors[0]
@@ -66,8 +66,8 @@ def test_a_return_can_name_the_confirmation_number_and_bad_lines_are_reported(se
 
 
 def test_a_returned_payment_after_settlement_reopens_the_balance_on_the_page(client, sent, billed):
-    billing.payment_settle(payment=sent, today=TODAY)
-    billing.ach_returns_import(text=f"{sent.trace_number},R10", today=TODAY)
+    payments.payment_settle(payment=sent, today=TODAY)
+    ach.ach_returns_import(text=f"{sent.trace_number},R10", today=TODAY)
     client.force_login(billed.owner)
     page = client.get(reverse("leases:detail", args=[billed.lease.public_id])).content.decode()
     assert "Your bank returned your payment of $1,223.13" in page
@@ -110,8 +110,8 @@ def test_issuing_a_check_refund_posts_it_tells_the_lessee_and_closes_the_lease(
     refund = Refund.objects.get(final_bill=bill)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert billing.refund_issue(refund=refund, user=staff, today=TODAY) is True
-    assert billing.refund_issue(refund=refund, user=staff, today=TODAY) is False
+        assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is True
+    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is False
     refund.refresh_from_db()
     assert (refund.status, refund.issued_on, refund.issued_by) == ("issued", TODAY, staff)
     assert LedgerEntry.objects.get(refund=refund).amount == Decimal("276.87")
@@ -128,8 +128,8 @@ def test_a_refund_goes_back_to_the_bank_account_of_a_settled_payment_in_the_next
     ledger.entry_post(lease=lease, kind="past_due", amount=Decimal("452.74"), posted_on=dt.date(2026, 2, 1))
     bill = issue(return_and_sell(lease))  # 1,723.13 + 452.74 − 2,000.00
     payment = pay(lease, user, "175.87", account="44455566", account_type="savings")
-    billing.ach_file_write(today=TODAY)
-    billing.payment_settle(payment=payment, today=TODAY)
+    ach.ach_file_write(today=TODAY)
+    payments.payment_settle(payment=payment, today=TODAY)
     assert ledger.balance(lease) == Decimal("0.00")
     assert bill.balance_due == Decimal("175.87")
     # A credit from a later correction (the wear charge waived) is refunded to that account.
@@ -140,11 +140,11 @@ def test_a_refund_goes_back_to_the_bank_account_of_a_settled_payment_in_the_next
         lease=lease,
         amount=Decimal("395.00"),
         method="ach",
-        bank_account=billing.bank_account_on_file(lease),
+        bank_account=refunds.bank_account_on_file(lease),
     )
     assert refund.bank_account == payment.bank_account
-    billing.refund_issue(refund=refund, user=staff, today=TODAY)
-    ach_file = billing.ach_file_write(today=TODAY)
+    refunds.refund_issue(refund=refund, user=staff, today=TODAY)
+    ach_file = ach.ach_file_write(today=TODAY)
     parsed = nacha.parse(ach_file.file.open("rb").read().decode("ascii"))
     [credits] = [b for b in parsed.batches if b.header["standard_entry_class"] == "PPD"]
     [entry] = credits.entries
@@ -162,8 +162,8 @@ def test_a_refund_larger_than_the_credit_left_is_refused(staff):
     lease = _refund_lease(make_user())
     bill = issue(lease)
     ledger.entry_post(lease=lease, kind="property_tax", amount=Decimal("300.00"), posted_on=TODAY)  # arrived late
-    with pytest.raises(billing.BillingError, match="less than this refund"):
-        billing.refund_issue(refund=bill.refund, user=staff, today=TODAY)
+    with pytest.raises(errors.BillingError, match="less than this refund"):
+        refunds.refund_issue(refund=bill.refund, user=staff, today=TODAY)
     assert not LedgerEntry.objects.filter(kind="refund").exists()
 
 

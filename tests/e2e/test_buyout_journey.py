@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from leases import ledger
+from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease, LedgerEntry, OdometerReading, Payment
 from quotes import engine
 from quotes.services import quote_create

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from leases import ledger
+from leases.billing import ledger
 from leases.models import Payment
 from tests.billing.conftest import EXAMPLE_START, issue, return_and_sell
 from tests.e2e.conftest import sign_in

@@ -20,7 +20,7 @@ def run_manage(*args: str, extra_env: dict | None = None) -> subprocess.Complete
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "REDIS_URL", "PORTAL_TODAY", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DEBUG", "REDIS_URL", "PORTAL_TODAY", "PORTAL_NOW", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(extra_env or {})
     return subprocess.run(

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from leases import billing, ledger
+from leases.billing import ach, errors, ledger, payments
 from leases.models import Lease, LedgerEntry, Payment
 from quotes import engine
 from quotes.models import Quote
@@ -81,10 +81,10 @@ def pay_directly(quote: Quote, user, *, key=None, today: dt.date = TODAY) -> Pay
     return buyout_quote_pay(
         quote=quote,
         user=user,
-        bank=billing.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
+        bank=payments.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
         idempotency_key=key or uuid.uuid4(),
         ip="203.0.113.7",
-        authorization=billing.buyout_authorization_text(quote.lease, quote_reference=quote.reference, amount=NET),
+        authorization=payments.buyout_authorization_text(quote.lease, quote_reference=quote.reference, amount=NET),
         today=today,
     )
 
@@ -104,7 +104,7 @@ class TestPayingABuyout:
         assert response["Location"] == reverse("leases:receipt", args=[buyer.lease.public_id, payment.public_id])
         assert (payment.amount, payment.purpose, payment.status) == (NET, "buyout", "pending")
         assert payment.quote_reference == quote.reference
-        assert payment.authorization_text == billing.buyout_authorization_text(
+        assert payment.authorization_text == payments.buyout_authorization_text(
             buyer.lease, quote_reference=quote.reference, amount=NET
         )
         assert posted(buyer.lease) == LINES_POSTED
@@ -126,8 +126,8 @@ class TestPayingABuyout:
 
     def test_the_balance_stays_zero_and_the_lease_purchased_once_the_debit_settles(self, buyer):
         payment = pay_directly(buyout_quote(buyer.lease, buyer.owner), buyer.owner)
-        billing.ach_file_write(today=TODAY)
-        assert billing.payment_settle(payment=payment, today=TODAY)
+        ach.ach_file_write(today=TODAY)
+        assert payments.payment_settle(payment=payment, today=TODAY)
         assert Payment.objects.get().status == Payment.Status.SETTLED
         assert ledger.balance(buyer.lease) == Decimal("0.00")
         assert Lease.objects.get(pk=buyer.lease.pk).status == Lease.Status.PURCHASED
@@ -149,7 +149,7 @@ class TestPayingABuyout:
         payment = buyout_quote_pay(
             quote=quote,
             user=buyer.owner,
-            bank=billing.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
+            bank=payments.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
             idempotency_key=uuid.uuid4(),
             ip=None,
             authorization="...",
@@ -206,7 +206,7 @@ class TestExactlyOnce:
         quote = buyout_quote(buyer.lease, buyer.owner)
         payment = pay_directly(quote, buyer.owner)
         with pytest.raises(
-            billing.PaymentRefused, match=f"was paid on November 25, 2026 .confirmation {payment.reference}"
+            errors.PaymentRefused, match=f"was paid on November 25, 2026 .confirmation {payment.reference}"
         ):
             pay_directly(quote, buyer.co_lessee)
         client.force_login(buyer.co_lessee)
@@ -217,7 +217,7 @@ class TestExactlyOnce:
     def test_another_quote_on_a_purchased_lease_cannot_be_paid(self, client, buyer):
         first, second = buyout_quote(buyer.lease, buyer.owner), buyout_quote(buyer.lease, buyer.owner, apply=False)
         pay_directly(first, buyer.owner)
-        with pytest.raises(billing.PaymentRefused, match="This lease is purchased"):
+        with pytest.raises(errors.PaymentRefused, match="This lease is purchased"):
             pay_directly(second, buyer.owner)
         client.force_login(buyer.owner)
         response = client.get(pay_url(second))
@@ -293,7 +293,7 @@ class TestWhoCanPay:
             text = page.content.decode()
             assert "Pay $20,667.55 and buy the vehicle" in text and 'name="idempotency_key"' in text
             assert 'name="amount"' not in text  # a purchase is paid in full
-            assert billing.buyout_authorization_text(buyer.lease, quote_reference=quote.reference, amount=NET) in text
+            assert payments.buyout_authorization_text(buyer.lease, quote_reference=quote.reference, amount=NET) in text
 
     def test_outsider_gets_404_and_cannot_pay(self, client, buyer):
         quote = buyout_quote(buyer.lease, buyer.owner)

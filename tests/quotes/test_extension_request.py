@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from leases import extensions, ledger
+from leases import extensions
+from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease, LedgerEntry
 from quotes import engine
 from quotes.models import Quote

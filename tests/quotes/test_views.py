@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from leases.ledger import entry_post
+from leases.billing.ledger import entry_post
 from leases.models import Lease, OdometerReading
 from quotes import engine
 from quotes.models import Quote

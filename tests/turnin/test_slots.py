@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from leases.models import Dealer
-from returnkit.turnin import clock
+from portal import clock
 from returnkit.turnin.demo import seed_turnins
 from returnkit.turnin.geo import zip_point
 from returnkit.turnin.models import DealerStaff, OpeningHours, TurnInSchedule, TurnInSlot

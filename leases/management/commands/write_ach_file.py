@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from leases.tasks import write_ach_file
+from leases.billing.tasks import write_ach_file
 
 
 class Command(BaseCommand):

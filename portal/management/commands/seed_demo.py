@@ -3,6 +3,8 @@ from django.test.utils import override_settings
 
 from leases import demo
 from portal import clock
+from portal.demo import seed_demo
+from returnkit.tasks import daily_sweep
 
 
 class Command(BaseCommand):
@@ -17,12 +19,10 @@ class Command(BaseCommand):
             made = demo.seed_portfolio(leases, today)
             self.stdout.write(f"Created {made:,} leases.")
             return
-        from returnkit.tasks import daily_sweep
-
         # The demo's own emails (a final bill, today's reminders with their PDF kits) are kept out
         # of the console; the sweep runs so the demo shows kits sent and notices waiting.
         with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
-            sign_ins = demo.seed_people(today)
+            sign_ins = seed_demo(today)
             daily_sweep(today.isoformat())
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):"))
         for email, what in sign_ins:

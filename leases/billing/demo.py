@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from leases import billing
+from leases.billing import final_bill, inspection
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, LeaseParty, OdometerReading
 from leases.services import latest_reading, odometer_record
 
@@ -41,7 +41,7 @@ def seed_final_bill(today: dt.date) -> FinalBill | None:
             lease=lease, miles=miles, on=returned_on, source=OdometerReading.Source.DEALER, today=today, user=staff
         )
     if not Inspection.objects.filter(lease=lease).exists():
-        billing.inspection_record(
+        inspection.inspection_record(
             lease=lease,
             returned_on=returned_on,
             inspected_on=inspected_on,
@@ -51,7 +51,7 @@ def seed_final_bill(today: dt.date) -> FinalBill | None:
             today=today,
         )
     if not AuctionSale.objects.filter(lease=lease).exists():
-        billing.auction_sale_record(
+        inspection.auction_sale_record(
             lease=lease,
             sold_on=sold_on,
             price=Decimal("27400.00"),
@@ -59,4 +59,4 @@ def seed_final_bill(today: dt.date) -> FinalBill | None:
             user=staff,
             today=today,
         )
-    return billing.final_bill_issue(lease=lease, user=staff, today=today)
+    return final_bill.final_bill_issue(lease=lease, user=staff, today=today)

@@ -15,11 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from leases import billing, ledger
-from leases.billing_forms import PaymentForm
+from leases.billing import errors, ledger, nacha, payments, statement
+from leases.billing.forms import PaymentForm
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
 from portal import clock, ratelimit
+from quotes.engine import usd
 
 
 def _bill_for(lease: Lease) -> FinalBill:
@@ -33,7 +34,7 @@ def _activity(lease: Lease, bill: FinalBill) -> list[dict]:
     """Ledger entries since the bill (payments, returns, refunds), newest last."""
     entries = LedgerEntry.objects.filter(lease=lease, final_bill__isnull=True, created_at__gte=bill.created_at)
     return [
-        {"entry": entry, "label": entry.memo or entry.get_kind_display(), "display": billing.usd(entry.amount)}
+        {"entry": entry, "label": entry.memo or entry.get_kind_display(), "display": usd(entry.amount)}
         for entry in entries.select_related("payment").order_by("posted_on", "id")
     ]
 
@@ -46,11 +47,11 @@ def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
     balance = ledger.balance(lease)
     payments = list(lease.payments.select_related("bank_account"))
     context = {
-        **billing.statement_context(bill),
+        **statement.statement_context(bill),
         "lease": lease,
         "activity": _activity(lease, bill),
         "balance": balance,
-        "balance_display": billing.usd(abs(balance)),
+        "balance_display": usd(abs(balance)),
         "payments": payments,
         "pending": [p for p in payments if p.status == Payment.Status.PENDING],
         "refund": Refund.objects.filter(final_bill=bill).first(),
@@ -63,7 +64,7 @@ def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
 def bill_statement(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     bill = _bill_for(lease)
-    response = HttpResponse(billing.statement_bytes(bill), content_type="application/pdf")
+    response = HttpResponse(statement.statement_bytes(bill), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{lease.account_number}.pdf"'
     return response
 
@@ -84,16 +85,16 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
     # submission commits in between, the lookup below sees it.
     balance = ledger.balance(lease)
     key = _posted_key(request) if request.method == "POST" else None
-    if key and (done := billing.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
+    if key and (done := payments.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
     if balance <= 0:
         messages.info(request, "There is nothing to pay on this account.")
         return redirect("leases:bill", public_id=lease.public_id)
     form = PaymentForm(request.POST or None, balance=balance)
-    authorization = billing.authorization_text(lease)
+    authorization = payments.authorization_text(lease)
     if request.method == "POST" and form.is_valid():
         try:
-            payment = billing.payment_create(
+            payment = payments.payment_create(
                 lease=lease,
                 user=request.user,
                 amount=form.cleaned_data["amount"],
@@ -103,7 +104,7 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
                 authorization=authorization,
                 today=clock.today(),
             )
-        except billing.PaymentRefused as error:
+        except errors.PaymentRefused as error:
             form.add_error(None, str(error))
         else:
             return redirect("leases:receipt", public_id=lease.public_id, payment_id=payment.public_id)
@@ -111,7 +112,7 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
         "lease": lease,
         "bill": bill,
         "form": form,
-        "balance_display": billing.usd(balance),
+        "balance_display": usd(balance),
         "authorization": authorization,
         "lessor": settings.LESSOR,
     }
@@ -126,8 +127,8 @@ def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse
     context = {
         "lease": lease,
         "payment": payment,
-        "amount": billing.usd(payment.amount),
-        "balance_display": billing.usd(ledger.balance(lease)),
-        "reason": billing.RETURN_REASONS.get(payment.return_code, ""),
+        "amount": usd(payment.amount),
+        "balance_display": usd(ledger.balance(lease)),
+        "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
     }
     return render(request, "leases/billing/receipt.html", context)

@@ -1,13 +1,10 @@
-"""Billing's background work: the nightly ACH file and the emails to lessees.
+"""Billing's emails to lessees: the final bill, payment receipts and returns, refunds.
 
-Tasks take primary keys, are enqueued after commit, and are safe to run twice: an email is
-claimed with a conditional UPDATE on its "sent" timestamp before it goes out.
+Each is a task that takes a primary key and is safe to run twice: the email is claimed with a
+conditional UPDATE on its "sent" timestamp before it goes out.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import logging
 
 from celery import shared_task
 from django.conf import settings
@@ -17,26 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import clock
-
-log = logging.getLogger(__name__)
-
-
-@shared_task
-def write_ach_file() -> str:
-    """Nightly: settle debits old enough, then write the NACHA file for what is waiting."""
-    from leases import billing
-
-    today = clock.today()
-    settled = billing.payments_settle_due(today=today)
-    ach_file = billing.ach_file_write(today=today)
-    summary = f"settled {settled}; " + (
-        f"wrote {ach_file} with {ach_file.debit_count} debits and {ach_file.credit_count} credits"
-        if ach_file
-        else "nothing to send"
-    )
-    log.info("ACH: %s", summary)
-    return summary
+from leases.billing import nacha, statement
+from leases.models import FinalBill, Payment, Refund
+from quotes.engine import usd
 
 
 def _claim(model: type[models.Model], pk: int, field: str) -> bool:
@@ -68,10 +48,8 @@ def _deliver_once(model, pk: int, field: str, send) -> None:
         raise
 
 
-@shared_task
+@shared_task(name="leases.tasks.final_bill_send")
 def final_bill_send(bill_id: int) -> None:
-    from leases import billing
-    from leases.models import FinalBill
 
     bill = FinalBill.objects.select_related("lease__vehicle__make").get(pk=bill_id)
     to = bill.lease.email_addresses()
@@ -79,9 +57,9 @@ def final_bill_send(bill_id: int) -> None:
         return
 
     def send() -> None:
-        pdf = billing.statement_bytes(bill)
+        pdf = statement.statement_bytes(bill)
         context = {
-            **billing.statement_context(bill),
+            **statement.statement_context(bill),
             "bill_url": settings.SITE_URL + reverse("leases:bill", args=[bill.lease.public_id]),
         }
         name = f"statement-{bill.lease.account_number}.pdf"
@@ -91,22 +69,20 @@ def final_bill_send(bill_id: int) -> None:
 
 
 def _payment_context(payment) -> dict:
-    from leases import billing
 
     lease = payment.lease
     return {
         "payment": payment,
         "lease": lease,
-        "amount": billing.usd(payment.amount),
-        "reason": billing.RETURN_REASONS.get(payment.return_code, ""),
+        "amount": usd(payment.amount),
+        "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
         "receipt_url": settings.SITE_URL + reverse("leases:receipt", args=[lease.public_id, payment.public_id]),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[lease.public_id]),
     }
 
 
-@shared_task
+@shared_task(name="leases.tasks.payment_receipt_send")
 def payment_receipt_send(payment_id: int) -> None:
-    from leases.models import Payment
 
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = [payment.authorized_by.email]
@@ -115,9 +91,8 @@ def payment_receipt_send(payment_id: int) -> None:
     )
 
 
-@shared_task
+@shared_task(name="leases.tasks.payment_returned_send")
 def payment_returned_send(payment_id: int) -> None:
-    from leases.models import Payment
 
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = payment.lease.email_addresses() or [payment.authorized_by.email]
@@ -126,10 +101,8 @@ def payment_returned_send(payment_id: int) -> None:
     )
 
 
-@shared_task
+@shared_task(name="leases.tasks.refund_issued_send")
 def refund_issued_send(refund_id: int) -> None:
-    from leases import billing
-    from leases.models import Refund
 
     refund = Refund.objects.select_related("lease__vehicle__make", "bank_account").get(pk=refund_id)
     to = refund.lease.email_addresses()
@@ -138,42 +111,9 @@ def refund_issued_send(refund_id: int) -> None:
     context = {
         "refund": refund,
         "lease": refund.lease,
-        "amount": billing.usd(refund.amount),
+        "amount": usd(refund.amount),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[refund.lease.public_id]),
     }
     _deliver_once(Refund, refund.pk, "emailed_at", lambda: _send("refund_issued", context, to))
 
 
-# A row younger than this may still have its task in flight; older than the window, ask a person.
-CATCH_UP_GRACE = dt.timedelta(minutes=10)
-CATCH_UP_WINDOW = dt.timedelta(days=3)
-
-
-@shared_task
-def billing_emails_catch_up() -> int:
-    """Queue the billing emails whose task never ran (the broker was down when it was queued).
-
-    Each email's task claims its ``*_emailed_at`` column before sending, so one that did run in
-    the meantime sends nothing: this only ever closes gaps.
-    """
-    from leases.models import FinalBill, Payment, Refund
-    from portal.tasks import enqueue_on_commit
-
-    now = timezone.now()
-    recent = {"created_at__gte": now - CATCH_UP_WINDOW, "created_at__lte": now - CATCH_UP_GRACE}
-    months = {"created_at__gte": now - dt.timedelta(days=90)}
-    due = [
-        (final_bill_send, FinalBill.objects.filter(emailed_at__isnull=True, **recent)),
-        (payment_receipt_send, Payment.objects.filter(receipt_emailed_at__isnull=True, **recent)),
-        (
-            payment_returned_send,
-            Payment.objects.filter(status=Payment.Status.RETURNED, return_emailed_at__isnull=True, **months),
-        ),
-        (refund_issued_send, Refund.objects.filter(status=Refund.Status.ISSUED, emailed_at__isnull=True, **months)),
-    ]
-    queued = 0
-    for task, rows in due:
-        for pk in rows.values_list("pk", flat=True)[:1000]:
-            enqueue_on_commit(task, pk)
-            queued += 1
-    return queued

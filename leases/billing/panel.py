@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from leases import billing, ledger
+from leases.billing import ledger, nacha
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, Payment, Refund
-from quotes.engine import long_date
+from quotes.engine import long_date, usd
 
 # How far along the lease is, by status (the timeline's returned, inspected, sold and closed steps).
 _RANK = {
@@ -136,10 +136,10 @@ _NEXT = {
 def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, money: Money | None) -> str:
     if money and money.returned and money.balance > 0:
         last = money.returned[-1]
-        reason = billing.RETURN_REASONS.get(last.return_code, last.return_code).lower()
+        reason = nacha.RETURN_REASONS.get(last.return_code, last.return_code).lower()
         return (
-            f"Your bank returned your payment of {billing.usd(last.amount)} ({reason}). "
-            f"{billing.usd(money.balance)} is due again: please pay online, by phone or by mail."
+            f"Your bank returned your payment of {usd(last.amount)} ({reason}). "
+            f"{usd(money.balance)} is due again: please pay online, by phone or by mail."
         )
     key = current.key if current else "done"
     end = long_date(lease.maturity_date)
@@ -150,13 +150,13 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
     if key == "settled" and bill is not None and money is not None:
         if money.refund is not None:
             return (
-                f"Your refund of {billing.usd(money.refund.amount)} is being prepared. "
+                f"Your refund of {usd(money.refund.amount)} is being prepared. "
                 "We will email you when it is on its way."
             )
         if money.pending:
-            paid = billing.usd(sum((p.amount for p in money.pending), Decimal(0)))
+            paid = usd(sum((p.amount for p in money.pending), Decimal(0)))
             return f"Your payment of {paid} is processing; bank debits usually clear in two or three business days."
-        return f"Please pay {billing.usd(money.balance)} by {long_date(bill.due_on)}, online, by phone or by mail."
+        return f"Please pay {usd(money.balance)} by {long_date(bill.due_on)}, online, by phone or by mail."
     return _NEXT.get(key, _NEXT["done"])
 
 
@@ -177,9 +177,9 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
         summary = {
             "bill": bill,
             "balance": money.balance,
-            "balance_display": billing.usd(abs(money.balance)),
+            "balance_display": usd(abs(money.balance)),
             "pending": money.pending,
             "refund": money.refund,
-            "refund_display": billing.usd(money.refund.amount) if money.refund else "",
+            "refund_display": usd(money.refund.amount) if money.refund else "",
         }
     return {"billing": {"steps": steps, "next": next_sentence, "summary": summary}}

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from leases.billing import BankDetails, payment_limits, routing_number_check, usd
+from leases.billing.payments import BankDetails, payment_limits, routing_number_check
 from leases.models import BankAccount
+from quotes.engine import usd
 
 
 class PaymentForm(forms.Form):

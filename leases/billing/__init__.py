@@ -1,0 +1,1 @@
+"""Billing, inside the leases app: ledger, final bill, payments, ACH, refunds, statements."""

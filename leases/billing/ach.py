@@ -1,0 +1,179 @@
+"""The NACHA file for pending debits and issued bank refunds, and importing the bank's returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from leases.billing import fieldcrypt, nacha
+from leases.billing.payments import payment_return
+from leases.models import (
+    AchFile,
+    BankAccount,
+    Lease,
+    Payment,
+    Refund,
+)
+from quotes.engine import money
+
+_MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _originator() -> nacha.Originator:
+    ach = settings.ACH
+    return nacha.Originator(
+        immediate_destination=ach["immediate_destination"],
+        immediate_destination_name=ach["immediate_destination_name"],
+        immediate_origin=ach["immediate_origin"],
+        immediate_origin_name=ach["immediate_origin_name"],
+        company_name=ach["company_name"],
+        company_id=ach["company_id"],
+    )
+
+
+class _TraceNumbers:
+    """The ODFI's 8 digits and a 7-digit sequence that carries on from the previous file."""
+
+    def __init__(self, odfi: str, first: int) -> None:
+        self.odfi, self.last = odfi, first - 1
+
+    def next(self) -> str:
+        self.last += 1
+        return f"{self.odfi}{self.last % 10_000_000:07d}"
+
+
+def _offset(entries: list[nacha.Entry], *, direction: str, traces: _TraceNumbers) -> list[nacha.Entry]:
+    """The balancing entry to the originator's own account, when the bank wants one."""
+    ach = settings.ACH
+    if not (ach["offset_routing"] and ach["offset_account"] and entries):
+        return []
+    return [
+        nacha.Entry(
+            transaction_code=nacha.TRANSACTION_CODES[("checking", direction)],
+            routing_number=ach["offset_routing"],
+            account_number=ach["offset_account"],
+            amount=money(sum((e.amount for e in entries), Decimal(0))),
+            individual_id="OFFSET",
+            individual_name=ach["company_name"],
+            trace_number=traces.next(),
+        )
+    ]
+
+
+def ach_file_write(*, today: dt.date, user=None) -> AchFile | None:
+    """Write one NACHA file for the pending online debits (WEB) and the issued bank refunds
+    (PPD credits) not yet sent, store it, and link each to it. None when there is nothing to send.
+
+    Rows are claimed FOR UPDATE SKIP LOCKED and linked to the file in the same transaction, so
+    a second run at the same time finds nothing to claim and a payment lands in one file only.
+    """
+    with transaction.atomic():
+        payments = list(
+            Payment.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Payment.Status.PENDING, ach_file__isnull=True)
+            .select_related("bank_account", "lease")
+            .order_by("id")
+        )
+        refunds = list(
+            Refund.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
+            .select_related("bank_account", "lease")
+            .order_by("id")
+        )
+        if not payments and not refunds:
+            return None
+        first_seq = (AchFile.objects.aggregate(last=Max("last_trace_seq"))["last"] or 0) + 1
+        traces = _TraceNumbers(settings.ACH["immediate_destination"][:8], first_seq)
+        debits = [_entry(p.bank_account, p.amount, p.lease, "debit", traces.next(), "S") for p in payments]
+        debit_offset = _offset(debits, direction="credit", traces=traces)
+        credits = [_entry(r.bank_account, r.amount, r.lease, "credit", traces.next(), "") for r in refunds]
+        credit_offset = _offset(credits, direction="debit", traces=traces)
+        batches = [
+            nacha.Batch("WEB", settings.ACH["payment_description"], tuple(debits + debit_offset)),
+            nacha.Batch("PPD", settings.ACH["refund_description"], tuple(credits + credit_offset)),
+        ]
+        now = timezone.localtime()
+        created = dt.datetime.combine(today, now.time())
+        modifier = _MODIFIERS[AchFile.objects.filter(file_date=today).count() % len(_MODIFIERS)]
+        effective = nacha.next_business_day(today)
+        written = nacha.write(_originator(), batches, created=created, modifier=modifier, effective=effective)
+        ach_file = AchFile(
+            file_date=today,
+            modifier=modifier,
+            effective_on=effective,
+            debit_count=len(debits),
+            credit_count=len(credits),
+            total_debit=money(Decimal(written.totals.total_debit_cents).scaleb(-2)),
+            total_credit=money(Decimal(written.totals.total_credit_cents).scaleb(-2)),
+            entry_hash=written.totals.entry_hash,
+            first_trace_seq=first_seq,
+            last_trace_seq=traces.last,
+            created_by=user,
+        )
+        ach_file.file.save(f"ach-{today:%Y%m%d}-{modifier}.txt", ContentFile(written.text.encode("ascii")), save=False)
+        ach_file.save()
+        for payment, entry in zip(payments, debits, strict=True):
+            Payment.objects.filter(pk=payment.pk).update(ach_file=ach_file, trace_number=entry.trace_number)
+        for refund, entry in zip(refunds, credits, strict=True):
+            Refund.objects.filter(pk=refund.pk).update(ach_file=ach_file, trace_number=entry.trace_number)
+        return ach_file
+
+
+def _entry(account: BankAccount, amount: Decimal, lease: Lease, direction: str, trace: str, kind: str) -> nacha.Entry:
+    return nacha.Entry(
+        transaction_code=nacha.TRANSACTION_CODES[(account.account_type, direction)],
+        routing_number=account.routing_number,
+        account_number=fieldcrypt.decrypt(account.account_number_encrypted),
+        amount=amount,
+        individual_id=lease.account_number,
+        individual_name=account.holder_name,
+        trace_number=trace,
+        discretionary=kind,
+    )
+
+
+@dataclass
+class ReturnsImported:
+    returned: list[Payment] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+RETURNS_FORMAT = (
+    "One return a line: the payment's 15-digit trace number or its confirmation number, a comma, "
+    "the return reason code (R01, R02, ...), and optionally a comma and a note. "
+    "Blank lines and lines starting with # are skipped."
+)
+
+
+def ach_returns_import(*, text: str, today: dt.date, user=None) -> ReturnsImported:
+    """Apply a returns file (format: RETURNS_FORMAT). Safe to import twice: a payment is
+    returned once, so a second import only reports it as already returned."""
+    result = ReturnsImported()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [part.strip() for part in line.split(",", 2)]
+        if len(parts) < 2 or not re.fullmatch(r"R\d\d", parts[1].upper()):
+            result.errors.append(f"line {number}: expected 'trace or confirmation number,Rnn', got {line[:60]!r}")
+            continue
+        key, code = parts[0].upper(), parts[1].upper()
+        lookup = {"trace_number": key} if re.fullmatch(r"\d{15}", key) else {"reference": key}
+        payment = Payment.objects.select_related("lease").filter(**lookup).first()
+        if payment is None:
+            result.errors.append(f"line {number}: no payment has trace or confirmation number {key}")
+        elif payment_return(payment=payment, code=code, today=today, user=user):
+            result.returned.append(payment)
+        else:
+            result.already.append(payment.reference)
+    return result
+

@@ -1,0 +1,181 @@
+"""The final bill: computed by the quote engine, posted to the ledger, frozen as a snapshot;
+and its statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+
+from leases.billing import emails, ledger
+from leases.billing.errors import BillingError
+from leases.billing.refunds import lease_close_if_settled, refund_create
+from leases.models import (
+    AuctionSale,
+    FinalBill,
+    Inspection,
+    Lease,
+    LeaseParty,
+    LedgerEntry,
+)
+from leases.services import latest_reading
+from portal.tasks import enqueue_on_commit
+from quotes.engine import QuoteError, compute_quote, money, parse_request
+
+# Bill lines already on the account before the bill (amounts_owed): shown, not posted again.
+ALREADY_ON_ACCOUNT = {"past_due", "property_tax"}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def final_bill_request(lease: Lease) -> dict:
+    """The quote engine's request for this lease's final bill, in its JSON form (LEASE_MATH.md).
+
+    A lease ended early is billed as an early termination, the sale price being the realized
+    value; any other return as a turn-in dated no earlier than the scheduled end (a vehicle
+    handed back a few days before it, as a regular turn-in, owes no early-termination charge).
+    """
+    inspection = Inspection.objects.get(lease=lease)
+    sale = AuctionSale.objects.get(lease=lease)
+    reading = latest_reading(lease)
+    if reading is None:
+        raise BillingError("There is no odometer reading for the return.")
+    past_due, property_tax = ledger.amounts_owed(lease)
+    event: dict[str, object] = {
+        "odometer": reading.miles,
+        "wear_charges": str(inspection.wear_total),
+        "past_due": str(past_due),
+        "property_tax": str(property_tax),
+    }
+    if inspection.ended_early:
+        event.update(kind="early_termination", date=inspection.returned_on.isoformat(), realized_value=str(sale.price))
+    else:
+        event.update(kind="turn_in", date=max(inspection.returned_on, lease.maturity_date).isoformat())
+    terms = lease.terms()
+    return {"terms": {name: _json_value(getattr(terms, name)) for name in terms.__dataclass_fields__}, "event": event}
+
+
+def _bill_to(lease: Lease) -> str:
+    party = LeaseParty.objects.select_related("lessee").filter(lease=lease, role=LeaseParty.Role.PRIMARY).first()
+    if party is None:
+        return ""
+    return "\n".join([party.lessee.full_name, *party.lessee.address_lines])
+
+
+def _facts(lease: Lease, request: dict) -> dict:
+    inspection, sale = Inspection.objects.get(lease=lease), AuctionSale.objects.get(lease=lease)
+    return {
+        "account_number": lease.account_number,
+        "vehicle": lease.vehicle.description,
+        "vin": lease.vehicle.vin,
+        "maturity_date": lease.maturity_date.isoformat(),
+        "returned_on": inspection.returned_on.isoformat(),
+        "billed_as_of": request["event"]["date"],
+        "odometer": request["event"]["odometer"],
+        "inspected_on": inspection.inspected_on.isoformat(),
+        "wear_total": str(inspection.wear_total),
+        "sold_on": sale.sold_on.isoformat(),
+        "sale_price": str(sale.price),
+    }
+
+
+def _bill_rule(line, lease: Lease) -> str:
+    """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
+    if line.code == "excess_wear" and not Inspection.objects.get(lease=lease).wear_total:
+        return "The inspection found no chargeable excess wear"
+    return line.rule
+
+
+def final_bill_preview(lease: Lease):
+    """The bill as it would be issued now (nothing is written); BillingError if it cannot be."""
+    try:
+        return compute_quote(*parse_request(final_bill_request(lease)))
+    except QuoteError as error:
+        raise BillingError(f"The bill cannot be computed: {error}.") from None
+    except (Inspection.DoesNotExist, AuctionSale.DoesNotExist):
+        raise BillingError("Record the inspection and the sale first.") from None
+
+
+def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
+    """Compute, post and freeze the final bill; refuses a second bill for the same lease.
+
+    The bill's lines go to the ledger with the security deposit applied as a credit, all in
+    one transaction. Past-due amounts and property tax are on the account already, so their
+    lines are shown but not posted twice. A credit balance becomes a pending refund.
+    """
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().select_related("vehicle__make").get(pk=lease.pk)
+        if FinalBill.objects.filter(lease=lease).exists():
+            raise BillingError("A final bill has already been issued for this lease.")
+        if lease.status != Lease.Status.SOLD:
+            raise BillingError(
+                f"A final bill follows the sale of the vehicle; this lease is {lease.get_status_display().lower()}."
+            )
+        request = final_bill_request(lease)
+        try:
+            quote = compute_quote(*parse_request(request))
+        except QuoteError as error:
+            raise BillingError(f"The bill cannot be computed: {error}.") from None
+        prior_balance = min(Decimal("0.00"), ledger.balance(lease))  # a credit from before the bill
+        bill = FinalBill.objects.create(
+            lease=lease,
+            kind=quote.kind,
+            inputs=request,
+            lines=[
+                {
+                    "code": line.code,
+                    "label": line.label,
+                    "amount": str(line.amount),
+                    "rule": _bill_rule(line, lease),
+                    "posted": bool(line.amount) and line.code not in ALREADY_ON_ACCOUNT,
+                }
+                for line in quote.lines
+            ],
+            facts=_facts(lease, request),
+            bill_to=_bill_to(lease),
+            total=quote.total,
+            security_deposit=quote.security_deposit,
+            net_after_deposit=quote.net_after_deposit,
+            prior_balance=prior_balance,
+            balance_due=money(quote.net_after_deposit + prior_balance),
+            issued_on=today,
+            due_on=today + dt.timedelta(days=settings.FINAL_BILL_DUE_DAYS),
+            issued_by=user,
+        )
+        for line in bill.lines:
+            if line["posted"]:
+                ledger.entry_post(
+                    lease=lease,
+                    kind=line["code"],
+                    amount=Decimal(line["amount"]),
+                    posted_on=today,
+                    memo=line["label"],
+                    user=user,
+                    final_bill=bill,
+                )
+        if bill.security_deposit:
+            ledger.entry_post(
+                lease=lease,
+                kind=LedgerEntry.Kind.SECURITY_DEPOSIT_APPLIED,
+                amount=-bill.security_deposit,
+                posted_on=today,
+                memo="Security deposit applied to the final bill",
+                user=user,
+                final_bill=bill,
+            )
+        if ledger.balance(lease) != bill.balance_due:  # the ledger and the snapshot must agree
+            raise BillingError("The ledger does not match the bill; nothing was issued.")
+        if bill.balance_due < 0:
+            refund_create(bill=bill, lease=lease)
+        else:
+            lease_close_if_settled(lease=lease)
+        enqueue_on_commit(emails.final_bill_send, bill.pk)
+        return bill

@@ -1,0 +1,329 @@
+"""Online payments (one-time ACH debits) of a final bill or a buyout quote; settling and returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from stdnum.us import rtn
+
+from leases.billing import emails, fieldcrypt, ledger, nacha
+from leases.billing.errors import BuyoutQuoteOutdated, PaymentRefused
+from leases.billing.final_bill import ALREADY_ON_ACCOUNT
+from leases.billing.refunds import lease_close_if_settled
+from leases.models import (
+    BankAccount,
+    FinalBill,
+    Lease,
+    LedgerEntry,
+    Payment,
+)
+from portal.tasks import enqueue_on_commit
+from quotes.engine import money, usd
+
+MIN_PAYMENT = Decimal("1.00")
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
+
+
+@dataclass(frozen=True)
+class BankDetails:
+    holder_name: str
+    routing_number: str
+    account_number: str
+    account_type: str  # BankAccount.Type
+
+
+_AUTHORIZATION_TERMS = (
+    "The debit may be made on or after today, or on the next business day if today is not one. "
+    "I confirm that I may use this account and that this is a one-time payment, not a recurring one. "
+    "If my bank returns the debit unpaid, the amount goes back on my balance. "
+    "I can cancel this payment by calling {phone} before 9 p.m. Eastern time today."
+)
+
+
+def authorization_text(lease: Lease) -> str:
+    """The words the lessee agrees to before a debit (shown on the form and stored as shown)."""
+    lessor = settings.LESSOR
+    return (
+        f"I authorize {lessor['name']} to make one electronic debit (ACH) from the bank account I entered "
+        f"above, for the amount I entered above, as a payment on lease account {lease.account_number}. "
+        + _AUTHORIZATION_TERMS.format(phone=lessor["payments_phone"])
+    )
+
+
+def buyout_authorization_text(lease: Lease, *, quote_reference: str, amount: Decimal) -> str:
+    """The words agreed to before the debit that buys the vehicle: the amount is the quote's."""
+    lessor = settings.LESSOR
+    return (
+        f"I authorize {lessor['name']} to make one electronic debit (ACH) of {usd(amount)} from the bank "
+        f"account I entered above, to buy the vehicle on lease account {lease.account_number} as set out "
+        f"in buyout quote {quote_reference}. " + _AUTHORIZATION_TERMS.format(phone=lessor["payments_phone"])
+    )
+
+
+def payment_limits(balance: Decimal) -> tuple[Decimal, Decimal]:
+    """The smallest and largest online payment against this balance: $1 (or less, to clear a
+    balance below a dollar) up to the balance itself."""
+    return min(MIN_PAYMENT, balance), balance
+
+
+def routing_number_check(value: str) -> str:
+    digits = value.strip()
+    if not re.fullmatch(r"\d{9}", digits):
+        raise ValidationError("A routing number has exactly 9 digits.", code="routing_length")
+    if not rtn.is_valid(digits):
+        raise ValidationError(
+            "That routing number is not valid (its check digit does not match). "
+            "Check the 9 digits at the bottom left of a check or in your bank's app.",
+            code="routing_check",
+        )
+    return digits
+
+
+def payment_for_key(*, lease: Lease, user, idempotency_key) -> Payment | None:
+    """The payment a pay form already made, if this form was submitted before."""
+    return Payment.objects.filter(idempotency_key=idempotency_key, lease=lease, authorized_by=user).first()
+
+
+def payment_create(
+    *,
+    lease: Lease,
+    user,
+    amount: Decimal,
+    bank: BankDetails,
+    idempotency_key,
+    ip: str | None,
+    authorization: str,
+    today: dt.date,
+    purpose: str = Payment.Purpose.BALANCE,
+    quote_reference: str = "",
+) -> Payment:
+    """Make one online debit and post it to the ledger, exactly once per idempotency key.
+
+    Requests for one lease are serialised on the lease row, so the balance check and the insert
+    cannot interleave; a request that repeats a key gets the payment the key already made. The
+    unique key is the last word should anything bypass the lock.
+
+    ``purpose="buyout"``: the caller has posted the purchase lines first (same transaction) and
+    the payment must then clear the whole balance; ``quote_reference`` names the quote.
+    """
+    amount = money(amount)
+    routing = routing_number_check(bank.routing_number)
+    try:
+        with transaction.atomic():
+            Lease.objects.select_for_update().filter(pk=lease.pk).first()
+            existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_payment(existing, lease=lease, user=user)
+            _payment_allowed(lease=lease, amount=amount, purpose=purpose)
+            account = BankAccount.objects.create(
+                lease=lease,
+                holder_name=bank.holder_name.strip(),
+                routing_number=routing,
+                account_type=bank.account_type,
+                account_last4=bank.account_number[-4:],
+                account_number_encrypted=fieldcrypt.encrypt(bank.account_number),
+                created_by=user,
+            )
+            payment = Payment.objects.create(
+                reference="".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10)),
+                idempotency_key=idempotency_key,
+                lease=lease,
+                bank_account=account,
+                amount=amount,
+                purpose=purpose,
+                quote_reference=quote_reference,
+                authorization_text=authorization,
+                authorized_at=timezone.now(),
+                authorized_ip=ip or None,
+                authorized_by=user,
+                made_on=today,
+            )
+            ledger.entry_post(
+                lease=lease,
+                kind=LedgerEntry.Kind.PAYMENT,
+                amount=-amount,
+                posted_on=today,
+                memo=f"Online payment {payment.reference} from {account}",
+                user=user,
+                payment=payment,
+            )
+            enqueue_on_commit(emails.payment_receipt_send, payment.pk)
+            return payment
+    except IntegrityError:
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _same_payment(existing, lease=lease, user=user)
+
+
+def _same_payment(existing: Payment, *, lease: Lease, user) -> Payment:
+    if existing.lease_id != lease.pk or existing.authorized_by_id != user.pk:
+        raise PaymentRefused("This payment form has expired. Please open the payment page again.")
+    return existing
+
+
+def _payment_allowed(*, lease: Lease, amount: Decimal, purpose: str) -> None:
+    balance = ledger.balance(lease)
+    if purpose == Payment.Purpose.BALANCE and not FinalBill.objects.filter(lease=lease).exists():
+        raise PaymentRefused("There is no final bill to pay on this lease yet.")
+    if balance <= 0:
+        raise PaymentRefused("There is nothing to pay on this account now.")
+    low, high = payment_limits(balance)
+    if purpose == Payment.Purpose.BUYOUT and amount != balance:
+        raise PaymentRefused(f"A purchase is paid in full: {usd(balance)}.")
+    if amount > high:
+        raise PaymentRefused(f"That is more than your balance of {usd(balance)}. Enter {usd(balance)} or less.")
+    if amount < low:
+        raise PaymentRefused(f"The smallest online payment is {usd(low)}.")
+
+
+
+
+def buyout_payment_for(*, lease: Lease, quote_reference: str) -> Payment | None:
+    """The payment that bought the vehicle under this quote, if one was made."""
+    return (
+        Payment.objects.filter(lease=lease, purpose=Payment.Purpose.BUYOUT, quote_reference=quote_reference)
+        .select_related("bank_account")
+        .first()
+    )
+
+
+def buyout_payment_create(
+    *,
+    lease: Lease,
+    quote_reference: str,
+    lines: list[dict],
+    amount: Decimal,
+    user,
+    bank: BankDetails,
+    idempotency_key,
+    ip: str | None,
+    authorization: str,
+    today: dt.date,
+) -> Payment:
+    """Buy the vehicle as a buyout quote sets out: post its lines, debit ``amount`` (the quote's
+    net after the deposit) and mark the lease purchased, in one transaction, exactly once.
+
+    ``lines`` are the quote's stored lines. Past-due and property-tax lines are on the account
+    already (as on the final bill) and are not posted again. The security deposit reaches the
+    ledger as one credit, as on the final bill: the quote's own line when the lessee applied it
+    to the price, otherwise the part of the total the quote nets off (total − net after deposit).
+    A repeated idempotency key gets its payment back; a second payment of the same quote, or
+    any payment once the lease is no longer open, is refused. Checking the quote's good-through
+    date is the caller's (quotes) job.
+    """
+    amount = money(amount)
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().get(pk=lease.pk)
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_payment(existing, lease=lease, user=user)
+        if (paid := buyout_payment_for(lease=lease, quote_reference=quote_reference)) is not None:
+            raise PaymentRefused(
+                f"This buyout quote was paid on {paid.made_on:%B} {paid.made_on.day}, {paid.made_on.year} "
+                f"(confirmation {paid.reference})."
+            )
+        if not lease.is_open:
+            raise PaymentRefused(
+                f"This lease is {lease.get_status_display().lower()}: the vehicle can no longer be bought online."
+            )
+        on_account = money(
+            sum((Decimal(line["amount"]) for line in lines if line["code"] in ALREADY_ON_ACCOUNT), Decimal(0))
+        )
+        if ledger.balance(lease) != on_account:
+            raise BuyoutQuoteOutdated(
+                "Your account has changed since this quote was given (a payment or a charge was posted), "
+                "so its figures no longer hold. Please get a new buyout quote."
+            )
+        total = Decimal(0)
+        for line in lines:
+            line_amount = money(Decimal(line["amount"]))
+            total += line_amount
+            if line_amount and line["code"] not in ALREADY_ON_ACCOUNT:
+                ledger.entry_post(
+                    lease=lease,
+                    kind=LedgerEntry.Kind(line["code"]),
+                    amount=line_amount,
+                    posted_on=today,
+                    memo=f"{line['label']} · buyout quote {quote_reference}",
+                    user=user,
+                )
+        held = money(total - amount)
+        if held:
+            ledger.entry_post(
+                lease=lease,
+                kind=LedgerEntry.Kind.SECURITY_DEPOSIT_APPLIED,
+                amount=-held,
+                posted_on=today,
+                memo=f"Security deposit credited against the purchase · buyout quote {quote_reference}",
+                user=user,
+            )
+        if ledger.balance(lease) != amount:  # the ledger and the quote must agree before any debit
+            raise BuyoutQuoteOutdated("This quote's figures do not match your account. Please get a new buyout quote.")
+        payment = payment_create(
+            lease=lease,
+            user=user,
+            amount=amount,
+            bank=bank,
+            idempotency_key=idempotency_key,
+            ip=ip,
+            authorization=authorization,
+            today=today,
+            purpose=Payment.Purpose.BUYOUT,
+            quote_reference=quote_reference,
+        )
+        lease.mark_purchased()
+        return payment
+
+
+def payment_settle(*, payment: Payment, today: dt.date) -> bool:
+    """Pending → settled (the funds have cleared, or operations confirm it). False if it was not pending."""
+    with transaction.atomic():
+        moved = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING, ach_file__isnull=False).update(
+            status=Payment.Status.SETTLED, settled_on=today
+        )
+        if moved:
+            lease_close_if_settled(lease=payment.lease)
+        return bool(moved)
+
+
+def payments_settle_due(*, today: dt.date) -> int:
+    """Settle the debits sent long enough ago that a return for lack of funds would have come."""
+    days = settings.ACH["settlement_days"]
+    settled = 0
+    pending = Payment.objects.filter(status=Payment.Status.PENDING, ach_file__isnull=False).select_related(
+        "ach_file", "lease"
+    )
+    for payment in pending:
+        if nacha.add_business_days(payment.ach_file.effective_on, days) <= today:
+            settled += payment_settle(payment=payment, today=today)
+    return settled
+
+
+def payment_return(*, payment: Payment, code: str, today: dt.date, user=None) -> bool:
+    """The bank returned the debit: reverse it on the ledger and tell the lessee. Once only."""
+    with transaction.atomic():
+        moved = Payment.objects.filter(
+            pk=payment.pk, status__in=[Payment.Status.PENDING, Payment.Status.SETTLED]
+        ).update(status=Payment.Status.RETURNED, return_code=code, returned_on=today)
+        if not moved:
+            return False
+        ledger.entry_post(
+            lease=payment.lease,
+            kind=LedgerEntry.Kind.PAYMENT_RETURNED,
+            amount=payment.amount,
+            posted_on=today,
+            memo=f"Payment {payment.reference} returned: {code} {nacha.RETURN_REASONS.get(code, '')}".strip(),
+            user=user,
+            payment=payment,
+        )
+        enqueue_on_commit(emails.payment_returned_send, payment.pk)
+        return True

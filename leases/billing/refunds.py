@@ -1,0 +1,92 @@
+"""Refunds of a credit balance, and closing a settled account."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from leases.billing import emails, ledger
+from leases.billing.errors import BillingError
+from leases.models import (
+    BankAccount,
+    FinalBill,
+    Lease,
+    LedgerEntry,
+    Payment,
+    Refund,
+)
+from portal.tasks import enqueue_on_commit
+from quotes.engine import usd
+
+
+def bank_account_on_file(lease: Lease) -> BankAccount | None:
+    """The account of the latest settled payment on this lease: where a refund can go back to."""
+    return (
+        BankAccount.objects.filter(lease=lease, payments__status=Payment.Status.SETTLED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def refund_create(*, bill: FinalBill, lease: Lease) -> Refund:
+    account = bank_account_on_file(lease)
+    return Refund.objects.create(
+        final_bill=bill,
+        lease=lease,
+        amount=-bill.balance_due,
+        method=Refund.Method.ACH if account else Refund.Method.CHECK,
+        bank_account=account,
+        mail_to=bill.bill_to,
+    )
+
+
+
+def refund_issue(*, refund: Refund, user, today: dt.date) -> bool:
+    """Send the refund (a check is mailed, or the credit goes in the next ACH file), post it to
+    the ledger and tell the lessee. False if it was already issued."""
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().get(pk=refund.lease_id)
+        if not Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).exists():
+            return False
+        credit = -ledger.balance(lease)
+        if credit < refund.amount:
+            raise BillingError(
+                f"The account's credit is now {usd(max(credit, Decimal(0)))}, less than this refund of "
+                f"{usd(refund.amount)}: check the ledger first."
+            )
+        moved = Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
+            status=Refund.Status.ISSUED, issued_on=today, issued_by=user
+        )
+        if not moved:
+            return False
+        ledger.entry_post(
+            lease=lease,
+            kind=LedgerEntry.Kind.REFUND,
+            amount=refund.amount,
+            posted_on=today,
+            memo=f"Refund {refund.get_method_display().lower()}",
+            user=user,
+            refund=refund,
+        )
+        lease_close_if_settled(lease=lease)
+        enqueue_on_commit(emails.refund_issued_send, refund.pk)
+        return True
+
+
+def lease_close_if_settled(*, lease: Lease) -> bool:
+    """Close a sold lease once its bill is issued, nothing is owed either way and no payment or
+    refund is still in flight."""
+    status = Lease.objects.filter(pk=lease.pk).values_list("status", flat=True).first()
+    if status != Lease.Status.SOLD or not FinalBill.objects.filter(lease=lease).exists():
+        return False
+    if ledger.balance(lease) != 0:
+        return False
+    if lease.payments.filter(status=Payment.Status.PENDING).exists():
+        return False
+    if lease.refunds.filter(status=Refund.Status.PENDING).exists():
+        return False
+    lease.status = status
+    lease.close()
+    return True

@@ -1,0 +1,59 @@
+"""The final bill's statement: what the bill page and the PDF show, from the frozen snapshot only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+
+from leases.models import FinalBill
+from quotes.engine import usd
+
+_FACT_DATES = ("maturity_date", "returned_on", "billed_as_of", "inspected_on", "sold_on")
+
+
+def statement_context(bill: FinalBill) -> dict:
+    """What the statement (PDF) and the bill page show, from the frozen snapshot only."""
+    lines = [
+        {**line, "display": usd(Decimal(line["amount"])), "is_credit": Decimal(line["amount"]) < 0}
+        for line in bill.lines
+    ]
+    facts = bill.facts
+    return {
+        "bill": bill,
+        "facts": facts,
+        "dates": {key: dt.date.fromisoformat(facts[key]) for key in _FACT_DATES},
+        "odometer": f"{facts['odometer']:,}",
+        "sale_price": usd(Decimal(facts["sale_price"])),
+        "lines": lines,
+        "total": usd(bill.total),
+        "deposit": usd(-bill.security_deposit),
+        "net": usd(bill.net_after_deposit),
+        "prior": usd(bill.prior_balance) if bill.prior_balance else "",
+        "balance_due": usd(bill.balance_due),
+        "refund_due": usd(-bill.balance_due) if bill.balance_due < 0 else "",
+        "owes": bill.balance_due > 0,
+        "lessor": settings.LESSOR,
+        "site_url": settings.SITE_URL,
+    }
+
+
+def statement_pdf(bill: FinalBill) -> bytes:
+    from weasyprint import HTML  # heavy: loaded only when a statement is drawn
+
+    html = render_to_string("pdf/statement.html", statement_context(bill))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def statement_bytes(bill: FinalBill) -> bytes:
+    """The stored statement, drawing and storing it first if it is not there yet."""
+    if not bill.statement:
+        bill.statement.save(f"statement-{bill.lease.account_number}.pdf", ContentFile(statement_pdf(bill)), save=False)
+        # Whoever stores first wins; a concurrent drawing of the same snapshot is identical anyway.
+        FinalBill.objects.filter(pk=bill.pk, statement="").update(statement=bill.statement.name)
+    with bill.statement.open("rb") as stored:
+        return stored.read()
+

@@ -1,0 +1,67 @@
+"""Billing's scheduled work: the nightly ACH file, and the catch-up for emails never queued.
+
+The emails themselves are tasks in ``leases.billing.emails`` (enqueued by the services).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from leases.billing import ach, payments
+from leases.billing.emails import final_bill_send, payment_receipt_send, payment_returned_send, refund_issued_send
+from leases.models import FinalBill, Payment, Refund
+from portal import clock
+from portal.tasks import enqueue_on_commit
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="leases.tasks.write_ach_file")
+def write_ach_file() -> str:
+    """Nightly: settle debits old enough, then write the NACHA file for what is waiting."""
+    today = clock.today()
+    settled = payments.payments_settle_due(today=today)
+    ach_file = ach.ach_file_write(today=today)
+    summary = f"settled {settled}; " + (
+        f"wrote {ach_file} with {ach_file.debit_count} debits and {ach_file.credit_count} credits"
+        if ach_file
+        else "nothing to send"
+    )
+    log.info("ACH: %s", summary)
+    return summary
+
+
+# A row younger than this may still have its task in flight; older than the window, ask a person.
+CATCH_UP_GRACE = dt.timedelta(minutes=10)
+CATCH_UP_WINDOW = dt.timedelta(days=3)
+
+
+@shared_task(name="leases.tasks.billing_emails_catch_up")
+def billing_emails_catch_up() -> int:
+    """Queue the billing emails whose task never ran (the broker was down when it was queued).
+
+    Each email's task claims its ``*_emailed_at`` column before sending, so one that did run in
+    the meantime sends nothing: this only ever closes gaps.
+    """
+    now = timezone.now()
+    recent = {"created_at__gte": now - CATCH_UP_WINDOW, "created_at__lte": now - CATCH_UP_GRACE}
+    months = {"created_at__gte": now - dt.timedelta(days=90)}
+    due = [
+        (final_bill_send, FinalBill.objects.filter(emailed_at__isnull=True, **recent)),
+        (payment_receipt_send, Payment.objects.filter(receipt_emailed_at__isnull=True, **recent)),
+        (
+            payment_returned_send,
+            Payment.objects.filter(status=Payment.Status.RETURNED, return_emailed_at__isnull=True, **months),
+        ),
+        (refund_issued_send, Refund.objects.filter(status=Refund.Status.ISSUED, emailed_at__isnull=True, **months)),
+    ]
+    queued = 0
+    for task, rows in due:
+        for pk in rows.values_list("pk", flat=True)[:1000]:
+            enqueue_on_commit(task, pk)
+            queued += 1
+    return queued

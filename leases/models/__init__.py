@@ -1,0 +1,45 @@
+"""The leases app's models, one module per topic; billing's live in ``leases.billing.models``.
+
+Django finds every model of the app through this module, so each one is imported here.
+"""
+
+from leases.billing.models import (
+    AchFile,
+    AuctionSale,
+    BankAccount,
+    FinalBill,
+    Inspection,
+    LedgerEntry,
+    Payment,
+    Refund,
+)
+from leases.models.dealers import Dealer
+from leases.models.extensions import ExtensionRequest
+from leases.models.fields import US_STATES, MoneyField, SignedMoneyField
+from leases.models.lease import InvalidTransition, Lease, LeaseParty, LeaseQuerySet, Lessee, OdometerReading
+from leases.models.vehicles import Make, Vehicle, VehicleEquipment
+
+__all__ = [
+    "US_STATES",
+    "AchFile",
+    "AuctionSale",
+    "BankAccount",
+    "Dealer",
+    "ExtensionRequest",
+    "FinalBill",
+    "Inspection",
+    "InvalidTransition",
+    "Lease",
+    "LeaseParty",
+    "LeaseQuerySet",
+    "LedgerEntry",
+    "Lessee",
+    "Make",
+    "MoneyField",
+    "OdometerReading",
+    "Payment",
+    "Refund",
+    "SignedMoneyField",
+    "Vehicle",
+    "VehicleEquipment",
+]

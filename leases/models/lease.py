@@ -1,0 +1,289 @@
+"""Lessees, leases and their terms and status, the parties to a lease, odometer readings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from leases.identifiers import validate_account_number
+from leases.models.fields import US_STATES, MoneyField
+from leases.models.vehicles import Vehicle
+from quotes.engine import LeaseTerms, add_months
+
+
+class Lessee(models.Model):
+    """A lessee as the lessor knows them; ``user`` is set when they link an online account."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lessees"
+    )
+    first_name = models.CharField(max_length=60)
+    last_name = models.CharField(max_length=60)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    address_line1 = models.CharField("address", max_length=120)
+    address_line2 = models.CharField("address line 2", max_length=120, blank=True)
+    city = models.CharField(max_length=60)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    zip_code = models.CharField("ZIP code", max_length=10)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def zip5(self) -> str:
+        return self.zip_code[:5]
+
+    @property
+    def address_lines(self) -> list[str]:
+        lines = [self.address_line1, self.address_line2, f"{self.city}, {self.state} {self.zip_code}"]
+        return [line for line in lines if line]
+
+
+class LeaseQuerySet(models.QuerySet["Lease"]):
+    def for_customer(self, user) -> LeaseQuerySet:
+        """Leases the signed-in user is a lessee (primary or co-lessee) on; nothing for others."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Exists(LeaseParty.objects.filter(lease=OuterRef("pk"), lessee__user=user)))
+
+    def maturing_within(self, days: int, today: dt.date) -> LeaseQuerySet:
+        return self.filter(
+            maturity_date__gte=today,
+            maturity_date__lte=today + dt.timedelta(days=days),
+            status__in=Lease.Status.open_values(),
+        )
+
+
+class Lease(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        MATURING = "maturing", "Nearing its end"
+        EXTENDED = "extended", "Extended"
+        RETURNED = "returned", "Vehicle returned"
+        INSPECTED = "inspected", "Inspected"
+        SOLD = "sold", "Sold at auction"
+        CLOSED = "closed", "Closed"
+        PURCHASED = "purchased", "Purchased"
+        TERMINATED_EARLY = "terminated_early", "Ended early"
+
+        @classmethod
+        def open_values(cls) -> list[str]:
+            """Statuses in which the lessee still has the vehicle."""
+            return [cls.ACTIVE, cls.MATURING, cls.EXTENDED]
+
+    # The only moves a lease can make; each is a named method below.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.MATURING: (Status.ACTIVE,),
+        Status.EXTENDED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
+        Status.RETURNED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
+        Status.TERMINATED_EARLY: (Status.ACTIVE, Status.MATURING),
+        Status.INSPECTED: (Status.RETURNED, Status.TERMINATED_EARLY),
+        Status.SOLD: (Status.INSPECTED,),
+        Status.CLOSED: (Status.SOLD, Status.PURCHASED),
+        Status.PURCHASED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
+    }
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account_number = models.CharField(max_length=10, unique=True, validators=[validate_account_number])
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="leases")
+    lessees = models.ManyToManyField(Lessee, through="LeaseParty", related_name="leases")
+    registration_state = models.CharField(max_length=2, choices=US_STATES)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    # Terms fixed at signing (shared/LEASE_MATH.md).
+    start_date = models.DateField("lease date")
+    term_months = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(120)])
+    adjusted_cap_cost = MoneyField("adjusted capitalized cost")
+    residual_value = MoneyField("residual value")
+    money_factor = models.DecimalField(max_digits=8, decimal_places=6, validators=[MinValueValidator(0)])
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=5, validators=[MinValueValidator(0)])
+    start_odometer = models.PositiveIntegerField()
+    annual_miles = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    purchased_miles = models.PositiveIntegerField(default=0)
+    purchased_mile_rate = models.DecimalField(
+        max_digits=6, decimal_places=4, default=0, validators=[MinValueValidator(0)]
+    )
+    excess_mile_rate = models.DecimalField(max_digits=6, decimal_places=4, validators=[MinValueValidator(0)])
+    disposition_fee = MoneyField("disposition fee", default=0)
+    purchase_option_fee = MoneyField("purchase option fee", default=0)
+    early_termination_fee = MoneyField("early termination fee", default=0)
+    security_deposit = MoneyField("security deposit", default=0)
+    wear_waiver = MoneyField("excess wear waiver", default=0)
+    max_extension_days = models.PositiveSmallIntegerField(default=180)
+
+    # Derived from start_date + term_months; stored so "maturing soon" is an index lookup.
+    maturity_date = models.DateField("scheduled end date", editable=False, db_index=True)
+    extended_days = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LeaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["maturity_date", "id"]
+        indexes = [models.Index(fields=["status", "maturity_date"], name="lease_status_maturity")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(residual_value__lte=models.F("adjusted_cap_cost")), name="residual_not_above_cap_cost"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_number} · {self.vehicle}"
+
+    # --- terms -------------------------------------------------------------------------------
+    def terms(self) -> LeaseTerms:
+        return LeaseTerms(
+            start_date=self.start_date,
+            term_months=self.term_months,
+            adjusted_cap_cost=self.adjusted_cap_cost,
+            residual_value=self.residual_value,
+            money_factor=self.money_factor,
+            tax_rate=self.tax_rate,
+            start_odometer=self.start_odometer,
+            annual_miles=self.annual_miles,
+            purchased_miles=self.purchased_miles,
+            purchased_mile_rate=self.purchased_mile_rate,
+            excess_mile_rate=self.excess_mile_rate,
+            disposition_fee=self.disposition_fee,
+            purchase_option_fee=self.purchase_option_fee,
+            early_termination_fee=self.early_termination_fee,
+            security_deposit=self.security_deposit,
+            wear_waiver=self.wear_waiver,
+            max_extension_days=self.max_extension_days,
+        )
+
+    def schedule_end_date(self) -> None:
+        """Set the stored scheduled end date from the terms (call after changing them)."""
+        self.maturity_date = add_months(self.start_date, self.term_months)
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.maturity_date - today).days
+
+    def miles_allowed_to(self, on: dt.date) -> int:
+        """The allowance earned so far: the yearly miles prorated by day, plus purchased miles."""
+        days = max(0, min((on - self.start_date).days, (self.maturity_date - self.start_date).days))
+        return self.annual_miles * days // 365 + self.purchased_miles
+
+    @property
+    def allowance_total(self) -> int:
+        return self.annual_miles * self.term_months // 12 + self.purchased_miles
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in Lease.Status.open_values()
+
+    @property
+    def primary_lessee(self) -> Lessee | None:
+        for party in self.parties.all():
+            if party.role == LeaseParty.Role.PRIMARY:
+                return party.lessee
+        return None
+
+    def email_addresses(self) -> list[str]:
+        """Every lessee on the lease, the primary first, each once: the address we hold for them,
+        else their sign-in address. One query, or none when ``parties__lessee__user`` is prefetched."""
+        prefetched = "parties" in getattr(self, "_prefetched_objects_cache", {})
+        parties = self.parties.all() if prefetched else self.parties.select_related("lessee__user")
+        found: dict[str, str] = {}
+        for party in sorted(parties, key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk)):
+            lessee = party.lessee
+            address = lessee.email or (lessee.user.email if lessee.user else "")
+            if address:
+                found.setdefault(address.lower(), address)
+        return list(found.values())
+
+    # --- status changes ----------------------------------------------------------------------
+    def _move_to(self, status: str) -> None:
+        allowed = self.TRANSITIONS[status]
+        # A conditional UPDATE: two concurrent moves cannot both win.
+        moved = Lease.objects.filter(pk=self.pk, status__in=allowed).update(status=status)
+        if not moved:
+            raise InvalidTransition(f"A lease that is {self.get_status_display().lower()} cannot become {status}.")
+        self.status = status
+
+    def mark_maturing(self) -> None:
+        self._move_to(Lease.Status.MATURING)
+
+    def mark_extended(self) -> None:
+        self._move_to(Lease.Status.EXTENDED)
+
+    def mark_returned(self) -> None:
+        self._move_to(Lease.Status.RETURNED)
+
+    def mark_terminated_early(self) -> None:
+        self._move_to(Lease.Status.TERMINATED_EARLY)
+
+    def mark_inspected(self) -> None:
+        self._move_to(Lease.Status.INSPECTED)
+
+    def mark_sold(self) -> None:
+        self._move_to(Lease.Status.SOLD)
+
+    def mark_purchased(self) -> None:
+        self._move_to(Lease.Status.PURCHASED)
+
+    def close(self) -> None:
+        self._move_to(Lease.Status.CLOSED)
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+class LeaseParty(models.Model):
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Lessee"
+        CO_LESSEE = "co_lessee", "Co-lessee"
+
+    lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="parties")
+    lessee = models.ForeignKey(Lessee, on_delete=models.PROTECT, related_name="parties")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
+
+    class Meta:
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lease", "lessee"], name="party_once_per_lease"),
+            models.UniqueConstraint(fields=["lease"], condition=Q(role="primary"), name="one_primary_lessee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lessee} ({self.get_role_display()})"
+
+
+class OdometerReading(models.Model):
+    class Source(models.TextChoices):
+        SIGNING = "signing", "At signing"
+        LESSEE = "lessee", "Reported by you"
+        DEALER = "dealer", "Dealer"
+        INSPECTION = "inspection", "Inspection"
+
+    lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="odometer_readings")
+    reading_date = models.DateField()
+    miles = models.PositiveIntegerField()
+    source = models.CharField(max_length=12, choices=Source.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reading_date", "-miles", "-id"]
+        get_latest_by = ["reading_date", "miles", "id"]
+        indexes = [models.Index(fields=["lease", "-reading_date", "-miles"], name="odometer_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.miles:,} mi on {self.reading_date:%Y-%m-%d}"
+

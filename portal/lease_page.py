@@ -1,0 +1,41 @@
+"""The lease page: the lease's own facts, then each app's part of the page (its panel).
+
+This is where the apps meet, so it lives in the project package: no app imports another's views.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from leases.billing import panel as billing_panel
+from leases.forms import OdometerForm
+from leases.selectors import lease_for_user
+from portal import clock
+from quotes import panels as quote_panels
+from returnkit import panels as kit_panels
+from returnkit.turnin import panels as turnin_panels
+
+PANELS = (quote_panels, kit_panels, turnin_panels, billing_panel)
+
+
+@login_required
+@require_safe
+def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    today = clock.today()
+    readings = list(lease.odometer_readings.order_by("-reading_date", "-miles", "-id")[:5])
+    context = {
+        "lease": lease,
+        "today": today,
+        "readings": readings,
+        "allowed_to_date": lease.miles_allowed_to(today),
+        "days_left": lease.days_left(today),
+        "parties": list(lease.parties.select_related("lessee")),
+        "equipment": list(lease.vehicle.equipment.all()),
+        "odometer_form": OdometerForm(lease=lease, today=today),
+    }
+    # Each app adds its own part of the page (quotes, return kit and turn-in, billing).
+    for panel in PANELS:
+        context.update(panel.lease_panel(lease, user=request.user, today=today))
+    return render(request, "portal/lease_page.html", context)
