@@ -15,8 +15,7 @@ from portal import clock
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
 from returnkit.turnin import panels as turnin_panels
-
-PANELS = (quote_panels, kit_panels, turnin_panels, billing_panel)
+from returnkit.turnin.services import appointment_day
 
 
 @login_required
@@ -35,7 +34,16 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "equipment": list(lease.vehicle.equipment.all()),
         "odometer_form": OdometerForm(lease=lease, today=today),
     }
-    # Each app adds its own part of the page (quotes, return kit and turn-in, billing).
-    for panel in PANELS:
+    # Each app adds its own part of the page; billing's timeline shows the kit and turn-in dates.
+    for panel in (quote_panels, kit_panels, turnin_panels):
         context.update(panel.lease_panel(lease, user=request.user, today=today))
+    context.update(
+        billing_panel.lease_panel(
+            lease,
+            user=request.user,
+            today=today,
+            kit_sent=context["return_kit"]["sent_on"],
+            appointment_day=appointment_day(lease),
+        )
+    )
     return render(request, "portal/lease_page.html", context)

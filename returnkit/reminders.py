@@ -70,19 +70,13 @@ def sweep(today: dt.date, *, enqueue: Callable[[list[int], str, str], object], c
 
 
 def kit_sent_on(lease: Lease) -> dt.date | None:
-    """The local day the kit email went to this lease's lessees, if it has.
-
-    Remembered on the lease instance: the lease page asks twice (the kit panel and the timeline).
-    """
-    if hasattr(lease, "_kit_sent_on"):
-        return lease._kit_sent_on
+    """The local day the kit email went to this lease's lessees, if it has."""
     sent_at = (
         Reminder.objects.filter(lease=lease, kind=Kind.KIT_120, status=Reminder.Status.SENT)
         .values_list("sent_at", flat=True)
         .first()
     )
-    lease._kit_sent_on = timezone.localdate(sent_at) if sent_at else None
-    return lease._kit_sent_on
+    return timezone.localdate(sent_at) if sent_at else None
 
 
 @dataclass

@@ -26,14 +26,6 @@ _RANK = {
 }
 
 
-def lease_end_dates(lease: Lease) -> dict[str, dt.date | None]:
-    """Dates that other apps own: the return kit sent and the turn-in appointment."""
-    from returnkit.reminders import kit_sent_on
-    from returnkit.turnin.services import appointment_day
-
-    return {"kit_sent": kit_sent_on(lease), "appointment": appointment_day(lease)}
-
-
 @dataclass
 class Step:
     key: str
@@ -97,13 +89,15 @@ def timeline(
     money: Money | None,
     inspection: Inspection | None,
     sale: AuctionSale | None,
+    kit_sent: dt.date | None = None,
+    appointment_day: dt.date | None = None,
 ) -> tuple[list[Step], str]:
-    """The lease-end steps and one sentence on what happens next."""
+    """The lease-end steps and one sentence on what happens next. ``kit_sent`` and
+    ``appointment_day`` belong to the return kit and turn-in apps: the lease page passes them in."""
     rank = _RANK.get(lease.status, 0)
-    dates = lease_end_dates(lease)
     steps = [
-        Step("kit", "Return kit sent", dates["kit_sent"], done=bool(dates["kit_sent"]) or rank >= 1),
-        Step("appointment", "Turn-in appointment", dates["appointment"], done=bool(dates["appointment"]) or rank >= 1),
+        Step("kit", "Return kit sent", kit_sent, done=bool(kit_sent) or rank >= 1),
+        Step("appointment", "Turn-in appointment", appointment_day, done=bool(appointment_day) or rank >= 1),
         Step("returned", "Vehicle returned", inspection.returned_on if inspection else None, done=rank >= 1),
         Step("inspected", "Inspected", inspection.inspected_on if inspection else None, done=inspection is not None),
         Step("sold", "Sold at auction", sale.sold_on if sale else None, done=sale is not None),
@@ -160,7 +154,9 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
     return _NEXT.get(key, _NEXT["done"])
 
 
-def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
+def lease_panel(
+    lease: Lease, *, user, today: dt.date, kit_sent: dt.date | None = None, appointment_day: dt.date | None = None
+) -> dict:
     if lease.status == Lease.Status.PURCHASED:
         return {"billing": None}
     if lease.is_open:  # the car is still out: nothing inspected, sold or billed yet, so no queries
@@ -171,7 +167,15 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
         )
         bill, inspection, sale = _one(lease, "final_bill"), _one(lease, "inspection"), _one(lease, "auction_sale")
         money = _money(lease, bill)
-    steps, next_sentence = timeline(lease, bill=bill, money=money, inspection=inspection, sale=sale)
+    steps, next_sentence = timeline(
+        lease,
+        bill=bill,
+        money=money,
+        inspection=inspection,
+        sale=sale,
+        kit_sent=kit_sent,
+        appointment_day=appointment_day,
+    )
     summary = None
     if bill is not None and money is not None:
         summary = {
