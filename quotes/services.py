@@ -91,11 +91,7 @@ def _check_current(quote: Quote, *, kind: str, today: dt.date) -> None:
 def buyout_quote_pay(
     *,
     quote: Quote,
-    user,
-    bank: payments.BankDetails,
-    idempotency_key,
-    ip: str | None,
-    authorization: str,
+    debit: payments.Debit,
     today: dt.date,
 ) -> Payment:
     """Buy the vehicle by paying a buyout quote within its good-through date: the quote's lines go
@@ -111,11 +107,7 @@ def buyout_quote_pay(
         quote_reference=quote.reference,
         lines=quote.lines,
         amount=quote.net_after_deposit,
-        user=user,
-        bank=bank,
-        idempotency_key=idempotency_key,
-        ip=ip,
-        authorization=authorization,
+        debit=debit,
         today=today,
     )
 

@@ -236,11 +236,7 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
         try:
             payment = buyout_quote_pay(
                 quote=quote,
-                user=request.user,
-                bank=form.bank_details(),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                ip=ratelimit.client_ip(request),
-                authorization=authorization,
+                debit=form.debit(user=request.user, ip=ratelimit.client_ip(request), authorization=authorization),
                 today=today,
             )
         except QuoteLapsed:

@@ -18,14 +18,10 @@ from leases.models import (
     Inspection,
     Lease,
     LeaseParty,
-    LedgerEntry,
 )
 from leases.services import latest_reading
 from portal.tasks import enqueue_on_commit
 from quotes.engine import QuoteError, compute_quote, money, parse_request
-
-# Bill lines already on the account before the bill (amounts_owed): shown, not posted again.
-ALREADY_ON_ACCOUNT = {"past_due", "property_tax"}
 
 
 def _json_value(value: object) -> object:
@@ -94,14 +90,54 @@ def _bill_rule(line, lease: Lease) -> str:
     return line.rule
 
 
+def _computed(request: dict):
+    try:
+        return compute_quote(*parse_request(request))
+    except QuoteError as error:
+        raise BillingError(f"The bill cannot be computed: {error}.") from None
+
+
 def final_bill_preview(lease: Lease):
     """The bill as it would be issued now (nothing is written); BillingError if it cannot be."""
     try:
-        return compute_quote(*parse_request(final_bill_request(lease)))
-    except QuoteError as error:
-        raise BillingError(f"The bill cannot be computed: {error}.") from None
+        return _computed(final_bill_request(lease))
     except (Inspection.DoesNotExist, AuctionSale.DoesNotExist):
         raise BillingError("Record the inspection and the sale first.") from None
+
+
+def _issue_check(lease: Lease) -> None:
+    if FinalBill.objects.filter(lease=lease).exists():
+        raise BillingError("A final bill has already been issued for this lease.")
+    if lease.status != Lease.Status.SOLD:
+        raise BillingError(
+            f"A final bill follows the sale of the vehicle; this lease is {lease.get_status_display().lower()}."
+        )
+
+
+def _bill_create(*, lease: Lease, request: dict, user, today: dt.date) -> FinalBill:
+    """The frozen record: the engine's request and lines, the totals and the dates."""
+    quote = _computed(request)
+    prior_balance = min(Decimal("0.00"), ledger.balance(lease))  # a credit from before the bill
+    lines = [
+        {"code": line.code, "label": line.label, "amount": str(line.amount), "rule": _bill_rule(line, lease)}
+        for line in quote.lines
+    ]
+    return FinalBill.objects.create(
+        lease=lease,
+        kind=quote.kind,
+        inputs=request,
+        lines=[{**line, "posted": ledger.is_posted(line)} for line in lines],
+        facts=_facts(lease, request),
+        bill_to=_bill_to(lease),
+        total=quote.total,
+        security_deposit=quote.security_deposit,
+        net_after_deposit=quote.net_after_deposit,
+        prior_balance=prior_balance,
+        balance_due=money(quote.net_after_deposit + prior_balance),
+        issued_on=today,
+        due_on=today + dt.timedelta(days=settings.FINAL_BILL_DUE_DAYS),
+        issued_by=user,
+    )
 
 
 def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
@@ -113,65 +149,18 @@ def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
     """
     with transaction.atomic():
         lease = Lease.objects.select_for_update().select_related("vehicle__make").get(pk=lease.pk)
-        if FinalBill.objects.filter(lease=lease).exists():
-            raise BillingError("A final bill has already been issued for this lease.")
-        if lease.status != Lease.Status.SOLD:
-            raise BillingError(
-                f"A final bill follows the sale of the vehicle; this lease is {lease.get_status_display().lower()}."
-            )
-        request = final_bill_request(lease)
-        try:
-            quote = compute_quote(*parse_request(request))
-        except QuoteError as error:
-            raise BillingError(f"The bill cannot be computed: {error}.") from None
-        prior_balance = min(Decimal("0.00"), ledger.balance(lease))  # a credit from before the bill
-        bill = FinalBill.objects.create(
+        _issue_check(lease)
+        bill = _bill_create(lease=lease, request=final_bill_request(lease), user=user, today=today)
+        balance = ledger.lines_post(
             lease=lease,
-            kind=quote.kind,
-            inputs=request,
-            lines=[
-                {
-                    "code": line.code,
-                    "label": line.label,
-                    "amount": str(line.amount),
-                    "rule": _bill_rule(line, lease),
-                    "posted": bool(line.amount) and line.code not in ALREADY_ON_ACCOUNT,
-                }
-                for line in quote.lines
-            ],
-            facts=_facts(lease, request),
-            bill_to=_bill_to(lease),
-            total=quote.total,
-            security_deposit=quote.security_deposit,
-            net_after_deposit=quote.net_after_deposit,
-            prior_balance=prior_balance,
-            balance_due=money(quote.net_after_deposit + prior_balance),
-            issued_on=today,
-            due_on=today + dt.timedelta(days=settings.FINAL_BILL_DUE_DAYS),
-            issued_by=user,
+            lines=bill.lines,
+            deposit_credit=bill.security_deposit,
+            posted_on=today,
+            user=user,
+            deposit_memo="Security deposit applied to the final bill",
+            final_bill=bill,
         )
-        for line in bill.lines:
-            if line["posted"]:
-                ledger.entry_post(
-                    lease=lease,
-                    kind=line["code"],
-                    amount=Decimal(line["amount"]),
-                    posted_on=today,
-                    memo=line["label"],
-                    user=user,
-                    final_bill=bill,
-                )
-        if bill.security_deposit:
-            ledger.entry_post(
-                lease=lease,
-                kind=LedgerEntry.Kind.SECURITY_DEPOSIT_APPLIED,
-                amount=-bill.security_deposit,
-                posted_on=today,
-                memo="Security deposit applied to the final bill",
-                user=user,
-                final_bill=bill,
-            )
-        if ledger.balance(lease) != bill.balance_due:  # the ledger and the snapshot must agree
+        if balance != bill.balance_due:  # the ledger and the snapshot must agree
             raise BillingError("The ledger does not match the bill; nothing was issued.")
         if bill.balance_due < 0:
             refund_create(bill=bill, lease=lease)

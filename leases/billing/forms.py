@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from leases.billing.payments import BankDetails, payment_limits, routing_number_check
+from leases.billing.payments import BankDetails, Debit, payment_limits, routing_number_check
 from leases.models import BankAccount
 from quotes.engine import usd
 
@@ -96,6 +96,15 @@ class PaymentForm(forms.Form):
             routing_number=data["routing_number"],
             account_number=data["account_number"],
             account_type=data["account_type"],
+        )
+
+    def debit(self, *, user, ip: str | None, authorization: str) -> Debit:
+        return Debit(
+            user=user,
+            bank=self.bank_details(),
+            idempotency_key=self.cleaned_data["idempotency_key"],
+            authorization=authorization,
+            ip=ip,
         )
 
 

@@ -18,6 +18,9 @@ from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from quotes.engine import money
 
 ZERO = Decimal("0.00")
+# Quote and bill lines whose amounts are on the account already (see amounts_owed): a final bill
+# or a buyout shows them but does not post them again.
+ALREADY_ON_ACCOUNT = frozenset({"past_due", "property_tax"})
 
 
 def entries(lease: Lease) -> QuerySet[LedgerEntry]:
@@ -84,6 +87,49 @@ def entry_post(
         payment=payment,
         refund=refund,
     )
+
+
+def is_posted(line: dict) -> bool:
+    """Whether a stored quote or bill line reaches the ledger when the bill or buyout is posted."""
+    return bool(money(Decimal(line["amount"]))) and line["code"] not in ALREADY_ON_ACCOUNT
+
+
+def lines_post(
+    *,
+    lease: Lease,
+    lines: list[dict],
+    deposit_credit: Decimal,
+    posted_on: dt.date,
+    user,
+    memo_suffix: str = "",
+    deposit_memo: str,
+    final_bill: FinalBill | None = None,
+) -> Decimal:
+    """Post a final bill's or a buyout quote's stored lines (those ``is_posted``) and the security
+    deposit as one credit; returns the balance afterwards, for the caller to check against the
+    snapshot (the ledger and the document must agree before anything is issued or debited)."""
+    for line in lines:
+        if is_posted(line):
+            entry_post(
+                lease=lease,
+                kind=LedgerEntry.Kind(line["code"]),
+                amount=Decimal(line["amount"]),
+                posted_on=posted_on,
+                memo=line["label"] + memo_suffix,
+                user=user,
+                final_bill=final_bill,
+            )
+    if deposit_credit:
+        entry_post(
+            lease=lease,
+            kind=LedgerEntry.Kind.SECURITY_DEPOSIT_APPLIED,
+            amount=-deposit_credit,
+            posted_on=posted_on,
+            memo=deposit_memo,
+            user=user,
+            final_bill=final_bill,
+        )
+    return balance(lease)
 
 
 class AlreadyCorrected(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +17,6 @@ from stdnum.us import rtn
 
 from leases.billing import emails, fieldcrypt, ledger, nacha
 from leases.billing.errors import BuyoutQuoteOutdated, PaymentRefused
-from leases.billing.final_bill import ALREADY_ON_ACCOUNT
 from leases.billing.refunds import lease_close_if_settled
 from leases.models import (
     BankAccount,
@@ -26,7 +26,7 @@ from leases.models import (
     Payment,
 )
 from portal.tasks import enqueue_on_commit
-from quotes.engine import money, usd
+from quotes.engine import long_date, money, usd
 
 MIN_PAYMENT = Decimal("1.00")
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
@@ -92,15 +92,24 @@ def payment_for_key(*, lease: Lease, user, idempotency_key) -> Payment | None:
     return Payment.objects.filter(idempotency_key=idempotency_key, lease=lease, authorized_by=user).first()
 
 
+@dataclass(frozen=True)
+class Debit:
+    """One submitted pay form: who authorised a debit from which account, in which words, from
+    where. The idempotency key is the form's own, so a double click or a replay finds the first
+    payment instead of making a second."""
+
+    user: object
+    bank: BankDetails
+    idempotency_key: uuid.UUID
+    authorization: str
+    ip: str | None = None
+
+
 def payment_create(
     *,
     lease: Lease,
-    user,
     amount: Decimal,
-    bank: BankDetails,
-    idempotency_key,
-    ip: str | None,
-    authorization: str,
+    debit: Debit,
     today: dt.date,
     purpose: str = Payment.Purpose.BALANCE,
     quote_reference: str = "",
@@ -115,53 +124,66 @@ def payment_create(
     the payment must then clear the whole balance; ``quote_reference`` names the quote.
     """
     amount = money(amount)
-    routing = routing_number_check(bank.routing_number)
+    routing_number_check(debit.bank.routing_number)
     try:
         with transaction.atomic():
             Lease.objects.select_for_update().filter(pk=lease.pk).first()
-            existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return _same_payment(existing, lease=lease, user=user)
+            if existing := _payment_for_debit(debit, lease=lease):
+                return existing
             _payment_allowed(lease=lease, amount=amount, purpose=purpose)
-            account = BankAccount.objects.create(
-                lease=lease,
-                holder_name=bank.holder_name.strip(),
-                routing_number=routing,
-                account_type=bank.account_type,
-                account_last4=bank.account_number[-4:],
-                account_number_encrypted=fieldcrypt.encrypt(bank.account_number),
-                created_by=user,
-            )
-            payment = Payment.objects.create(
-                reference="".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10)),
-                idempotency_key=idempotency_key,
-                lease=lease,
-                bank_account=account,
-                amount=amount,
-                purpose=purpose,
-                quote_reference=quote_reference,
-                authorization_text=authorization,
-                authorized_at=timezone.now(),
-                authorized_ip=ip or None,
-                authorized_by=user,
-                made_on=today,
-            )
+            payment = _payment_record(lease=lease, amount=amount, debit=debit, today=today, purpose=purpose)
+            payment.quote_reference = quote_reference
+            payment.save(force_insert=True)
             ledger.entry_post(
                 lease=lease,
                 kind=LedgerEntry.Kind.PAYMENT,
                 amount=-amount,
                 posted_on=today,
-                memo=f"Online payment {payment.reference} from {account}",
-                user=user,
+                memo=f"Online payment {payment.reference} from {payment.bank_account}",
+                user=debit.user,
                 payment=payment,
             )
             enqueue_on_commit(emails.payment_receipt_send, payment.pk)
             return payment
     except IntegrityError:
-        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return _same_payment(existing, lease=lease, user=user)
+        if existing := _payment_for_debit(debit, lease=lease):
+            return existing
+        raise
+
+
+def _payment_record(*, lease: Lease, amount: Decimal, debit: Debit, today: dt.date, purpose: str) -> Payment:
+    """The bank account as entered (its number encrypted) and the payment, not yet saved."""
+    bank = debit.bank
+    account = BankAccount.objects.create(
+        lease=lease,
+        holder_name=bank.holder_name.strip(),
+        routing_number=bank.routing_number.strip(),
+        account_type=bank.account_type,
+        account_last4=bank.account_number[-4:],
+        account_number_encrypted=fieldcrypt.encrypt(bank.account_number),
+        created_by=debit.user,
+    )
+    return Payment(
+        reference="".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10)),
+        idempotency_key=debit.idempotency_key,
+        lease=lease,
+        bank_account=account,
+        amount=amount,
+        purpose=purpose,
+        authorization_text=debit.authorization,
+        authorized_at=timezone.now(),
+        authorized_ip=debit.ip or None,
+        authorized_by=debit.user,
+        made_on=today,
+    )
+
+
+def _payment_for_debit(debit: Debit, *, lease: Lease) -> Payment | None:
+    """The payment this form already made, if any; refused if the key was another lease's or user's."""
+    existing = Payment.objects.filter(idempotency_key=debit.idempotency_key).first()
+    if existing is None:
+        return None
+    return _same_payment(existing, lease=lease, user=debit.user)
 
 
 def _same_payment(existing: Payment, *, lease: Lease, user) -> Payment:
@@ -197,91 +219,62 @@ def buyout_payment_for(*, lease: Lease, quote_reference: str) -> Payment | None:
 
 
 def buyout_payment_create(
-    *,
-    lease: Lease,
-    quote_reference: str,
-    lines: list[dict],
-    amount: Decimal,
-    user,
-    bank: BankDetails,
-    idempotency_key,
-    ip: str | None,
-    authorization: str,
-    today: dt.date,
+    *, lease: Lease, quote_reference: str, lines: list[dict], amount: Decimal, debit: Debit, today: dt.date
 ) -> Payment:
     """Buy the vehicle as a buyout quote sets out: post its lines, debit ``amount`` (the quote's
     net after the deposit) and mark the lease purchased, in one transaction, exactly once.
 
-    ``lines`` are the quote's stored lines. Past-due and property-tax lines are on the account
-    already (as on the final bill) and are not posted again. The security deposit reaches the
-    ledger as one credit, as on the final bill: the quote's own line when the lessee applied it
-    to the price, otherwise the part of the total the quote nets off (total − net after deposit).
-    A repeated idempotency key gets its payment back; a second payment of the same quote, or
-    any payment once the lease is no longer open, is refused. Checking the quote's good-through
-    date is the caller's (quotes) job.
+    ``lines`` are the quote's stored lines, posted as a final bill's are (ledger.lines_post). The
+    security deposit reaches the ledger as one credit: the quote's own line when the lessee
+    applied it to the price, otherwise the part of the total the quote nets off (total − net
+    after deposit). A repeated idempotency key gets its payment back; a second payment of the
+    same quote, or any payment once the lease is no longer open, is refused. Checking the
+    quote's good-through date is the caller's (quotes) job.
     """
     amount = money(amount)
     with transaction.atomic():
         lease = Lease.objects.select_for_update().get(pk=lease.pk)
-        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return _same_payment(existing, lease=lease, user=user)
-        if (paid := buyout_payment_for(lease=lease, quote_reference=quote_reference)) is not None:
-            raise PaymentRefused(
-                f"This buyout quote was paid on {paid.made_on:%B} {paid.made_on.day}, {paid.made_on.year} "
-                f"(confirmation {paid.reference})."
-            )
-        if not lease.is_open:
-            raise PaymentRefused(
-                f"This lease is {lease.get_status_display().lower()}: the vehicle can no longer be bought online."
-            )
-        on_account = money(
-            sum((Decimal(line["amount"]) for line in lines if line["code"] in ALREADY_ON_ACCOUNT), Decimal(0))
+        if existing := _payment_for_debit(debit, lease=lease):
+            return existing
+        _buyout_allowed(lease=lease, quote_reference=quote_reference, lines=lines)
+        balance = ledger.lines_post(
+            lease=lease,
+            lines=lines,
+            deposit_credit=money(sum((Decimal(line["amount"]) for line in lines), Decimal(0)) - amount),
+            posted_on=today,
+            user=debit.user,
+            memo_suffix=f" · buyout quote {quote_reference}",
+            deposit_memo=f"Security deposit credited against the purchase · buyout quote {quote_reference}",
         )
-        if ledger.balance(lease) != on_account:
-            raise BuyoutQuoteOutdated(
-                "Your account has changed since this quote was given (a payment or a charge was posted), "
-                "so its figures no longer hold. Please get a new buyout quote."
-            )
-        total = Decimal(0)
-        for line in lines:
-            line_amount = money(Decimal(line["amount"]))
-            total += line_amount
-            if line_amount and line["code"] not in ALREADY_ON_ACCOUNT:
-                ledger.entry_post(
-                    lease=lease,
-                    kind=LedgerEntry.Kind(line["code"]),
-                    amount=line_amount,
-                    posted_on=today,
-                    memo=f"{line['label']} · buyout quote {quote_reference}",
-                    user=user,
-                )
-        held = money(total - amount)
-        if held:
-            ledger.entry_post(
-                lease=lease,
-                kind=LedgerEntry.Kind.SECURITY_DEPOSIT_APPLIED,
-                amount=-held,
-                posted_on=today,
-                memo=f"Security deposit credited against the purchase · buyout quote {quote_reference}",
-                user=user,
-            )
-        if ledger.balance(lease) != amount:  # the ledger and the quote must agree before any debit
+        if balance != amount:  # the ledger and the quote must agree before any debit
             raise BuyoutQuoteOutdated("This quote's figures do not match your account. Please get a new buyout quote.")
         payment = payment_create(
             lease=lease,
-            user=user,
             amount=amount,
-            bank=bank,
-            idempotency_key=idempotency_key,
-            ip=ip,
-            authorization=authorization,
+            debit=debit,
             today=today,
             purpose=Payment.Purpose.BUYOUT,
             quote_reference=quote_reference,
         )
         lease.mark_purchased()
         return payment
+
+
+def _buyout_allowed(*, lease: Lease, quote_reference: str, lines: list[dict]) -> None:
+    if (paid := buyout_payment_for(lease=lease, quote_reference=quote_reference)) is not None:
+        raise PaymentRefused(
+            f"This buyout quote was paid on {long_date(paid.made_on)} (confirmation {paid.reference})."
+        )
+    if not lease.is_open:
+        raise PaymentRefused(
+            f"This lease is {lease.get_status_display().lower()}: the vehicle can no longer be bought online."
+        )
+    on_account = sum((Decimal(line["amount"]) for line in lines if not ledger.is_posted(line)), Decimal(0))
+    if ledger.balance(lease) != money(on_account):
+        raise BuyoutQuoteOutdated(
+            "Your account has changed since this quote was given (a payment or a charge was posted), "
+            "so its figures no longer hold. Please get a new buyout quote."
+        )
 
 
 def payment_settle(*, payment: Payment, today: dt.date) -> bool:

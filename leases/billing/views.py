@@ -96,12 +96,8 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
         try:
             payment = payments.payment_create(
                 lease=lease,
-                user=request.user,
                 amount=form.cleaned_data["amount"],
-                bank=form.bank_details(),
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                ip=ratelimit.client_ip(request),
-                authorization=authorization,
+                debit=form.debit(user=request.user, ip=ratelimit.client_ip(request), authorization=authorization),
                 today=clock.today(),
             )
         except errors.PaymentRefused as error:

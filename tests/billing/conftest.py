@@ -105,11 +105,13 @@ def pay(
 ):
     return payments.payment_create(
         lease=lease,
-        user=user,
         amount=Decimal(amount),
-        bank=payments.BankDetails("Pat Lessee", routing, account, account_type),
-        idempotency_key=key or uuid.uuid4(),
-        ip="203.0.113.7",
-        authorization=payments.authorization_text(lease),
+        debit=payments.Debit(
+            user=user,
+            bank=payments.BankDetails("Pat Lessee", routing, account, account_type),
+            idempotency_key=key or uuid.uuid4(),
+            authorization=payments.authorization_text(lease),
+            ip="203.0.113.7",
+        ),
         today=TODAY,
     )

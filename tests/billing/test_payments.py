@@ -163,12 +163,13 @@ class TestPayingOnline:
         with pytest.raises(errors.PaymentRefused, match="paid in full"):
             payments.payment_create(
                 lease=billed.lease,
-                user=billed.owner,
                 amount=Decimal("100.00"),
-                bank=payments.BankDetails("Pat", "011000015", "12345678", "checking"),
-                idempotency_key=uuid.uuid4(),
-                ip=None,
-                authorization="...",
+                debit=payments.Debit(
+                    user=billed.owner,
+                    bank=payments.BankDetails("Pat", "011000015", "12345678", "checking"),
+                    idempotency_key=uuid.uuid4(),
+                    authorization="...",
+                ),
                 today=billed.bill.issued_on,
                 purpose=Payment.Purpose.BUYOUT,
                 quote_reference="Q-1",

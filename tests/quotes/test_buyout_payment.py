@@ -80,11 +80,13 @@ def nothing_changed(lease: Lease) -> None:
 def pay_directly(quote: Quote, user, *, key=None, today: dt.date = TODAY) -> Payment:
     return buyout_quote_pay(
         quote=quote,
-        user=user,
-        bank=payments.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
-        idempotency_key=key or uuid.uuid4(),
-        ip="203.0.113.7",
-        authorization=payments.buyout_authorization_text(quote.lease, quote_reference=quote.reference, amount=NET),
+        debit=payments.Debit(
+            user=user,
+            bank=payments.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
+            idempotency_key=key or uuid.uuid4(),
+            authorization=payments.buyout_authorization_text(quote.lease, quote_reference=quote.reference, amount=NET),
+            ip="203.0.113.7",
+        ),
         today=today,
     )
 
@@ -148,11 +150,12 @@ class TestPayingABuyout:
         assert quote.net_after_deposit == Decimal("20917.55")
         payment = buyout_quote_pay(
             quote=quote,
-            user=buyer.owner,
-            bank=payments.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
-            idempotency_key=uuid.uuid4(),
-            ip=None,
-            authorization="...",
+            debit=payments.Debit(
+                user=buyer.owner,
+                bank=payments.BankDetails("Pat Lessee", "011000015", "000123456789", "checking"),
+                idempotency_key=uuid.uuid4(),
+                authorization="...",
+            ),
             today=TODAY,
         )
         assert payment.amount == Decimal("20917.55")
