@@ -23,12 +23,28 @@ class LeaseNotOpen(Exception):
     """The lessee no longer has the vehicle (returned, bought, closed): there is nothing to quote."""
 
 
-class QuoteLapsed(Exception):
+class QuoteRefused(Exception):
+    """A quote that cannot be acted on now; ``reason`` names why for the page, str() says it."""
+
+    reason = "refused"
+
+
+class QuoteLapsed(QuoteRefused):
     """A quote past its good-through date: its figures no longer hold, and a new quote is needed."""
 
+    reason = "lapsed"
 
-class BuyoutNotDue(Exception):
+
+class BuyoutNotDue(QuoteRefused):
     """A buyout quote priced for a later purchase date: paying it now would buy at that day's price."""
+
+    reason = "not_due"
+
+
+class BuyoutLeaseClosed(QuoteRefused):
+    """The lease is no longer open (returned, bought, closed): the vehicle cannot be bought."""
+
+    reason = "closed"
 
 
 def buyout_not_due(quote: Quote, today: dt.date) -> str:
@@ -40,6 +56,20 @@ def buyout_not_due(quote: Quote, today: dt.date) -> str:
         f"This quote prices a purchase on {day:%B} {day.day}, {day.year}, and the price depends on the day you "
         "buy. To buy the vehicle now, get a buyout quote for today."
     )
+
+
+def buyout_refusal(quote: Quote, today: dt.date) -> QuoteRefused | None:
+    """Why this buyout quote cannot be paid today, or None if it can: the one check behind the
+    quote page's pay button, the pay page and paying itself."""
+    if not quote.lease.is_open:
+        return BuyoutLeaseClosed(f"This lease is {quote.lease.get_status_display().lower()}.")
+    try:
+        _check_current(quote, kind=Quote.Kind.BUYOUT, today=today)
+    except QuoteLapsed as lapsed:
+        return lapsed
+    if reason := buyout_not_due(quote, today):
+        return BuyoutNotDue(reason)
+    return None
 
 
 def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> Quote:
@@ -99,9 +129,8 @@ def buyout_quote_pay(
     QuoteLapsed past the good-through date; BuyoutNotDue before the purchase date it prices (the
     price falls as the lease runs on, so a later day's price is not paid early);
     errors.PaymentRefused when billing refuses it."""
-    _check_current(quote, kind=Quote.Kind.BUYOUT, today=today)
-    if reason := buyout_not_due(quote, today):
-        raise BuyoutNotDue(reason)
+    if refused := buyout_refusal(quote, today):
+        raise refused
     return payments.buyout_payment_create(
         lease=quote.lease,
         quote_reference=quote.reference,

@@ -29,8 +29,9 @@ from quotes.services import (
     BuyoutNotDue,
     LeaseNotOpen,
     QuoteLapsed,
-    buyout_not_due,
+    QuoteRefused,
     buyout_quote_pay,
+    buyout_refusal,
     extension_quote_request,
     quote_create,
 )
@@ -156,14 +157,9 @@ def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") 
     if quote.kind == Quote.Kind.BUYOUT:
         paid = payments.buyout_payment_for(lease=lease, quote_reference=quote.reference)
         context["buyout_payment"] = paid
-        context["buyout_not_due"] = "" if expired else buyout_not_due(quote, today)
-        context["can_pay"] = (
-            paid is None
-            and not expired
-            and not context["buyout_not_due"]
-            and lease.is_open
-            and quote.net_after_deposit > 0
-        )
+        refused = buyout_refusal(quote, today)
+        context["buyout_not_due"] = str(refused) if isinstance(refused, BuyoutNotDue) else ""
+        context["can_pay"] = paid is None and refused is None and quote.net_after_deposit > 0
     elif quote.kind == Quote.Kind.EXTENSION:
         asked = ExtensionRequest.objects.filter(lease=lease, quote_reference=quote.reference).first()
         days = int(quote.inputs["days"])
@@ -222,12 +218,8 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     if paid := payments.buyout_payment_for(lease=lease, quote_reference=quote.reference):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=paid.public_id)
-    if not lease.is_open:
-        return _cannot_buy(request, quote, reason="closed", status=409)
-    if quote.is_expired(today):
-        return _cannot_buy(request, quote, reason="lapsed", status=status)
-    if not_due := buyout_not_due(quote, today):
-        return _cannot_buy(request, quote, reason="not_due", status=status, message=not_due)
+    if refused := buyout_refusal(quote, today):
+        return _cannot_buy(request, quote, refused, status=409 if refused.reason == "closed" else status)
     amount = quote.net_after_deposit
     form = BuyoutPaymentForm(request.POST or None, amount=amount)
     authorization = payments.buyout_authorization_text(lease, quote_reference=quote.reference, amount=amount)
@@ -239,10 +231,8 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
                 debit=form.debit(user=request.user, ip=ratelimit.client_ip(request), authorization=authorization),
                 today=today,
             )
-        except QuoteLapsed:
-            return _cannot_buy(request, quote, reason="lapsed", status=400)
-        except BuyoutNotDue as error:
-            return _cannot_buy(request, quote, reason="not_due", status=400, message=str(error))
+        except QuoteRefused as refused:  # the quote lapsed or the lease closed since the form was shown
+            return _cannot_buy(request, quote, refused, status=400)
         except errors.PaymentRefused as error:
             form.add_error(None, str(error))
             outdated = isinstance(error, errors.BuyoutQuoteOutdated)
@@ -260,8 +250,9 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     return render(request, "quotes/buyout_pay.html", context, status=status)
 
 
-def _cannot_buy(request: HttpRequest, quote: Quote, *, reason: str, status: int, message: str = "") -> HttpResponse:
-    context = {"quote": quote, "lease": quote.lease, "reason": reason, "message": message}
+def _cannot_buy(request: HttpRequest, quote: Quote, refused: QuoteRefused, *, status: int) -> HttpResponse:
+    message = str(refused) if refused.reason == "not_due" else ""
+    context = {"quote": quote, "lease": quote.lease, "reason": refused.reason, "message": message}
     return render(request, "quotes/buyout_unavailable.html", context, status=status)
 
 
