@@ -1,4 +1,4 @@
-"""Writes that touch several rows: linking an online account, odometer readings, new leases."""
+"""Writes that touch several rows: linking an online account to a lease, and odometer readings."""
 
 from __future__ import annotations
 

@@ -86,7 +86,8 @@ def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> 
             {"code": line.code, "label": line.label, "rule": line.rule, "amount": _text(line.amount)}
             for line in result.lines
         ]
-        if sum_of_lines(lines) != result.total:  # the engine refuses this too; a stored quote must never
+        # The engine refuses such a quote too; this guards the stored snapshot, which must never disagree.
+        if sum_of_lines(lines) != result.total:
             raise ValueError(f"quote total {result.total} is not the sum of its lines")
         quote = Quote(
             lease=current,

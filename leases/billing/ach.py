@@ -76,18 +76,7 @@ def ach_file_write(*, today: dt.date, user=None) -> AchFile | None:
     a second run at the same time finds nothing to claim and a payment lands in one file only.
     """
     with transaction.atomic():
-        payments = list(
-            Payment.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Payment.Status.PENDING, ach_file__isnull=True)
-            .select_related("bank_account", "lease")
-            .order_by("id")
-        )
-        refunds = list(
-            Refund.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
-            .select_related("bank_account", "lease")
-            .order_by("id")
-        )
+        payments, refunds = _unsent()
         if not payments and not refunds:
             return None
         first_seq = (AchFile.objects.aggregate(last=Max("last_trace_seq"))["last"] or 0) + 1
@@ -100,31 +89,56 @@ def ach_file_write(*, today: dt.date, user=None) -> AchFile | None:
             nacha.Batch("WEB", settings.ACH["payment_description"], tuple(debits + debit_offset)),
             nacha.Batch("PPD", settings.ACH["refund_description"], tuple(credits + credit_offset)),
         ]
-        now = timezone.localtime()
-        created = dt.datetime.combine(today, now.time())
-        modifier = _MODIFIERS[AchFile.objects.filter(file_date=today).count() % len(_MODIFIERS)]
-        effective = nacha.next_business_day(today)
-        written = nacha.write(_originator(), batches, created=created, modifier=modifier, effective=effective)
-        ach_file = AchFile(
-            file_date=today,
-            modifier=modifier,
-            effective_on=effective,
-            debit_count=len(debits),
-            credit_count=len(credits),
-            total_debit=money(Decimal(written.totals.total_debit_cents).scaleb(-2)),
-            total_credit=money(Decimal(written.totals.total_credit_cents).scaleb(-2)),
-            entry_hash=written.totals.entry_hash,
-            first_trace_seq=first_seq,
-            last_trace_seq=traces.last,
-            created_by=user,
-        )
-        ach_file.file.save(f"ach-{today:%Y%m%d}-{modifier}.txt", ContentFile(written.text.encode("ascii")), save=False)
-        ach_file.save()
+        counts, sequences = (len(debits), len(credits)), (first_seq, traces.last)
+        ach_file = _stored(batches, today=today, counts=counts, traces=sequences, user=user)
         for payment, entry in zip(payments, debits, strict=True):
             Payment.objects.filter(pk=payment.pk).update(ach_file=ach_file, trace_number=entry.trace_number)
         for refund, entry in zip(refunds, credits, strict=True):
             Refund.objects.filter(pk=refund.pk).update(ach_file=ach_file, trace_number=entry.trace_number)
         return ach_file
+
+
+def _unsent() -> tuple[list[Payment], list[Refund]]:
+    """Claim the pending debits and issued bank refunds no file carries yet (call inside a transaction)."""
+    payments = list(
+        Payment.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=Payment.Status.PENDING, ach_file__isnull=True)
+        .select_related("bank_account", "lease")
+        .order_by("id")
+    )
+    refunds = list(
+        Refund.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
+        .select_related("bank_account", "lease")
+        .order_by("id")
+    )
+    return payments, refunds
+
+
+def _stored(
+    batches: list[nacha.Batch], *, today: dt.date, counts: tuple[int, int], traces: tuple[int, int], user
+) -> AchFile:
+    """Write the file's text and store it with its counts, control totals and trace numbers."""
+    created = dt.datetime.combine(today, timezone.localtime().time())
+    modifier = _MODIFIERS[AchFile.objects.filter(file_date=today).count() % len(_MODIFIERS)]
+    effective = nacha.next_business_day(today)
+    written = nacha.write(_originator(), batches, created=created, modifier=modifier, effective=effective)
+    ach_file = AchFile(
+        file_date=today,
+        modifier=modifier,
+        effective_on=effective,
+        debit_count=counts[0],
+        credit_count=counts[1],
+        total_debit=money(Decimal(written.totals.total_debit_cents).scaleb(-2)),
+        total_credit=money(Decimal(written.totals.total_credit_cents).scaleb(-2)),
+        entry_hash=written.totals.entry_hash,
+        first_trace_seq=traces[0],
+        last_trace_seq=traces[1],
+        created_by=user,
+    )
+    ach_file.file.save(f"ach-{today:%Y%m%d}-{modifier}.txt", ContentFile(written.text.encode("ascii")), save=False)
+    ach_file.save()
+    return ach_file
 
 
 def _entry(account: BankAccount, amount: Decimal, lease: Lease, direction: str, trace: str, kind: str) -> nacha.Entry:
