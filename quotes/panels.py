@@ -1,4 +1,4 @@
-"""What this app adds to the lease page: called by leases.views.lease_detail."""
+"""What this app adds to the lease page: called by portal.lease_page.lease_detail."""
 
 import datetime as dt
 

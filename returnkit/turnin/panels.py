@@ -1,4 +1,4 @@
-"""What turn-in adds to the lease page: called by leases.views.lease_detail."""
+"""What turn-in adds to the lease page: called by portal.lease_page.lease_detail."""
 
 from __future__ import annotations
 
