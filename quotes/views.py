@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from leases.billing import errors, payments
-from leases.billing.forms import BuyoutPaymentForm
+from leases.billing.forms import BuyoutPaymentForm, submitted_key
 from leases.billing.ledger import amounts_owed
 from leases.extensions import ExtensionRefused
 from leases.models import ExtensionRequest, Lease
@@ -194,13 +193,6 @@ def quote_short_link(request: HttpRequest, quote_id, as_pdf: bool = False) -> Ht
     return redirect(name, quote.lease.public_id, quote.public_id)
 
 
-def _posted_key(request: HttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
@@ -211,7 +203,7 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     lease = quote.lease
     # The lease was read above, before looking for an earlier submission of this form: if that
     # submission commits in between, the lookup below sees it.
-    key = _posted_key(request) if request.method == "POST" else None
+    key = submitted_key(request.POST) if request.method == "POST" else None
     if key and (done := payments.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
     today = clock.today()

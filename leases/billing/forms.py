@@ -13,6 +13,15 @@ from leases.models import BankAccount
 from quotes.engine import usd
 
 
+def submitted_key(data) -> uuid.UUID | None:
+    """The idempotency key a posted pay form carries, before the form is validated: a repeat of
+    an earlier submission is answered with the payment it made, whatever else it says."""
+    try:
+        return uuid.UUID(data.get("idempotency_key", ""))
+    except ValueError:
+        return None
+
+
 class PaymentForm(forms.Form):
     # A fresh key for every rendered form: submitting the same form twice makes one payment.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)

@@ -6,8 +6,6 @@ bill or payment is a 404.
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from leases.billing import errors, ledger, nacha, payments, statement
-from leases.billing.forms import PaymentForm
+from leases.billing.forms import PaymentForm, submitted_key
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
 from portal import clock, ratelimit
@@ -69,13 +67,6 @@ def bill_statement(request: HttpRequest, public_id) -> HttpResponse:
     return response
 
 
-def _posted_key(request: HttpRequest) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        return None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def payment_new(request: HttpRequest, public_id) -> HttpResponse:
@@ -84,7 +75,7 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
     # The balance is read before looking for an earlier submission of this form: if that
     # submission commits in between, the lookup below sees it.
     balance = ledger.balance(lease)
-    key = _posted_key(request) if request.method == "POST" else None
+    key = submitted_key(request.POST) if request.method == "POST" else None
     if key and (done := payments.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
     if balance <= 0:
