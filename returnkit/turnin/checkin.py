@@ -59,67 +59,106 @@ def turnin_check_in(
     """
     with transaction.atomic():
         lease = Lease.objects.select_for_update(of=("self",)).select_related("vehicle__make").get(pk=lease.pk)
-        earlier = TurnIn.objects.filter(lease=lease).first()
-        if earlier is not None:
-            raise CheckInRefused(
-                f"This vehicle was already checked in at {earlier.dealer_name} on "
-                f"{earlier.returned_on:%B} {earlier.returned_on.day}, {earlier.returned_on.year}."
-            )
-        if not lease.is_open:
-            raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")
-        if not dealer.makes.filter(pk=lease.vehicle.make_id).exists():
-            raise CheckInRefused(f"{dealer.name} is not franchised for {lease.vehicle.make.name}.")
-
+        _refuse_unless_checkable(dealer, lease)
         reading = odometer_record(
             lease=lease, miles=check_in.miles, on=today, source=OdometerReading.Source.DEALER, today=today, user=user
         )
-        appointment = Appointment.objects.active().filter(lease=lease, slot__dealer=dealer).first()
-        turnin = TurnIn.objects.create(
-            lease=lease,
-            appointment=appointment,
-            dealer=dealer,
-            odometer_reading=reading,
-            returned_on=today,
-            checked_in_at=now,
-            checked_in_by=user,
-            odometer_miles=check_in.miles,
-            odometer_status=check_in.odometer_status,
-            lessee_printed_name=check_in.lessee_printed_name.strip(),
-            lessee_certified_at=now,
-            dealer_rep_name=check_in.dealer_rep_name.strip(),
-            dealer_certified_at=now,
-            condition_notes=check_in.condition_notes.strip(),
-            dealer_name=dealer.name,
-            dealer_address="\n".join(dealer.address_lines),
-            lessor_name=settings.LESSOR["name"],
-            lessor_address=settings.LESSOR["mailing_address"],
-            **_vehicle_and_lessees(lease),
-        )
-        ReturnedItem.objects.bulk_create(
-            ReturnedItem(
-                turnin=turnin,
-                name=item.name,
-                expected=item.quantity,
-                returned=min(max(check_in.returned.get(item.pk, 0), 0), item.quantity),
-            )
-            for item in lease.vehicle.equipment.all()
-        )
-        try:
-            lease.mark_returned()
-        except InvalidTransition as error:
-            raise CheckInRefused(str(error)) from None
-        active = Appointment.objects.active().filter(lease=lease)
-        active.filter(slot__dealer=dealer).update(status=Appointment.Status.COMPLETED)
-        # Returned somewhere else than booked: that booking frees its place.
-        active.update(status=Appointment.Status.CANCELLED, cancelled_at=now)
+        turnin = _turnin_create(dealer, lease, check_in, reading, user=user, now=now, today=today)
+        _returned_items_create(turnin, lease, check_in.returned)
+        _lease_mark_returned(lease, dealer, now)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
     return turnin
+
+
+def _refuse_unless_checkable(dealer: Dealer, lease: Lease) -> None:
+    earlier = TurnIn.objects.filter(lease=lease).first()
+    if earlier is not None:
+        raise CheckInRefused(
+            f"This vehicle was already checked in at {earlier.dealer_name} on "
+            f"{earlier.returned_on:%B} {earlier.returned_on.day}, {earlier.returned_on.year}."
+        )
+    if not lease.is_open:
+        raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")
+    if not dealer.makes.filter(pk=lease.vehicle.make_id).exists():
+        raise CheckInRefused(f"{dealer.name} is not franchised for {lease.vehicle.make.name}.")
+
+
+def _turnin_create(
+    dealer: Dealer,
+    lease: Lease,
+    check_in: CheckIn,
+    reading: OdometerReading,
+    *,
+    user,
+    now: dt.datetime,
+    today: dt.date,
+) -> TurnIn:
+    """The record of the return, with the parties' names and addresses as they stand today."""
+    return TurnIn.objects.create(
+        lease=lease,
+        appointment=Appointment.objects.active().filter(lease=lease, slot__dealer=dealer).first(),
+        dealer=dealer,
+        odometer_reading=reading,
+        returned_on=today,
+        checked_in_at=now,
+        checked_in_by=user,
+        condition_notes=check_in.condition_notes.strip(),
+        **_odometer_statement(check_in, now),
+        **_dealer_and_lessor(dealer),
+        **_vehicle_and_lessees(lease),
+    )
+
+
+def _returned_items_create(turnin: TurnIn, lease: Lease, returned: dict[int, int]) -> None:
+    """Each piece of the vehicle's equipment: how many were expected, how many came back."""
+    ReturnedItem.objects.bulk_create(
+        ReturnedItem(
+            turnin=turnin,
+            name=item.name,
+            expected=item.quantity,
+            returned=min(max(returned.get(item.pk, 0), 0), item.quantity),
+        )
+        for item in lease.vehicle.equipment.all()
+    )
+
+
+def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime) -> None:
+    """The lease is returned; its booking here is completed, a booking elsewhere cancelled."""
+    try:
+        lease.mark_returned()
+    except InvalidTransition as error:
+        raise CheckInRefused(str(error)) from None
+    active = Appointment.objects.active().filter(lease=lease)
+    active.filter(slot__dealer=dealer).update(status=Appointment.Status.COMPLETED)
+    # Returned somewhere else than booked: that booking frees its place.
+    active.update(status=Appointment.Status.CANCELLED, cancelled_at=now)
 
 
 def lease_parties(lease: Lease) -> list[LeaseParty]:
     """The lessees on the lease, primary first (the statement's order)."""
     parties = lease.parties.select_related("lessee").order_by("id")
     return sorted(parties, key=lambda p: p.role != LeaseParty.Role.PRIMARY)
+
+
+def _odometer_statement(check_in: CheckIn, now: dt.datetime) -> dict:
+    """The odometer disclosure: the reading, its status, and who certified it and when."""
+    return {
+        "odometer_miles": check_in.miles,
+        "odometer_status": check_in.odometer_status,
+        "lessee_printed_name": check_in.lessee_printed_name.strip(),
+        "lessee_certified_at": now,
+        "dealer_rep_name": check_in.dealer_rep_name.strip(),
+        "dealer_certified_at": now,
+    }
+
+
+def _dealer_and_lessor(dealer: Dealer) -> dict:
+    return {
+        "dealer_name": dealer.name,
+        "dealer_address": "\n".join(dealer.address_lines),
+        "lessor_name": settings.LESSOR["name"],
+        "lessor_address": settings.LESSOR["mailing_address"],
+    }
 
 
 def _vehicle_and_lessees(lease: Lease) -> dict:

@@ -141,27 +141,38 @@ def _check_in(request: DealerRequest, *, lease: Lease, appointment: Appointment 
     today = clock.today()
     equipment = list(lease.vehicle.equipment.all())
     form = CheckInForm(request.POST or None, lease=lease, today=today, equipment=equipment)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                turnin = turnin_check_in(
-                    dealer=request.dealer,
-                    lease=lease,
-                    check_in=form.check_in(),
-                    user=request.user,
-                    now=clock.now(),
-                    today=today,
-                )
-            except ValidationError as error:  # e.g. a reading recorded meanwhile
-                form.add_error("miles", error)
-            except CheckInRefused as refused:
-                form.add_error(None, refused.message)
-                status = 409
-            else:
-                messages.success(request, f"{lease.vehicle} checked in. The receipt is on its way to the lessee.")
-                return redirect("turnin:dealer_turnin", public_id=turnin.public_id)
+    if request.method != "POST":
+        return _check_in_page(request, lease, appointment, form, today)
+    if not form.is_valid():
+        return _check_in_page(request, lease, appointment, form, today, status=400)
+    try:
+        turnin = turnin_check_in(
+            dealer=request.dealer,
+            lease=lease,
+            check_in=form.check_in(),
+            user=request.user,
+            now=clock.now(),
+            today=today,
+        )
+    except ValidationError as error:  # e.g. a reading recorded meanwhile
+        form.add_error("miles", error)
+        return _check_in_page(request, lease, appointment, form, today, status=400)
+    except CheckInRefused as refused:
+        form.add_error(None, refused.message)
+        return _check_in_page(request, lease, appointment, form, today, status=409)
+    messages.success(request, f"{lease.vehicle} checked in. The receipt is on its way to the lessee.")
+    return redirect("turnin:dealer_turnin", public_id=turnin.public_id)
+
+
+def _check_in_page(
+    request: DealerRequest,
+    lease: Lease,
+    appointment: Appointment | None,
+    form: CheckInForm,
+    today: dt.date,
+    *,
+    status: int = 200,
+) -> HttpResponse:
     parties = lease_parties(lease)
     return render(
         request,

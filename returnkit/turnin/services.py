@@ -12,6 +12,7 @@ Locks are always taken appointment first, then slot, so two writers cannot wait 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -51,6 +52,28 @@ class SlotTaken(BookingRefused):
 def can_change(appointment: Appointment, now: dt.datetime) -> bool:
     """Whether the lessee may still move or cancel online (until 24 hours before)."""
     return appointment.is_active and appointment.slot.starts_at - now >= CUTOFF
+
+
+class Chosen(enum.StrEnum):
+    """What posting a time did: booked it, moved the appointment to it, or nothing (already there)."""
+
+    BOOKED = "booked"
+    MOVED = "moved"
+    ALREADY_THERE = "already_there"
+
+
+def appointment_choose(*, lease: Lease, slot_id: uuid.UUID, user, now: dt.datetime) -> tuple[Appointment, Chosen]:
+    """The lessee picked ``slot_id``: book it, or move the lease's appointment there.
+
+    The same time posted twice (a double-clicked form) changes nothing. Booking and moving take
+    their own locks and re-check under them, so a cancel or move that lands in between is seen.
+    """
+    current = active_appointment(lease)
+    if current is None:
+        return appointment_book(lease=lease, slot_id=slot_id, user=user, now=now), Chosen.BOOKED
+    if current.slot.public_id == slot_id:
+        return current, Chosen.ALREADY_THERE
+    return appointment_move(appointment=current, slot_id=slot_id, user=user, now=now), Chosen.MOVED
 
 
 def appointment_book(*, lease: Lease, slot_id: uuid.UUID, user, now: dt.datetime) -> Appointment:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from django.contrib import messages
@@ -16,16 +17,16 @@ from leases.selectors import lease_for_user
 from portal import clock
 from returnkit.turnin.forms import DealerSearchForm, SlotForm
 from returnkit.turnin.ics import appointment_ics
-from returnkit.turnin.models import TurnIn, TurnInSlot
+from returnkit.turnin.models import Appointment, TurnIn, TurnInSlot
 from returnkit.turnin.panels import directions_url
 from returnkit.turnin.receipts import receipt_filename, receipt_pdf
 from returnkit.turnin.search import DEFAULT_RADIUS, dealers_near
 from returnkit.turnin.services import (
     BookingRefused,
+    Chosen,
     active_appointment,
-    appointment_book,
     appointment_cancel,
-    appointment_move,
+    appointment_choose,
     can_change,
 )
 from returnkit.turnin.slots import booking_window, open_slots
@@ -89,36 +90,38 @@ def choose_time(request: HttpRequest, public_id, dealer_code: str) -> HttpRespon
     if not lease.is_open:
         return _closed(request, lease)
     dealer = get_object_or_404(Dealer.objects.filter(is_active=True, makes=lease.vehicle.make_id), code=dealer_code)
-    appointment = active_appointment(lease)
     now = clock.now()
-    form = SlotForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            slot_id = form.cleaned_data["slot"]
-            if appointment is None:
-                booked = appointment_book(lease=lease, slot_id=slot_id, user=request.user, now=now)
-                messages.success(
-                    request, f"Booked: {_when(booked.slot)} at {booked.slot.dealer.name}. We've emailed the details."
-                )
-            elif appointment.slot.public_id == slot_id:  # the booking form sent twice
-                messages.info(
-                    request, f"You're booked for {_when(appointment.slot)} at {appointment.slot.dealer.name}."
-                )
-            else:
-                moved = appointment_move(appointment=appointment, slot_id=slot_id, user=request.user, now=now)
-                messages.success(
-                    request,
-                    f"Moved: your turn-in is now {_when(moved.slot)} at {moved.slot.dealer.name}.",
-                )
-        except BookingRefused as refused:
-            form.add_error(None, refused.message)
-            status = 409
-        else:
-            return _back_to_lease(lease)
-    elif request.method == "POST":
-        status = 400
+    if request.method != "POST":
+        return _times_page(request, lease, dealer, SlotForm(), now=now)
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        return _times_page(request, lease, dealer, form, now=now, status=400)
+    try:
+        appointment, chosen = appointment_choose(
+            lease=lease, slot_id=form.cleaned_data["slot"], user=request.user, now=now
+        )
+    except BookingRefused as refused:
+        form.add_error(None, refused.message)
+        return _times_page(request, lease, dealer, form, now=now, status=409)
+    _say_chosen(request, appointment, chosen)
+    return _back_to_lease(lease)
 
+
+def _say_chosen(request: HttpRequest, appointment: Appointment, chosen: Chosen) -> None:
+    where = f"{_when(appointment.slot)} at {appointment.slot.dealer.name}"
+    if chosen is Chosen.BOOKED:
+        messages.success(request, f"Booked: {where}. We've emailed the details.")
+    elif chosen is Chosen.MOVED:
+        messages.success(request, f"Moved: your turn-in is now {where}.")
+    else:  # the booking form sent twice
+        messages.info(request, f"You're booked for {where}.")
+
+
+def _times_page(
+    request: HttpRequest, lease: Lease, dealer: Dealer, form: SlotForm, *, now: dt.datetime, status: int = 200
+) -> HttpResponse:
+    """The open times at ``dealer``, one day shown, with the lessee's appointment if there is one."""
+    appointment = active_appointment(lease)
     slots = open_slots(lease=lease, dealer=dealer, now=now)
     days = [(day, list(group)) for day, group in itertools.groupby(slots, key=lambda s: s.local_start.date())]
     wanted = request.POST.get("day") or request.GET.get("day")

@@ -10,9 +10,11 @@ from returnkit.turnin.models import Appointment
 from returnkit.turnin.services import (
     SLOT_TAKEN,
     BookingRefused,
+    Chosen,
     SlotTaken,
     appointment_book,
     appointment_cancel,
+    appointment_choose,
     appointment_move,
 )
 from tests.factories import make_lease, make_lessee, make_user
@@ -147,6 +149,48 @@ class TestMoveAndCancel:
         day_ahead = make_slot(dealer, dt.date(2026, 11, 26), 9)
         booked = appointment_book(lease=personas.lease, slot_id=day_ahead.public_id, user=None, now=NOW)
         assert appointment_cancel(appointment=booked, user=None, now=NOW).status == Appointment.Status.CANCELLED
+
+
+class TestChoosingATime:
+    """appointment_choose: what posting a time on the times page does, decided in one place."""
+
+    def test_book_then_the_same_time_again_then_another_time(
+        self, personas, slot, dealer, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        def choose(slot_id):
+            with django_capture_on_commit_callbacks(execute=True):
+                return appointment_choose(lease=personas.lease, slot_id=slot_id, user=personas.owner, now=NOW)
+
+        booked, chosen = choose(slot.public_id)
+        assert chosen is Chosen.BOOKED
+        assert (booked.slot, booked.sequence, booked.booked_by) == (slot, 0, personas.owner)
+
+        again, chosen = choose(slot.public_id)
+        assert chosen is Chosen.ALREADY_THERE
+        assert (again.pk, again.slot, again.sequence) == (booked.pk, slot, 0)
+
+        later = make_slot(dealer, dt.date(2026, 12, 2), 14)
+        moved, chosen = choose(later.public_id)
+        assert chosen is Chosen.MOVED
+        assert (moved.pk, moved.slot, moved.sequence) == (booked.pk, later, 1)
+
+        assert Appointment.objects.filter(lease=personas.lease).count() == 1
+        assert len(mailoutbox) == 2  # the booking and the move; the repeat sends nothing
+
+    def test_a_refused_move_leaves_the_appointment_where_it_was(self, personas, slot, dealer):
+        appointment_choose(lease=personas.lease, slot_id=slot.public_id, user=None, now=NOW)
+        full = make_slot(dealer, dt.date(2026, 12, 2), 9, capacity=1)
+        appointment_book(lease=make_lease(), slot_id=full.public_id, user=None, now=NOW)
+        with pytest.raises(SlotTaken):
+            appointment_choose(lease=personas.lease, slot_id=full.public_id, user=None, now=NOW)
+        appointment = Appointment.objects.get(lease=personas.lease)
+        assert (appointment.slot, appointment.sequence) == (slot, 0)
+
+    def test_after_a_cancel_choosing_books_a_new_appointment(self, personas, slot):
+        first, _ = appointment_choose(lease=personas.lease, slot_id=slot.public_id, user=None, now=NOW)
+        appointment_cancel(appointment=first, user=None, now=NOW)
+        second, chosen = appointment_choose(lease=personas.lease, slot_id=slot.public_id, user=None, now=NOW)
+        assert chosen is Chosen.BOOKED and second.pk != first.pk and second.is_active
 
 
 class TestBookingPages:
