@@ -177,9 +177,7 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
         summary = {
             "bill": bill,
             "balance": money.balance,
-            "balance_display": usd(abs(money.balance)),
             "pending": money.pending,
             "refund": money.refund,
-            "refund_display": usd(money.refund.amount) if money.refund else "",
         }
     return {"billing": {"steps": steps, "next": next_sentence, "summary": summary}}
