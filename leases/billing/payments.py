@@ -26,7 +26,7 @@ from leases.models import (
     Payment,
 )
 from portal.tasks import enqueue_on_commit
-from quotes.engine import money, usd
+from quotes.engine import long_date, money, usd
 
 MIN_PAYMENT = Decimal("1.00")
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
@@ -228,8 +228,7 @@ def buyout_payment_create(
             return _same_payment(existing, lease=lease, user=user)
         if (paid := buyout_payment_for(lease=lease, quote_reference=quote_reference)) is not None:
             raise PaymentRefused(
-                f"This buyout quote was paid on {paid.made_on:%B} {paid.made_on.day}, {paid.made_on.year} "
-                f"(confirmation {paid.reference})."
+                f"This buyout quote was paid on {long_date(paid.made_on)} (confirmation {paid.reference})."
             )
         if not lease.is_open:
             raise PaymentRefused(
