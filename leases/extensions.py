@@ -21,15 +21,11 @@ from django.db.models import F, Sum
 
 from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease
-from quotes.engine import money
+from quotes.engine import money, usd
 
 
 class ExtensionRefused(Exception):
     """A request that cannot be made or decided now; str() says why in plain words."""
-
-
-def _usd(amount: Decimal) -> str:
-    return f"${money(amount):,.2f}"
 
 
 def days_in_review(lease: Lease, *, excluding: ExtensionRequest | None = None) -> int:
@@ -105,7 +101,7 @@ def extension_request_create(
         )
         if past_due > 0:
             request.status = ExtensionRequest.Status.IN_REVIEW
-            request.review_reason = f"{_usd(past_due)} past due on the account when asked"
+            request.review_reason = f"{usd(past_due)} past due on the account when asked"
         else:
             _grant(lease=lease, request=request, user=None, today=today)
         request.save(force_insert=True)

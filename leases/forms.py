@@ -19,7 +19,7 @@ class LinkLeaseForm(forms.Form):
         min_length=6,
         max_length=6,
         help_text="Found on your registration card or at the base of the windshield.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform:uppercase"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input-caps"}),
     )
     zip_code = forms.RegexField(
         label="Billing ZIP code",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from leases.models import Lease, LeaseParty, Lessee, OdometerReading
+from quotes.engine import long_date
 
 # Faster than any car is driven for long: a reading implying more is a typo or a roll-forward.
 MAX_MILES_PER_DAY = 1_000
@@ -69,13 +70,13 @@ def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date) -> 
         raise ValidationError(
             "%(miles)s miles is below the last reading of %(last)s miles on %(date)s. "
             "Odometers don't go backwards: please check the number.",
-            params={"miles": f"{miles:,}", "last": f"{floor_miles:,}", "date": f"{floor_date:%B %-d, %Y}"},
+            params={"miles": f"{miles:,}", "last": f"{floor_miles:,}", "date": long_date(floor_date)},
             code="below_previous",
         )
     if after and miles > after.miles:
         raise ValidationError(
             "%(miles)s miles is above a later reading of %(later)s miles on %(date)s.",
-            params={"miles": f"{miles:,}", "later": f"{after.miles:,}", "date": f"{after.reading_date:%B %-d, %Y}"},
+            params={"miles": f"{miles:,}", "later": f"{after.miles:,}", "date": long_date(after.reading_date)},
             code="above_later",
         )
     days = max(1, (on - floor_date).days)

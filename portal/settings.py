@@ -93,6 +93,8 @@ TEMPLATES = [
                 "portal.context_processors.lessor",
                 "portal.context_processors.unread_notifications",
             ],
+            # {{ amount|usd }} and {{ day|long_date }} in every template, emails and PDFs included.
+            "builtins": ["quotes.templatetags.quotes_money"],
         },
     },
 ]

@@ -33,9 +33,11 @@ __all__ = [
     "add_months",
     "answer",
     "compute_quote",
+    "long_date",
     "money",
     "parse_request",
     "quote_to_json",
+    "usd",
 ]
 
 ZERO = Decimal("0")

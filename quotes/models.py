@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import secrets
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,7 +22,6 @@ from django.urls import reverse
 from stdnum import luhn
 
 from leases.models import Lease
-from quotes.engine import usd
 
 # Crockford's base 32: no I, L, O or U, so a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -55,6 +55,15 @@ def sum_of_lines(lines: list[dict[str, Any]]) -> Decimal:
         return sum((Decimal(line["amount"]) for line in lines), Decimal("0.00"))
     except (KeyError, TypeError, InvalidOperation) as error:
         raise ValueError(f"a quote line has no usable amount ({error!r})") from None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of what a quote was about. Templates show a date with |long_date, an amount with |usd."""
+
+    label: str
+    value: dt.date | Decimal | str
+    kind: str = "text"  # "date", "money" or "text" (shown as it is)
 
 
 class QuoteQuerySet(models.QuerySet["Quote"]):
@@ -135,8 +144,8 @@ class Quote(models.Model):
     def deposit_applied(self) -> bool:
         return bool(self.inputs.get("apply_security_deposit"))
 
-    def input_facts(self) -> list[tuple[str, str]]:
-        """What the lessee asked about, in words, from the stored inputs."""
+    def input_facts(self) -> list[Fact]:
+        """What the lessee asked about, from the stored inputs."""
         facts = []
         inputs = self.inputs
         date_label = {
@@ -145,35 +154,35 @@ class Quote(models.Model):
             self.Kind.EARLY_TERMINATION: "Return date",
         }.get(self.kind)
         if date_label and inputs.get("date"):
-            facts.append((date_label, f"{dt.date.fromisoformat(inputs['date']):%B %-d, %Y}"))
+            facts.append(Fact(date_label, dt.date.fromisoformat(inputs["date"]), "date"))
         if "odometer" in inputs:
-            facts.append(("Odometer", f"{int(inputs['odometer']):,} miles"))
+            facts.append(Fact("Odometer", f"{int(inputs['odometer']):,} miles"))
         if "realized_value" in inputs:
-            facts.append(("Estimated vehicle value", usd(inputs["realized_value"])))
+            facts.append(Fact("Estimated vehicle value", Decimal(inputs["realized_value"]), "money"))
         if "apply_security_deposit" in inputs:
-            facts.append(("Security deposit applied", "Yes" if inputs["apply_security_deposit"] else "No"))
+            facts.append(Fact("Security deposit applied", "Yes" if inputs["apply_security_deposit"] else "No"))
         if "days" in inputs:
-            facts.append(("Extension asked for", f"{int(inputs['days']):,} days"))
+            facts.append(Fact("Extension asked for", f"{int(inputs['days']):,} days"))
         return facts
 
-    def derived_facts(self) -> list[tuple[str, str]]:
-        """The lease figures behind the quote, in words, from the stored derived figures."""
+    def derived_facts(self) -> list[Fact]:
+        """The lease figures behind the quote, from the stored derived figures."""
         derived = self.derived
         facts = []
         if "maturity_date" in derived:
-            facts.append(("Scheduled end date", f"{dt.date.fromisoformat(derived['maturity_date']):%B %-d, %Y}"))
+            facts.append(Fact("Scheduled end date", dt.date.fromisoformat(derived["maturity_date"]), "date"))
         if "total_payment" in derived:
-            facts.append(("Monthly payment with tax", usd(derived["total_payment"])))
+            facts.append(Fact("Monthly payment with tax", Decimal(derived["total_payment"]), "money"))
         if "allowance_total" in derived:
-            facts.append(("Mileage allowance", f"{int(derived['allowance_total']):,} miles"))
+            facts.append(Fact("Mileage allowance", f"{int(derived['allowance_total']):,} miles"))
         if "miles_driven" in derived:
-            facts.append(("Miles driven", f"{int(derived['miles_driven']):,}"))
+            facts.append(Fact("Miles driven", f"{int(derived['miles_driven']):,}"))
         if "adjusted_lease_balance" in derived:
-            facts.append(("Adjusted lease balance", usd(derived["adjusted_lease_balance"])))
+            facts.append(Fact("Adjusted lease balance", Decimal(derived["adjusted_lease_balance"]), "money"))
         if "daily_extension_fee" in derived:
-            facts.append(("Extension fee a day", usd(derived["daily_extension_fee"])))
+            facts.append(Fact("Extension fee a day", Decimal(derived["daily_extension_fee"]), "money"))
         if "extension_days_left" in derived:
-            facts.append(("Extension days left after this", f"{int(derived['extension_days_left']):,}"))
+            facts.append(Fact("Extension days left after this", f"{int(derived['extension_days_left']):,}"))
         return facts
 
 

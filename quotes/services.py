@@ -53,7 +53,7 @@ def buyout_not_due(quote: Quote, today: dt.date) -> str:
     if day is None or day <= today:
         return ""
     return (
-        f"This quote prices a purchase on {day:%B} {day.day}, {day.year}, and the price depends on the day you "
+        f"This quote prices a purchase on {engine.long_date(day)}, and the price depends on the day you "
         "buy. To buy the vehicle now, get a buyout quote for today."
     )
 
@@ -114,7 +114,7 @@ def _check_current(quote: Quote, *, kind: str, today: dt.date) -> None:
     if quote.is_expired(today):
         day = quote.good_through
         raise QuoteLapsed(
-            f"This quote was good through {day:%B} {day.day}, {day.year} and has lapsed: "
+            f"This quote was good through {engine.long_date(day)} and has lapsed: "
             f"its figures may have changed since. Please get a new {quote.get_kind_display().lower()} quote."
         )
 

@@ -35,7 +35,7 @@ def _context(lease: Lease, kind: str, today: dt.date) -> dict:
         "lease": lease,
         "vehicle": lease.vehicle.description,
         "greeting_names": " and ".join(p.lessee.first_name for p in parties),
-        "end_date": long_date(lease.maturity_date),
+        "end_date": lease.maturity_date,
         "days_left": lease.days_left(today),
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "kit_url": settings.SITE_URL + reverse("returnkit:kit_pdf", args=[lease.public_id]),
@@ -69,14 +69,15 @@ def reminder_notices(lease: Lease, kind: str, *, today: dt.date) -> list[Notific
     """One portal notice for each lessee on the lease who has an online account (unsaved)."""
     context = _context(lease, kind, today)
     title = " ".join(render_to_string(f"{TEMPLATES[kind]}_subject.txt", context).split())
+    end = long_date(context["end_date"])
     if kind == Reminder.Kind.KIT_120:
         body = (
-            f"Your lease ends on {context['end_date']}. Your Vehicle Return Kit has your options with your own "
+            f"Your lease ends on {end}. Your Vehicle Return Kit has your options with your own "
             "figures, a checklist, the Wear Square and the odometer statement. Print it from your vehicle's page."
         )
     else:
         body = (
-            f"Your lease ends on {context['end_date']}, in {context['days_left']} days. See your options, "
+            f"Your lease ends on {end}, in {context['days_left']} days. See your options, "
             "book a turn-in or ask for a quote from your vehicle's page."
         )
     users = {p.lessee.user_id for p in _parties(lease) if p.lessee.user_id}

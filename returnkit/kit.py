@@ -3,6 +3,9 @@
 The payload is the kit's snapshot. Its fingerprint decides when a stored PDF can be served again,
 so everything the PDF shows must come from the payload (and only the day it was prepared, which is
 stored beside it, may differ between two kits with one fingerprint).
+
+Amounts are decimal text ("1107.75") and days ISO dates ("2027-03-15"): the kit's template shows
+them with |usd and |long_date, the portal's one money and one long-date format.
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.models import Lease, LeaseParty, OdometerReading
-from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, long_date, usd
+from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
-KIT_VERSION = 1
+KIT_VERSION = 2
 EXTENSION_EXAMPLE_DAYS = 30
 
 
 def fingerprint(payload: dict) -> str:
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:f}"
 
 
 # --- mileage --------------------------------------------------------------------------------
@@ -101,8 +108,8 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
             "vin": vehicle.vin,
             "description": vehicle.description,
         },
-        "start_date": long_date(lease.start_date),
-        "end_date": long_date(end),
+        "start_date": lease.start_date.isoformat(),
+        "end_date": end.isoformat(),
         "term_months": lease.term_months,
         "registration_state": lease.get_registration_state_display(),
         "lessor": _lessor(),
@@ -111,7 +118,7 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
         "equipment": [{"name": e.name, "quantity": e.quantity} for e in vehicle.equipment.all()],
         "mileage": _mileage(terms, turn_in, start, latest, projected, turn_in_day),
         "plates": {"state": lease.get_registration_state_display(), "rule": plate_rule},
-        "deposit": usd(terms.security_deposit),
+        "deposit": _amount(terms.security_deposit),
     }
 
 
@@ -131,7 +138,7 @@ def _lessor() -> dict:
 
 def _lines(quote: Quote) -> list[dict]:
     return [
-        {"label": line.label, "amount": usd(line.amount), "rule": line.rule, "zero": not line.amount}
+        {"label": line.label, "amount": _amount(line.amount), "rule": line.rule, "zero": not line.amount}
         for line in quote.lines
     ]
 
@@ -143,25 +150,25 @@ def _options(terms, turn_in: Quote, buyout: Quote, extended_days: int, day, odom
         compute_quote(terms, Extension(days=example_days, days_already_granted=extended_days)) if example_days else None
     )
     return {
-        "on": long_date(day),
+        "on": day.isoformat(),
         "return": {
             "lines": _lines(turn_in),
-            "total": usd(turn_in.total),
-            "net_after_deposit": usd(turn_in.net_after_deposit),
+            "total": _amount(turn_in.total),
+            "net_after_deposit": _amount(turn_in.net_after_deposit),
             "odometer": f"{odometer:,}",
             "odometer_is_projection": projected is not None,
         },
         "buy": {
             "lines": _lines(buyout),
-            "total": usd(buyout.total),
-            "purchase_price": usd(buyout.lines[0].amount),
+            "total": _amount(buyout.total),
+            "purchase_price": _amount(buyout.lines[0].amount),
         },
         "extend": {
-            "daily_fee": usd(terms.daily_extension_fee),
+            "daily_fee": _amount(terms.daily_extension_fee),
             "max_days": terms.max_extension_days,
             "days_left": days_left,
             "example_days": example_days,
-            "example_total": usd(example.total) if example else None,
+            "example_total": _amount(example.total) if example else None,
         },
     }
 
@@ -174,14 +181,14 @@ def _mileage(terms, turn_in: Quote, start: Reading, latest: Reading | None, proj
         "annual_miles": f"{terms.annual_miles:,}",
         "purchased_miles": f"{terms.purchased_miles:,}",
         "start_odometer": f"{start.miles:,}",
-        "excess_mile_rate": f"${terms.excess_mile_rate:.2f}",
-        "latest": {"miles": f"{latest.miles:,}", "date": long_date(latest.day)} if latest else None,
+        "excess_mile_rate": _amount(terms.excess_mile_rate),
+        "latest": {"miles": f"{latest.miles:,}", "date": latest.day.isoformat()} if latest else None,
         "projected_odometer": f"{projected:,}" if projected is not None else None,
         "projected_driven": f"{projected - start.miles:,}" if projected is not None else None,
-        "projected_on": long_date(day),
+        "projected_on": day.isoformat(),
         "projected_excess_miles": f"{excess:,}" if excess is not None else None,
-        "projected_excess_charge": usd(lines["excess_mileage"].amount) if excess is not None else None,
-        "projected_excess_tax": usd(lines["taxes"].amount) if excess is not None else None,
+        "projected_excess_charge": _amount(lines["excess_mileage"].amount) if excess is not None else None,
+        "projected_excess_tax": _amount(lines["taxes"].amount) if excess is not None else None,
     }
 
 
@@ -189,8 +196,8 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
     def before(days: int) -> dt.date:
         return end - dt.timedelta(days=days)
 
-    def between(first: dt.date, last: dt.date) -> str:
-        return f"{long_date(first)} to {long_date(last)}"
+    def between(first: dt.date, last: dt.date) -> dict:
+        return {"from": first.isoformat(), "to": last.isoformat()}
 
     return [
         {
@@ -200,12 +207,12 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
             "Repairing damage before the inspection can cost less than paying for it afterwards.",
         },
         {
-            "when": f"By {long_date(before(90))}, then monthly",
+            "when": {"by": before(90).isoformat(), "then": ", then monthly"},
             "title": "Check your mileage",
             "detail": "Compare your odometer with the projection in this kit and add a reading in the portal.",
         },
         {
-            "when": f"By {long_date(before(30))}",
+            "when": {"by": before(30).isoformat()},
             "title": "Check the plate rules for your state",
             "detail": "Some states want the plates back before the insurance ends. See License plates below.",
         },
@@ -215,12 +222,12 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
             "detail": f"Call any franchised {make} dealer and ask for a lease turn-in appointment.",
         },
         {
-            "when": f"On or before {long_date(end)}",
+            "when": {"on_or_before": end.isoformat()},
             "title": "Turn in the vehicle",
             "detail": "Bring everything on the What to bring list.",
         },
         {
-            "when": "At the dealer, when you hand over the keys",
+            "when": {"text": "At the dealer, when you hand over the keys"},
             "title": "Sign the odometer statement",
             "detail": "The statement at the back of this kit is already filled in: you add the reading, "
             "the date and your signature.",

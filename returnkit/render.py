@@ -11,8 +11,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
-from quotes.engine import long_date
-
 # ISO/IEC 7810 ID-1, a credit card's size: the Wear Square only works printed at this true size.
 # SVG user units are millimetres in the kit's drawings.
 CARD_W, CARD_H = Decimal("85.60"), Decimal("53.98")
@@ -48,7 +46,7 @@ def kit_html(payload: dict, *, prepared_on: dt.date) -> str:
         "pdf/return_kit.html",
         {
             "kit": payload,
-            "prepared_on": long_date(prepared_on),
+            "prepared_on": prepared_on,
             "card_w": CARD_W,
             "card_h": CARD_H,
             "inch": INCH,

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from leases.billing import nacha, statement
 from leases.models import FinalBill, Payment, Refund
-from quotes.engine import usd
 
 
 def _claim(model: type[models.Model], pk: int, field: str) -> bool:
@@ -74,7 +73,6 @@ def _payment_context(payment) -> dict:
     return {
         "payment": payment,
         "lease": lease,
-        "amount": usd(payment.amount),
         "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
         "receipt_url": settings.SITE_URL + reverse("leases:receipt", args=[lease.public_id, payment.public_id]),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[lease.public_id]),
@@ -111,7 +109,6 @@ def refund_issued_send(refund_id: int) -> None:
     context = {
         "refund": refund,
         "lease": refund.lease,
-        "amount": usd(refund.amount),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[refund.lease.public_id]),
     }
     _deliver_once(Refund, refund.pk, "emailed_at", lambda: _send("refund_issued", context, to))

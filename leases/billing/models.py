@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from leases.models.fields import MoneyField, SignedMoneyField
 from leases.models.lease import Lease
+from quotes.engine import usd
 
 
 class Inspection(models.Model):
@@ -182,7 +183,7 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self) -> str:
-        return f"Payment {self.reference} of ${self.amount:,.2f}"
+        return f"Payment {self.reference} of {usd(self.amount)}"
 
 
 class Refund(models.Model):
@@ -221,7 +222,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Refund of ${self.amount:,.2f} for {self.lease.account_number}"
+        return f"Refund of {usd(self.amount)} for {self.lease.account_number}"
 
 
 class LedgerEntry(models.Model):

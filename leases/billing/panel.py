@@ -181,9 +181,7 @@ def lease_panel(
         summary = {
             "bill": bill,
             "balance": money.balance,
-            "balance_display": usd(abs(money.balance)),
             "pending": money.pending,
             "refund": money.refund,
-            "refund_display": usd(money.refund.amount) if money.refund else "",
         }
     return {"billing": {"steps": steps, "next": next_sentence, "summary": summary}}

@@ -10,16 +10,17 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from leases.models import FinalBill
-from quotes.engine import usd
 
 _FACT_DATES = ("maturity_date", "returned_on", "billed_as_of", "inspected_on", "sold_on")
 
 
 def statement_context(bill: FinalBill) -> dict:
-    """What the statement (PDF) and the bill page show, from the frozen snapshot only."""
+    """What the statement (PDF) and the bill page show, from the frozen snapshot only.
+
+    Amounts are Decimals and dates are dates: the templates show them with |usd and |long_date.
+    """
     lines = [
-        {**line, "display": usd(Decimal(line["amount"])), "is_credit": Decimal(line["amount"]) < 0}
-        for line in bill.lines
+        {**line, "amount": Decimal(line["amount"]), "is_credit": Decimal(line["amount"]) < 0} for line in bill.lines
     ]
     facts = bill.facts
     return {
@@ -27,14 +28,14 @@ def statement_context(bill: FinalBill) -> dict:
         "facts": facts,
         "dates": {key: dt.date.fromisoformat(facts[key]) for key in _FACT_DATES},
         "odometer": f"{facts['odometer']:,}",
-        "sale_price": usd(Decimal(facts["sale_price"])),
+        "sale_price": Decimal(facts["sale_price"]),
         "lines": lines,
-        "total": usd(bill.total),
-        "deposit": usd(-bill.security_deposit),
-        "net": usd(bill.net_after_deposit),
-        "prior": usd(bill.prior_balance) if bill.prior_balance else "",
-        "balance_due": usd(bill.balance_due),
-        "refund_due": usd(-bill.balance_due) if bill.balance_due < 0 else "",
+        "total": bill.total,
+        "deposit": -bill.security_deposit,  # a credit on the bill, shown with a minus sign
+        "net": bill.net_after_deposit,
+        "prior": bill.prior_balance,  # shown only when not zero
+        "balance_due": bill.balance_due,
+        "refund_due": -bill.balance_due if bill.balance_due < 0 else None,
         "owes": bill.balance_due > 0,
         "lessor": settings.LESSOR,
         "site_url": settings.SITE_URL,

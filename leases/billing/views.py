@@ -18,7 +18,6 @@ from leases.billing.forms import PaymentForm, submitted_key
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
 from portal import clock, ratelimit
-from quotes.engine import usd
 
 
 def _bill_for(lease: Lease) -> FinalBill:
@@ -32,7 +31,7 @@ def _activity(lease: Lease, bill: FinalBill) -> list[dict]:
     """Ledger entries since the bill (payments, returns, refunds), newest last."""
     entries = LedgerEntry.objects.filter(lease=lease, final_bill__isnull=True, created_at__gte=bill.created_at)
     return [
-        {"entry": entry, "label": entry.memo or entry.get_kind_display(), "display": usd(entry.amount)}
+        {"entry": entry, "label": entry.memo or entry.get_kind_display()}
         for entry in entries.select_related("payment").order_by("posted_on", "id")
     ]
 
@@ -49,7 +48,7 @@ def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
         "lease": lease,
         "activity": _activity(lease, bill),
         "balance": balance,
-        "balance_display": usd(abs(balance)),
+        "credit": -balance if balance < 0 else None,  # what we owe the lessee, shown without a minus sign
         "payments": payments,
         "pending": [p for p in payments if p.status == Payment.Status.PENDING],
         "refund": Refund.objects.filter(final_bill=bill).first(),
@@ -99,7 +98,7 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
         "lease": lease,
         "bill": bill,
         "form": form,
-        "balance_display": usd(balance),
+        "balance": balance,
         "authorization": authorization,
         "lessor": settings.LESSOR,
     }
@@ -114,8 +113,7 @@ def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse
     context = {
         "lease": lease,
         "payment": payment,
-        "amount": usd(payment.amount),
-        "balance_display": usd(ledger.balance(lease)),
+        "balance": ledger.balance(lease),
         "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
     }
     return render(request, "leases/billing/receipt.html", context)

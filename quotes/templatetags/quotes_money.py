@@ -1,15 +1,41 @@
+"""The portal's two formatting filters, built into every template (TEMPLATES "builtins" in settings).
+
+``{{ amount|usd }}`` and ``{{ day|long_date }}`` call ``quotes.engine.usd`` and ``quotes.engine.long_date``,
+the one money and the one long-date formatter: views, panels and emails pass Decimals and dates, and
+templates format them with these two filters and no other way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 from decimal import Decimal
 
 from django import template
 
-from quotes.engine import usd as _usd
+from quotes import engine
 
 register = template.Library()
 
 
 @register.filter
 def usd(value: Decimal | int | str | None) -> str:
-    """{{ amount|usd }}: US dollars with cents; a credit with a minus sign."""
+    """{{ amount|usd }}: US dollars with cents, "$1,234.56"; a credit with a minus sign, "−$500.00"."""
     if value is None or value == "":
         return ""
-    return _usd(value)
+    return engine.usd(value)
+
+
+@register.filter(expects_localtime=True)
+def long_date(value: dt.date | str | None) -> str:
+    """{{ day|long_date }}: "December 15, 2026".
+
+    A datetime is read in the site's time zone, as Django's own date filter reads it. ISO text
+    ("2026-12-15") is read as the day it names: JSON snapshots such as the return kit hold dates so.
+    """
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return engine.long_date(value)

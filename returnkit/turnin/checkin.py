@@ -12,6 +12,7 @@ from django.db.models import Q
 from leases.models import Dealer, InvalidTransition, Lease, LeaseParty, OdometerReading
 from leases.services import odometer_record
 from portal.tasks import enqueue_on_commit
+from quotes.engine import long_date
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
 
@@ -74,8 +75,7 @@ def _refuse_unless_checkable(dealer: Dealer, lease: Lease) -> None:
     earlier = TurnIn.objects.filter(lease=lease).first()
     if earlier is not None:
         raise CheckInRefused(
-            f"This vehicle was already checked in at {earlier.dealer_name} on "
-            f"{earlier.returned_on:%B} {earlier.returned_on.day}, {earlier.returned_on.year}."
+            f"This vehicle was already checked in at {earlier.dealer_name} on {long_date(earlier.returned_on)}."
         )
     if not lease.is_open:
         raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")

@@ -51,7 +51,7 @@ class WalkInForm(forms.Form):
         label="VIN or lease account number",
         max_length=17,
         min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "style": "text-transform:uppercase"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input-caps"}),
     )
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from leases.models import Lease
 from portal.tasks import enqueue_on_commit
+from quotes.engine import long_date
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, TurnInSlot
 from returnkit.turnin.slots import booking_window, in_window
@@ -184,8 +185,7 @@ def _refuse_unless_bookable(lease: Lease, slot: TurnInSlot, now: dt.datetime) ->
     if not in_window(lease, slot):
         first, last = booking_window(lease)
         raise BookingRefused(
-            f"Turn-ins for this lease can be booked from {first:%B} {first.day}, {first.year} "
-            f"to {last:%B} {last.day}, {last.year}.",
+            f"Turn-ins for this lease can be booked from {long_date(first)} to {long_date(last)}.",
             code="window",
         )
 

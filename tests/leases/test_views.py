@@ -165,3 +165,14 @@ class TestLinkLease:
             client.post(self.url, {"account_number": f"40000{n:05d}", "vin_last6": "ABCDEF", "zip_code": "10001"})
         lease = make_lease(make_lessee(None, zip_code="02139"))
         assert client.post(self.url, self.details(lease)).status_code == 429
+
+
+class TestLeasePage:
+    def test_the_lease_terms_show_dollars_and_cents_and_the_long_end_date(self, client, personas):
+        client.force_login(personas.owner)
+        page = " ".join(client.get(reverse("leases:detail", args=[personas.lease.public_id])).content.decode().split())
+        assert "Scheduled end date: <strong>December 15, 2026</strong>" in page
+        assert 'Charge for each mile over</dt><dd class="col-sm-6">$0.25</dd>' in page
+        assert 'Purchase option price</dt><dd class="col-6">$19,500.00</dd>' in page
+        assert 'Turn-in (disposition) fee</dt><dd class="col-6">$395.00</dd>' in page
+        assert 'Security deposit</dt><dd class="col-6">$500.00</dd>' in page

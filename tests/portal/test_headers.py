@@ -7,6 +7,7 @@ table is covered here without further work.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
@@ -97,3 +98,14 @@ def test_production_sends_hsts_over_https_and_redirects_plain_http(client, produ
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert plain.status_code == 301
     assert plain["Location"].startswith("https://")
+
+
+def test_no_page_has_a_style_attribute_the_csp_would_block(world):
+    """style-src 'self' ignores style="" attributes: a page's look comes from classes in static/css."""
+    clients = {persona: client_for(world, persona) for persona in PERSONAS}
+    problems = []
+    for name, url, persona in pages(world):
+        response = clients[persona].get(url)
+        if response.get("Content-Type", "").startswith("text/html"):
+            problems += [f"{name}: {found}" for found in re.findall(r"<[^>]*\sstyle=[^>]*>", response.content.decode())]
+    assert not problems, "\n".join(problems)

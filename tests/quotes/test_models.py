@@ -79,15 +79,20 @@ class TestGoodThrough:
 
 
 class TestInWords:
-    def test_what_was_asked(self, quote):
-        assert quote.input_facts() == [("Return date", "December 15, 2026"), ("Odometer", "41,012 miles")]
+    @pytest.fixture
+    def page(self, client, personas, quote) -> str:
+        client.force_login(personas.owner)
+        return client.get(quote.get_absolute_url()).content.decode()
 
-    def test_the_lease_figures_behind_it(self, quote):
-        facts = dict(quote.derived_facts())
-        assert facts["Scheduled end date"] == "December 15, 2026"
-        assert facts["Monthly payment with tax"] == "$452.74"
-        assert facts["Mileage allowance"] == "36,000 miles"
-        assert facts["Extension fee a day"] == "$14.88"
+    def test_what_was_asked(self, quote, page):
+        assert [fact.label for fact in quote.input_facts()] == ["Return date", "Odometer"]
+        assert "<dt>Return date</dt><dd>December 15, 2026</dd><dt>Odometer</dt><dd>41,012 miles</dd>" in page
+
+    def test_the_lease_figures_behind_it(self, page):
+        assert "<dt>Scheduled end date</dt><dd>December 15, 2026</dd>" in page
+        assert "<dt>Monthly payment with tax</dt><dd>$452.74</dd>" in page
+        assert "<dt>Mileage allowance</dt><dd>36,000 miles</dd>" in page
+        assert "<dt>Extension fee a day</dt><dd>$14.88</dd>" in page
 
     def test_a_negative_net_means_we_owe_the_lessee(self, personas, today):
         low_miles = quote_create(
