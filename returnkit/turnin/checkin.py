@@ -14,6 +14,7 @@ from leases.services import odometer_record
 from portal.tasks import enqueue_on_commit
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
+from returnkit.turnin.receipts import RECEIPT_PDF
 
 
 class CheckInRefused(Exception):
@@ -112,6 +113,7 @@ def turnin_check_in(
         active.filter(slot__dealer=dealer).update(status=Appointment.Status.COMPLETED)
         # Returned somewhere else than booked: that booking frees its place.
         active.update(status=Appointment.Status.CANCELLED, cancelled_at=now)
+        RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
     return turnin
 
