@@ -4,9 +4,10 @@ The four PDFs (a quote, a Vehicle Return Kit, a final bill's statement, a turn-i
 each the print of a record that does not change once written. The record has a FileField for its
 PDF, and the PDF is drawn from the record alone, with ``static/pdf/print.css`` and nothing else,
 by the ``render_stored_pdf`` task: it takes the record's primary key and is queued when the record
-is created. Downloads and email attachments read the stored file (``StoredPdf.read``); one asked
-for before the task has run draws the PDF there and then. Storing is a conditional UPDATE on the
-file column, so two first requests, or a request and the task, keep one file between them.
+is created (a kit is drawn at once by the code that stores it, which needs it then). Downloads and
+email attachments read the stored file (``StoredPdf.read``); one asked for before the task has run
+draws the PDF there and then. Storing is a conditional UPDATE on the file column, so two first
+requests, or a request and the task, keep one file between them.
 
 Files go to the default storage under names no URL serves: the owner-scoped views that exist for
 each document are the only way to them.
