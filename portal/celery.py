@@ -10,3 +10,4 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["leases.billing"])  # billing is a sub-package of the leases app
+app.autodiscover_tasks(["portal"], related_name="pdf")  # portal.pdf.render_stored_pdf

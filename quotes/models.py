@@ -96,6 +96,9 @@ class Quote(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    pdf = models.FileField(
+        upload_to="quotes/", max_length=200, blank=True, editable=False, help_text="Drawn once from this snapshot."
+    )
 
     objects = QuoteQuerySet.as_manager()
 

@@ -1,4 +1,5 @@
-"""Giving a quote: compute it with the engine and store the snapshot, in one transaction."""
+"""Giving a quote: compute it with the engine and store the snapshot, in one transaction (its PDF is
+drawn from the snapshot once that has committed)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from leases.billing import payments
 from leases.models import ExtensionRequest, Lease, Payment
 from quotes import engine
 from quotes.models import Quote, new_reference, sum_of_lines
+from quotes.pdf import QUOTE_PDF
 
 REFERENCE_ATTEMPTS = 5
 
@@ -105,6 +107,7 @@ def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> 
         )
         quote.clean()
         _insert_with_reference(quote, year=today.year)
+        QUOTE_PDF.enqueue(quote.pk)
     return quote
 
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from leases.billing import errors, payments
@@ -176,9 +175,7 @@ def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") 
 @require_safe
 def quote_pdf(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     quote = _quote_for_user(request.user, public_id, quote_id)
-    response = HttpResponse(pdf.quote_pdf(quote), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, pdf.pdf_filename(quote))
-    return response
+    return pdf.QUOTE_PDF.response(quote)
 
 
 @login_required

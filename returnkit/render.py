@@ -1,15 +1,11 @@
-"""The kit's PDF: HTML and print CSS (block layout only) through WeasyPrint, US Letter."""
+"""The kit's PDF: drawn from the stored KitSnapshot (its payload and the day it was prepared) by portal.pdf."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
+from portal.pdf import Rendered, StoredPdf, render_pdf
 
 # ISO/IEC 7810 ID-1, a credit card's size: the Wear Square only works printed at this true size.
 # SVG user units are millimetres in the kit's drawings.
@@ -17,6 +13,7 @@ CARD_W, CARD_H = Decimal("85.60"), Decimal("53.98")
 INCH = Decimal("25.4")
 TREAD = INCH / 8  # 1/8 in., the least tread a tire may have
 RULER_X = Decimal("1")
+TEMPLATE = "pdf/return_kit.html"
 
 
 def _ruler_ticks() -> list[dict]:
@@ -25,43 +22,32 @@ def _ruler_ticks() -> list[dict]:
     return [{"x": RULER_X + INCH * i / 8 - Decimal("0.125"), "h": heights.get(i, "2")} for i in range(9)]
 
 
-@dataclass(frozen=True)
-class RenderedKit:
-    pdf: bytes
-    pages: int
+def kit_context(payload: dict, *, prepared_on: dt.date) -> dict:
+    return {
+        "kit": payload,
+        "prepared_on": prepared_on,
+        "card_w": CARD_W,
+        "card_h": CARD_H,
+        "inch": INCH,
+        "ruler_x": RULER_X,
+        "ruler_ticks": _ruler_ticks(),
+        "tread": TREAD,
+        "tread_y": CARD_H - TREAD,
+    }
 
 
-@cache
-def _stylesheet():
-    from weasyprint import CSS
-
-    path = finders.find("css/kit.css")
-    if path is None:
-        raise RuntimeError("static/css/kit.css is missing")
-    return CSS(filename=path)
+def render_kit(payload: dict, *, prepared_on: dt.date) -> Rendered:
+    """A kit's PDF straight from a payload, without a stored record (the bench times this)."""
+    return render_pdf(TEMPLATE, kit_context(payload, prepared_on=prepared_on))
 
 
-def kit_html(payload: dict, *, prepared_on: dt.date) -> str:
-    return render_to_string(
-        "pdf/return_kit.html",
-        {
-            "kit": payload,
-            "prepared_on": prepared_on,
-            "card_w": CARD_W,
-            "card_h": CARD_H,
-            "inch": INCH,
-            "ruler_x": RULER_X,
-            "ruler_ticks": _ruler_ticks(),
-            "tread": TREAD,
-            "tread_y": CARD_H - TREAD,
-        },
-    )
-
-
-def render_kit(payload: dict, *, prepared_on: dt.date) -> RenderedKit:
-    from weasyprint import HTML  # imported here: it is slow to import and only workers need it
-
-    document = HTML(string=kit_html(payload, prepared_on=prepared_on), base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[_stylesheet()]
-    )
-    return RenderedKit(pdf=document.write_pdf(), pages=len(document.pages))
+KIT_PDF = StoredPdf(
+    name="kit",
+    model="returnkit.KitSnapshot",
+    field="pdf",
+    template=TEMPLATE,
+    context=lambda kit: kit_context(kit.payload, prepared_on=kit.prepared_on),
+    stored_name=lambda kit: f"{kit.fingerprint[:20]}.pdf",
+    filename=lambda kit: kit.filename,
+    columns=lambda rendered: {"pages": rendered.pages},
+)

@@ -1,4 +1,5 @@
-"""Kits for leases: build the snapshot, reuse the stored PDF while the fingerprint holds, else render and store."""
+"""Kits for leases: build the snapshot, reuse the stored one while the fingerprint holds, else draw its PDF
+from the new snapshot (portal.pdf) and store both."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from django.core.files.base import ContentFile
 from django.db.models import Prefetch
 
 from leases.billing import ledger
 from leases.models import Lease, LeaseParty
 from returnkit.kit import build_payload, fingerprint
 from returnkit.models import KitSnapshot, PlateRule
-from returnkit.render import render_kit
+from returnkit.render import KIT_PDF
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +59,22 @@ def kits_for_leases(leases: Sequence[Lease], *, today: dt.date, skip_failures: b
         if lease.pk not in payloads:
             continue
         kit = stored.get((lease.pk, prints[lease.pk]))
-        # A row whose file has gone (storage moved or lost) is rendered again into the same row.
-        if kit is None or not kit.pdf.storage.exists(kit.pdf.name):
+        fresh = kit is None
+        if fresh:
+            kit = KitSnapshot(lease=lease, fingerprint=prints[lease.pk], payload=payloads[lease.pk], prepared_on=today)
+        kit.lease = lease
+        # Every caller needs the PDF at once (the sweep attaches it before claiming, the link serves
+        # it), so it is drawn here from the snapshot, and the rows are written in bulk below. A row
+        # whose file has gone (storage moved or lost) is drawn again into the same row.
+        if fresh or not KIT_PDF.is_stored(kit):
             try:
-                fresh = _render(lease, payloads[lease.pk], prints[lease.pk], today=today)
+                KIT_PDF.attach(kit)
             except Exception:
                 if not skip_failures:
                     raise
                 log.exception("No return kit for lease %s", lease.pk)
                 continue
-            if kit is None:
-                kit = fresh
-                new.append(kit)
-            else:
-                kit.pdf, kit.pages = fresh.pdf.name, fresh.pages
-                refiled.append(kit)
-        kit.lease = lease
+            (new if fresh else refiled).append(kit)
         kits[lease.pk] = kit
     if new:
         # A concurrent request may have stored the same kit a moment ago: keep its row (its file stays
@@ -94,12 +94,5 @@ def kit_for_lease(lease: Lease, *, today: dt.date) -> KitSnapshot:
 
 
 def kit_pdf_bytes(kit: KitSnapshot) -> bytes:
-    with kit.pdf.open("rb") as handle:
-        return handle.read()
-
-
-def _render(lease: Lease, payload: dict, print_: str, *, today: dt.date) -> KitSnapshot:
-    rendered = render_kit(payload, prepared_on=today)
-    kit = KitSnapshot(lease=lease, fingerprint=print_, payload=payload, pages=rendered.pages, prepared_on=today)
-    kit.pdf.save(f"{print_[:20]}.pdf", ContentFile(rendered.pdf), save=False)  # through upload_to
-    return kit
+    """The kit's stored PDF (drawn from the snapshot again if its file has gone)."""
+    return KIT_PDF.read(kit)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from leases.billing import emails, ledger
+from leases.billing import emails, ledger, statement
 from leases.billing.errors import BillingError
 from leases.billing.refunds import lease_close_if_settled, refund_create
 from leases.models import (
@@ -166,5 +166,6 @@ def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
             refund_create(bill=bill, lease=lease)
         else:
             lease_close_if_settled(lease=lease)
+        statement.STATEMENT_PDF.enqueue(bill.pk)
         enqueue_on_commit(emails.final_bill_send, bill.pk)
         return bill

@@ -6,10 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
 
 from leases.models import FinalBill
+from portal.pdf import StoredPdf
 
 _FACT_DATES = ("maturity_date", "returned_on", "billed_as_of", "inspected_on", "sold_on")
 
@@ -42,19 +41,17 @@ def statement_context(bill: FinalBill) -> dict:
     }
 
 
-def statement_pdf(bill: FinalBill) -> bytes:
-    from weasyprint import HTML  # heavy: loaded only when a statement is drawn
-
-    html = render_to_string("pdf/statement.html", statement_context(bill))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+STATEMENT_PDF = StoredPdf(
+    name="statement",
+    model="leases.FinalBill",
+    field="statement",
+    template="pdf/statement.html",
+    context=statement_context,
+    stored_name=lambda bill: f"statement-{bill.facts['account_number']}.pdf",
+    filename=lambda bill: f"statement-{bill.facts['account_number']}.pdf",
+)
 
 
 def statement_bytes(bill: FinalBill) -> bytes:
-    """The stored statement, drawing and storing it first if it is not there yet."""
-    if not bill.statement:
-        bill.statement.save(f"statement-{bill.lease.account_number}.pdf", ContentFile(statement_pdf(bill)), save=False)
-        # Whoever stores first wins; a concurrent drawing of the same snapshot is identical anyway.
-        FinalBill.objects.filter(pk=bill.pk, statement="").update(statement=bill.statement.name)
-    with bill.statement.open("rb") as stored:
-        return stored.read()
-
+    """The stored statement, drawn from the bill and stored first if its task has not run yet."""
+    return STATEMENT_PDF.read(bill)

@@ -61,9 +61,7 @@ def bill_detail(request: HttpRequest, public_id) -> HttpResponse:
 def bill_statement(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     bill = _bill_for(lease)
-    response = HttpResponse(statement.statement_bytes(bill), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="statement-{lease.account_number}.pdf"'
-    return response
+    return statement.STATEMENT_PDF.response(bill)
 
 
 @login_required

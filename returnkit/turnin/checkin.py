@@ -15,6 +15,7 @@ from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
+from returnkit.turnin.receipts import RECEIPT_PDF
 
 
 class CheckInRefused(Exception):
@@ -67,6 +68,7 @@ def turnin_check_in(
         turnin = _turnin_create(dealer, lease, check_in, reading, user=user, now=now, today=today)
         _returned_items_create(turnin, lease, check_in.returned)
         _lease_mark_returned(lease, dealer, now)
+        RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
     return turnin
 

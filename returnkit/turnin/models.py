@@ -247,6 +247,9 @@ class TurnIn(models.Model):
     dealer_certified_at = models.DateTimeField()
 
     condition_notes = models.TextField(blank=True)
+    receipt = models.FileField(
+        "receipt PDF", upload_to="private/receipts/%Y/%m/", max_length=200, blank=True, editable=False
+    )
     receipt_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

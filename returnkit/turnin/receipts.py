@@ -1,10 +1,10 @@
-"""The Vehicle Return Receipt, rendered from the stored TurnIn record (never from live rows)."""
+"""The Vehicle Return Receipt, drawn once from the stored TurnIn record (never from live rows), by portal.pdf."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
+from portal.pdf import StoredPdf
 from returnkit.turnin.models import TurnIn
 
 
@@ -12,17 +12,27 @@ def receipt_filename(turnin: TurnIn) -> str:
     return f"vehicle-return-receipt-{turnin.vin}.pdf"
 
 
-def receipt_pdf(turnin: TurnIn) -> bytes:
-    import weasyprint  # heavy; only the receipt needs it
-
+def receipt_context(turnin: TurnIn) -> dict:
     items = list(turnin.items.all())
-    html = render_to_string(
-        "pdf/turnin_receipt.html",
-        {
-            "turnin": turnin,
-            "items": items,
-            "missing": [item for item in items if item.missing],
-            "LESSOR": settings.LESSOR,
-        },
-    )
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return {
+        "turnin": turnin,
+        "items": items,
+        "missing": [item for item in items if item.missing],
+        "LESSOR": settings.LESSOR,
+    }
+
+
+RECEIPT_PDF = StoredPdf(
+    name="receipt",
+    model="turnin.TurnIn",
+    field="receipt",
+    template="pdf/turnin_receipt.html",
+    context=receipt_context,
+    stored_name=receipt_filename,
+    filename=receipt_filename,
+)
+
+
+def receipt_pdf(turnin: TurnIn) -> bytes:
+    """The stored receipt, drawn from the record and stored first if its task has not run yet."""
+    return RECEIPT_PDF.read(turnin)

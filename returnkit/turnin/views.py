@@ -19,7 +19,7 @@ from returnkit.turnin.forms import DealerSearchForm, SlotForm
 from returnkit.turnin.ics import appointment_ics
 from returnkit.turnin.models import Appointment, TurnIn, TurnInSlot
 from returnkit.turnin.panels import directions_url
-from returnkit.turnin.receipts import receipt_filename, receipt_pdf
+from returnkit.turnin.receipts import RECEIPT_PDF
 from returnkit.turnin.search import DEFAULT_RADIUS, dealers_near
 from returnkit.turnin.services import (
     BookingRefused,
@@ -201,6 +201,4 @@ def receipt(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def pdf_response(turnin: TurnIn) -> HttpResponse:
-    response = HttpResponse(receipt_pdf(turnin), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{receipt_filename(turnin)}"'
-    return response
+    return RECEIPT_PDF.response(turnin)

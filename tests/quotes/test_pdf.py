@@ -1,4 +1,4 @@
-"""Quote PDFs: rendered from the stored snapshot, once, and served inline."""
+"""Quote PDFs: rendered from the stored snapshot, once, kept in the quote's file field, and served inline."""
 
 import datetime as dt
 import io
@@ -11,13 +11,19 @@ from pypdf import PdfReader
 
 from leases.models import Lease
 from quotes import engine
-from quotes.pdf import pdf_path
 from quotes.services import quote_create
+from tests.stored_pdf import (
+    assert_drawn_once_then_served_from_storage,
+    assert_render_task_is_safe_twice,
+    stored_files,
+)
 
 pytestmark = pytest.mark.django_db
 
 END = dt.date(2026, 12, 15)
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "pdf" / "quote.html"
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "templates" / "pdf" / "quote.html"
+PRINT_CSS = ROOT / "static" / "pdf" / "print.css"
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +79,9 @@ def test_the_pdf_is_rendered_once_and_kept_in_storage(client, personas, quote, s
     client.force_login(personas.owner)
 
     first = client.get(pdf_url(quote)).content
-    stored = Path(settings.MEDIA_ROOT) / pdf_path(quote)
+    quote.refresh_from_db()
+    assert quote.pdf.name == f"quotes/{quote.public_id}.pdf"
+    stored = Path(settings.MEDIA_ROOT) / quote.pdf.name
     assert stored.read_bytes() == first
 
     client.force_login(personas.co_lessee)
@@ -103,6 +111,27 @@ def test_a_refund_reads_we_owe_you(client, personas, today):
 
 
 def test_the_print_css_uses_block_layout():
-    css = TEMPLATE.read_text()
-    for slow in ("<table", "display: table", "display: flex", "display: grid"):
-        assert slow not in css
+    for source in (TEMPLATE.read_text(), PRINT_CSS.read_text()):
+        for slow in ("<table", "display: table", "display: flex", "display: grid"):
+            assert slow not in source
+    assert "<style" not in TEMPLATE.read_text()  # static/pdf/print.css is the only stylesheet
+
+
+def test_a_second_download_is_served_from_storage(client, personas, quote):
+    client.force_login(personas.owner)
+    name = assert_drawn_once_then_served_from_storage(lambda: client.get(pdf_url(quote)).content, quote, "pdf")
+    assert name == f"quotes/{quote.public_id}.pdf"
+
+
+def test_giving_a_quote_queues_its_pdf_once_committed(personas, today, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        given = quote_create(
+            lease=personas.lease, user=personas.owner, event=engine.TurnIn(date=END, odometer=41012), today=today
+        )
+    given.refresh_from_db()
+    assert stored_files() == [given.pdf.name] == [f"quotes/{given.public_id}.pdf"]
+    assert given.reference in pdf_text(given.pdf.read())
+
+
+def test_the_render_task_is_safe_to_run_twice(quote):
+    assert_render_task_is_safe_twice("quote", quote, "pdf")

@@ -26,6 +26,11 @@ def _pinned_now(settings):
     settings.PORTAL_NOW = NOW
 
 
+@pytest.fixture(autouse=True)
+def _receipts_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def make_dealer(code: str, zip_code: str = "10001", makes: tuple[str, ...] = ("Toyota",), **extra) -> Dealer:
     point = zip_point(zip_code)
     dealer = Dealer.objects.create(
