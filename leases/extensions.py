@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease
@@ -32,18 +32,11 @@ def _usd(amount: Decimal) -> str:
     return f"${money(amount):,.2f}"
 
 
-def days_in_review(lease: Lease, *, excluding: ExtensionRequest | None = None) -> int:
-    """Days asked for in requests still waiting for a decision: they count against the limit."""
-    waiting = ExtensionRequest.objects.filter(lease=lease, status=ExtensionRequest.Status.IN_REVIEW)
-    if excluding is not None:
-        waiting = waiting.exclude(pk=excluding.pk)
-    return waiting.aggregate(days=Sum("days"))["days"] or 0
-
-
-def _check_limit(lease: Lease, days: int, *, reserved: int) -> None:
-    left = lease.max_extension_days - lease.extended_days - reserved
+def _check_limit(lease: Lease, days: int, *, deciding: ExtensionRequest | None = None) -> None:
+    left = lease.extension_days_left(excluding=deciding)
     if days <= left:
         return
+    reserved = lease.extension_days_in_review(excluding=deciding)
     waiting = f", and {reserved:,} more are waiting for review" if reserved else ""
     granted = f"{lease.extended_days:,} already granted{waiting}"
     if left <= 0:
@@ -92,7 +85,7 @@ def extension_request_create(
             raise ExtensionRefused(f"This lease is {lease.get_status_display().lower()}: it can no longer be extended.")
         if days < 1:
             raise ExtensionRefused("An extension is for one day or more.")
-        _check_limit(lease, days, reserved=days_in_review(lease))
+        _check_limit(lease, days)
         past_due, _ = ledger.amounts_owed(lease)
         request = ExtensionRequest(
             lease=lease,
@@ -124,7 +117,7 @@ def extension_approve(*, request: ExtensionRequest, user, today: dt.date) -> boo
             raise ExtensionRefused(
                 f"Lease {lease.account_number} is {lease.get_status_display().lower()}: decline the request instead."
             )
-        _check_limit(lease, request.days, reserved=days_in_review(lease, excluding=request))
+        _check_limit(lease, request.days, deciding=request)
         _grant(lease=lease, request=request, user=user, today=today)
         request.save(update_fields=["status", "decided_by", "decided_on", "extended_to"])
         return True

@@ -132,7 +132,7 @@ def compare_options(
                 engine.Buyout(date=today, **owed),
             )
         )
-    left = lease.max_extension_days - lease.extended_days
+    left = lease.extension_days_left()
     for days in sorted({min(choice, left) for choice in EXTENSION_CHOICES if left > 0}):
         until = lease.maturity_date + dt.timedelta(days=lease.extended_days + days)
         candidates.append(

@@ -65,7 +65,8 @@ def _signing_reading(lease: Lease, readings: list[OdometerReading]) -> Reading:
 
 def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed: tuple[Decimal, Decimal]) -> dict:
     """Everything the kit shows. Expects ``parties__lessee``, ``odometer_readings`` and
-    ``vehicle__equipment`` prefetched (the sweep builds hundreds of kits at once)."""
+    ``vehicle__equipment`` prefetched and the lease loaded ``with_extension_days_in_review()``
+    (the sweep builds hundreds of kits at once)."""
     terms = lease.terms()
     end = terms.maturity_date
     # Before the end date the figures are for returning on it; after, for returning today.
@@ -106,7 +107,7 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
         "term_months": lease.term_months,
         "registration_state": lease.get_registration_state_display(),
         "lessor": _lessor(),
-        "options": _options(terms, turn_in, buyout, lease.extended_days, turn_in_day, odometer, projected),
+        "options": _options(terms, turn_in, buyout, lease, turn_in_day, odometer, projected),
         "timeline": _timeline(end, vehicle.make.name),
         "equipment": [{"name": e.name, "quantity": e.quantity} for e in vehicle.equipment.all()],
         "mileage": _mileage(terms, turn_in, start, latest, projected, turn_in_day),
@@ -136,11 +137,13 @@ def _lines(quote: Quote) -> list[dict]:
     ]
 
 
-def _options(terms, turn_in: Quote, buyout: Quote, extended_days: int, day, odometer: int, projected) -> dict:
-    days_left = max(0, terms.max_extension_days - extended_days)
+def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: int, projected) -> dict:
+    days_left = lease.extension_days_left()
     example_days = min(EXTENSION_EXAMPLE_DAYS, days_left)
     example = (
-        compute_quote(terms, Extension(days=example_days, days_already_granted=extended_days)) if example_days else None
+        compute_quote(terms, Extension(days=example_days, days_already_granted=lease.extended_days))
+        if example_days
+        else None
     )
     return {
         "on": long_date(day),

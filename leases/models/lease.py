@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from leases.identifiers import validate_account_number
 from leases.models.fields import US_STATES, MoneyField
 from leases.models.vehicles import Vehicle
 from quotes.engine import LeaseTerms, add_months
+
+if TYPE_CHECKING:
+    from leases.models.extensions import ExtensionRequest
 
 
 class Lessee(models.Model):
@@ -59,6 +64,19 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(Exists(LeaseParty.objects.filter(lease=OuterRef("pk"), lessee__user=user)))
+
+    def with_extension_days_in_review(self) -> LeaseQuerySet:
+        """Each lease with the days its extension requests waiting for review ask for, so that
+        ``Lease.extension_days_left`` needs no query of its own (in the same query as the leases)."""
+        from leases.models.extensions import ExtensionRequest
+
+        waiting = (
+            ExtensionRequest.objects.filter(lease=OuterRef("pk"), status=ExtensionRequest.Status.IN_REVIEW)
+            .values("lease")
+            .annotate(days=Sum("days"))
+            .values("days")
+        )
+        return self.annotate(loaded_extension_days_in_review=Coalesce(Subquery(waiting), 0))
 
     def maturing_within(self, days: int, today: dt.date) -> LeaseQuerySet:
         return self.filter(
@@ -182,6 +200,27 @@ class Lease(models.Model):
     @property
     def allowance_total(self) -> int:
         return self.annual_miles * self.term_months // 12 + self.purchased_miles
+
+    # --- extensions --------------------------------------------------------------------------
+    def extension_days_in_review(self, *, excluding: ExtensionRequest | None = None) -> int:
+        """Days asked for in extension requests still waiting for a decision: they count against
+        the limit. No query when the lease was loaded ``with_extension_days_in_review()``."""
+        from leases.models.extensions import ExtensionRequest  # that module imports this one
+
+        loaded = getattr(self, "loaded_extension_days_in_review", None)
+        if loaded is not None and excluding is None:
+            return loaded
+        waiting = ExtensionRequest.objects.filter(lease=self, status=ExtensionRequest.Status.IN_REVIEW)
+        if excluding is not None:
+            waiting = waiting.exclude(pk=excluding.pk)
+        return waiting.aggregate(days=Sum("days"))["days"] or 0
+
+    def extension_days_left(self, *, excluding: ExtensionRequest | None = None) -> int:
+        """How many more days the lease can be extended by: its limit less the days already
+        granted (``extended_days``) and the days waiting for review (``excluding`` one request, the
+        one being decided). The extension service enforces this; every page offers no more."""
+        granted = self.extended_days + self.extension_days_in_review(excluding=excluding)
+        return max(0, self.max_extension_days - granted)
 
     @property
     def is_open(self) -> bool:

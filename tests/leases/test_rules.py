@@ -1,0 +1,96 @@
+"""One home for every rule: each place that shows or uses a rule gives the answer its one home gives.
+
+Each test sets up a lease where the old copies of a rule disagreed and checks every place at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from leases import extensions
+from leases.extensions import ExtensionRefused
+from leases.models import ExtensionRequest, Lease
+from quotes.compare import compare
+from quotes.forms import ExtensionForm
+from returnkit.services import kit_for_lease
+
+pytestmark = pytest.mark.django_db
+
+ZERO = Decimal("0")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def fresh(lease: Lease) -> Lease:
+    return Lease.objects.get(pk=lease.pk)
+
+
+def waiting_for_review(lease: Lease, user, days: int) -> ExtensionRequest:
+    """A request sent for review (as one is when something is past due): its days are reserved."""
+    return ExtensionRequest.objects.create(
+        lease=lease,
+        quote_reference=f"Q-WAIT-{days}",
+        days=days,
+        daily_fee=Decimal("14.88"),
+        fee=Decimal("14.88") * days,
+        status=ExtensionRequest.Status.IN_REVIEW,
+        review_reason="$100.00 past due on the account when asked",
+        requested_by=user,
+        requested_on=dt.date(2026, 11, 20),
+    )
+
+
+def ask(lease: Lease, user, days: int, today: dt.date) -> ExtensionRequest:
+    return extensions.extension_request_create(
+        lease=lease,
+        quote_reference=f"Q-ASK-{days}",
+        days=days,
+        daily_fee=Decimal("14.88"),
+        fee=Decimal("14.88") * days,
+        user=user,
+        today=today,
+    )
+
+
+def extension_form(lease: Lease, today: dt.date, data: dict | None = None) -> ExtensionForm:
+    return ExtensionForm(data, lease=lease, today=today, past_due=ZERO, property_tax=ZERO, latest=None)
+
+
+class TestExtensionDaysLeft:
+    """Lease.extension_days_left: the limit less the days granted and the days waiting for review,
+    which is what the extension service enforces."""
+
+    def test_compare_the_quote_form_and_the_kit_offer_only_what_the_service_grants(self, personas, today):
+        Lease.objects.filter(pk=personas.lease.pk).update(extended_days=100)
+        waiting_for_review(personas.lease, personas.owner, 60)  # 180 − 100 − 60: 20 days left
+        lease = fresh(personas.lease)
+
+        comparison = compare(lease=lease, today=today, past_due=ZERO, property_tax=ZERO)
+        assert [option.event.days for option in comparison.options if option.is_extension] == [20]
+        assert extension_form(lease, today).days_left == 20
+        assert "at most" in str(extension_form(lease, today, {"days": "21"}).errors["days"])
+        assert kit_for_lease(lease, today=today).payload["options"]["extend"]["days_left"] == 20
+        assert lease.extension_days_left() == 20
+
+        with pytest.raises(ExtensionRefused, match="up to 20 more days"):
+            ask(lease, personas.owner, 21, today)
+        assert ask(lease, personas.owner, 20, today).status == ExtensionRequest.Status.APPROVED
+        assert fresh(lease).extension_days_left() == 0
+
+    def test_with_every_day_left_waiting_for_review_nothing_is_offered(self, personas, today):
+        Lease.objects.filter(pk=personas.lease.pk).update(extended_days=150)
+        waiting_for_review(personas.lease, personas.owner, 30)
+        lease = fresh(personas.lease)
+
+        comparison = compare(lease=lease, today=today, past_due=ZERO, property_tax=ZERO)
+        assert not [option for option in comparison.options if option.is_extension]
+        assert "waiting for review" in ExtensionForm.unavailable(lease, today)
+        assert kit_for_lease(lease, today=today).payload["options"]["extend"]["days_left"] == 0
+        with pytest.raises(ExtensionRefused, match="no more days can be added"):
+            ask(lease, personas.owner, 1, today)
