@@ -58,7 +58,7 @@ def _grant(*, lease: Lease, request: ExtensionRequest, user, today: dt.date) -> 
     request.status = ExtensionRequest.Status.APPROVED
     request.decided_by = user
     request.decided_on = today
-    request.extended_to = lease.maturity_date + dt.timedelta(days=lease.extended_days)
+    request.extended_to = lease.end_date
 
 
 def extension_request_create(
@@ -131,7 +131,3 @@ def extension_decline(*, request: ExtensionRequest, user, today: dt.date, note: 
     moved = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionRequest.Status.IN_REVIEW).update(**fields)
     return bool(moved)
 
-
-def extension_ends(lease: Lease) -> dt.date:
-    """The last day the lessee may keep the vehicle: the scheduled end plus every approved day."""
-    return lease.maturity_date + dt.timedelta(days=lease.extended_days)

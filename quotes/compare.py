@@ -76,7 +76,7 @@ def projected_odometer(lease: Lease, on: dt.date) -> Projection:
 
 @dataclass(frozen=True)
 class Comparison:
-    end: dt.date  # the scheduled end date, or today once it has passed
+    end: dt.date  # the lease's end date (with any approved extension), or today once it has passed
     projection: Projection
     options: list[Option]
     sentences: list[str]
@@ -86,7 +86,7 @@ class Comparison:
 
 
 def compare(*, lease: Lease, today: dt.date, past_due: Decimal, property_tax: Decimal) -> Comparison:
-    end = max(lease.maturity_date, today)
+    end = max(lease.end_date, today)
     projection = projected_odometer(lease, end)
     options = compare_options(
         lease=lease, today=today, end=end, past_due=past_due, property_tax=property_tax, projection=projection
@@ -134,7 +134,7 @@ def compare_options(
         )
     left = lease.extension_days_left()
     for days in sorted({min(choice, left) for choice in EXTENSION_CHOICES if left > 0}):
-        until = lease.maturity_date + dt.timedelta(days=lease.extended_days + days)
+        until = lease.end_date + dt.timedelta(days=days)
         candidates.append(
             (
                 f"extend_{days}",

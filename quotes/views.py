@@ -172,7 +172,7 @@ def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") 
         context["extension"] = {
             "days": days,
             "daily_fee": Decimal(quote.derived["daily_extension_fee"]),
-            "until": lease.maturity_date + dt.timedelta(days=lease.extended_days + days),
+            "until": lease.end_date + dt.timedelta(days=days),
         }
     return context
 

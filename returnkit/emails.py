@@ -35,7 +35,7 @@ def _context(lease: Lease, kind: str, today: dt.date) -> dict:
         "lease": lease,
         "vehicle": lease.vehicle.description,
         "greeting_names": " and ".join(p.lessee.first_name for p in parties),
-        "end_date": long_date(lease.maturity_date),
+        "end_date": long_date(lease.end_date),
         "days_left": lease.days_left(today),
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "kit_url": settings.SITE_URL + reverse("returnkit:kit_pdf", args=[lease.public_id]),

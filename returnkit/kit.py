@@ -68,9 +68,10 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
     ``vehicle__equipment`` prefetched and the lease loaded ``with_extension_days_in_review()``
     (the sweep builds hundreds of kits at once)."""
     terms = lease.terms()
-    end = terms.maturity_date
+    end = lease.end_date
     # Before the end date the figures are for returning on it; after, for returning today.
-    turn_in_day = end if today <= end else min(today, end + dt.timedelta(days=terms.max_extension_days))
+    last_day = terms.maturity_date + dt.timedelta(days=terms.max_extension_days)
+    turn_in_day = end if today <= end else min(today, last_day)
     readings = list(lease.odometer_readings.all())
     start = _signing_reading(lease, readings)
     others = [Reading(r.reading_date, r.miles) for r in readings if r.source != OdometerReading.Source.SIGNING]

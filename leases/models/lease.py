@@ -189,8 +189,15 @@ class Lease(models.Model):
         """Set the stored scheduled end date from the terms (call after changing them)."""
         self.maturity_date = add_months(self.start_date, self.term_months)
 
+    @property
+    def end_date(self) -> dt.date:
+        """The last day the lessee may keep the vehicle: the scheduled end (``maturity_date``) plus
+        every approved extension day (``extended_days``)."""
+        return self.maturity_date + dt.timedelta(days=self.extended_days)
+
     def days_left(self, today: dt.date) -> int:
-        return (self.maturity_date - today).days
+        """Days from today to the end date (negative once it has passed)."""
+        return (self.end_date - today).days
 
     def miles_allowed_to(self, on: dt.date) -> int:
         """The allowance earned so far: the yearly miles prorated by day, plus purchased miles."""

@@ -9,13 +9,18 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from leases import extensions
 from leases.extensions import ExtensionRefused
 from leases.models import ExtensionRequest, Lease
+from quotes import engine
 from quotes.compare import compare
 from quotes.forms import ExtensionForm
+from quotes.services import quote_create
+from quotes.views import _detail_context
 from returnkit.services import kit_for_lease
+from returnkit.turnin.slots import booking_window
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,11 @@ ZERO = Decimal("0")
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
 
 
 def fresh(lease: Lease) -> Lease:
@@ -94,3 +104,35 @@ class TestExtensionDaysLeft:
         assert kit_for_lease(lease, today=today).payload["options"]["extend"]["days_left"] == 0
         with pytest.raises(ExtensionRefused, match="no more days can be added"):
             ask(lease, personas.owner, 1, today)
+
+
+class TestEndDate:
+    """Lease.end_date: the scheduled end plus every approved extension day, the last day the lessee
+    may keep the vehicle."""
+
+    def test_after_an_approved_extension_every_place_shows_the_same_end(self, client, personas, today):
+        asked = ask(personas.lease, personas.owner, 30, today)
+        lease = fresh(personas.lease)
+        end = dt.date(2027, 1, 14)  # December 15, 2026 + 30 days
+
+        assert asked.extended_to == end
+        assert booking_window(lease)[1] == end
+        comparison = compare(lease=lease, today=today, past_due=ZERO, property_tax=ZERO)
+        assert comparison.end == end and comparison.option("return").when == end
+        assert comparison.option("extend_30").when == end + dt.timedelta(days=30)
+        quote = quote_create(lease=lease, user=personas.owner, event=engine.Extension(days=30), today=today)
+        assert _detail_context(quote, today=today)["extension"]["until"] == end + dt.timedelta(days=30)
+        kit = kit_for_lease(lease, today=today).payload
+        assert kit["end_date"] == "January 14, 2027"
+        assert kit["timeline"][-2]["when"] == "On or before January 14, 2027"
+
+        client.force_login(personas.owner)
+        page = text(client.get(reverse("leases:detail", args=[lease.public_id])))
+        assert "extended to <strong>January 14, 2027</strong> (50 days from today)" in page
+        vehicles = text(client.get(reverse("leases:list")))
+        assert "extended to Jan 14, 2027" in vehicles and "50 days left" in vehicles
+        assert lease.end_date == end and lease.days_left(today) == 50
+
+    def test_without_an_extension_the_end_is_the_scheduled_end(self, personas, today):
+        assert personas.lease.end_date == personas.lease.maturity_date == dt.date(2026, 12, 15)
+        assert booking_window(personas.lease)[1] == dt.date(2026, 12, 15)
