@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from leases.models import Lease, OdometerReading
+from leases.models import Lease
 from quotes import engine
 from quotes.engine import long_date, usd
 
@@ -46,30 +46,20 @@ class Option:
 
 
 def projected_odometer(lease: Lease, on: dt.date) -> Projection:
-    """Straight line from the first reading to the latest, carried on to `on`."""
-    readings = lease.odometer_readings.order_by("reading_date", "miles", "id")
-    first: OdometerReading | None = readings.first()
-    latest: OdometerReading | None = readings.last()
-    start_day, start_miles = (first.reading_date, first.miles) if first else (lease.start_date, lease.start_odometer)
-    if latest is None or latest.reading_date <= start_day:
-        # Nothing to draw a line through: assume the allowance is driven exactly.
-        days = max(0, (on - start_day).days)
-        miles = start_miles + lease.annual_miles * days // 365
+    """The lease's odometer projection for `on` (Lease.odometer_projection), and how we got there."""
+    projection = lease.odometer_projection(on)
+    miles, start, latest = projection.miles, projection.start, projection.latest
+    if not projection.from_readings:
         basis = (
             f"We have no odometer reading since you signed, so this assumes you drive your allowance of "
             f"{lease.annual_miles:,} miles a year: about {miles:,} miles on {long_date(on)}."
         )
-        return Projection(miles, on, basis)
-    span = (latest.reading_date - start_day).days
-    driven = latest.miles - start_miles
-    ahead = max(0, (on - latest.reading_date).days)
-    miles = latest.miles + driven * ahead // span
-    if not ahead:
-        basis = f"Your latest reading: {latest.miles:,} miles on {long_date(latest.reading_date)}."
+    elif on <= latest.day:
+        basis = f"Your latest reading: {latest.miles:,} miles on {long_date(latest.day)}."
     else:
         basis = (
-            f"Your readings show {driven:,} miles in {span:,} days up to {long_date(latest.reading_date)}; "
-            f"at that pace you will have about {miles:,} miles on {long_date(on)}."
+            f"Your readings show {latest.miles - start.miles:,} miles in {(latest.day - start.day).days:,} days "
+            f"up to {long_date(latest.day)}; at that pace you will have about {miles:,} miles on {long_date(on)}."
         )
     return Projection(miles, on, basis)
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
 
-from leases.models import Lease, LeaseParty, OdometerReading
+from leases.models import Lease, LeaseParty, Mileage
 from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, long_date, usd
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
@@ -27,37 +26,6 @@ EXTENSION_EXAMPLE_DAYS = 30
 def fingerprint(payload: dict) -> str:
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-# --- mileage --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reading:
-    day: dt.date
-    miles: int
-
-
-def project_odometer(readings: list[Reading], *, start: Reading, on: dt.date) -> int | None:
-    """The odometer on ``on``, straight on from the signing reading through the latest one.
-
-    None when there is no reading after signing to take a pace from. Whole miles, half up.
-    """
-    latest = max(readings, key=lambda r: (r.day, r.miles), default=None)
-    if latest is None or latest.day <= start.day:
-        return None
-    if on <= latest.day:
-        return latest.miles
-    driven, elapsed, ahead = latest.miles - start.miles, (latest.day - start.day).days, (on - latest.day).days
-    return latest.miles + (2 * driven * ahead + elapsed) // (2 * elapsed)
-
-
-def _signing_reading(lease: Lease, readings: list[OdometerReading]) -> Reading:
-    signing = [r for r in readings if r.source == OdometerReading.Source.SIGNING]
-    if signing:
-        first = min(signing, key=lambda r: (r.reading_date, r.miles))
-        return Reading(first.reading_date, first.miles)
-    return Reading(lease.start_date, lease.start_odometer)
 
 
 # --- the payload ----------------------------------------------------------------------------
@@ -72,13 +40,10 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
     # Before the end date the figures are for returning on it; after, for returning today.
     last_day = terms.maturity_date + dt.timedelta(days=terms.max_extension_days)
     turn_in_day = end if today <= end else min(today, last_day)
-    readings = list(lease.odometer_readings.all())
-    start = _signing_reading(lease, readings)
-    others = [Reading(r.reading_date, r.miles) for r in readings if r.source != OdometerReading.Source.SIGNING]
-    latest = max(others, key=lambda r: (r.day, r.miles), default=None)
-    projected = project_odometer(others, start=start, on=turn_in_day)
+    projection = lease.odometer_projection(turn_in_day)
+    start, latest, odometer = projection.start, projection.latest, projection.miles
+    projected = odometer if projection.from_readings else None
     past_due, property_tax = owed
-    odometer = projected if projected is not None else terms.start_odometer + terms.allowance_total
     turn_in = compute_quote(
         terms, TurnIn(date=turn_in_day, odometer=odometer, past_due=past_due, property_tax=property_tax)
     )
@@ -170,7 +135,7 @@ def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: 
     }
 
 
-def _mileage(terms, turn_in: Quote, start: Reading, latest: Reading | None, projected, day) -> dict:
+def _mileage(terms, turn_in: Quote, start: Mileage, latest: Mileage | None, projected, day) -> dict:
     lines = {line.code: line for line in turn_in.lines}
     excess = int(turn_in.derived["excess_miles"]) if projected is not None else None
     return {

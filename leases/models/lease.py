@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -56,6 +57,25 @@ class Lessee(models.Model):
     def address_lines(self) -> list[str]:
         lines = [self.address_line1, self.address_line2, f"{self.city}, {self.state} {self.zip_code}"]
         return [line for line in lines if line]
+
+
+@dataclass(frozen=True)
+class Mileage:
+    """An odometer reading's day and miles."""
+
+    day: dt.date
+    miles: int
+
+
+@dataclass(frozen=True)
+class OdometerProjection:
+    """The odometer expected on a day (``Lease.odometer_projection``) and what it was drawn from."""
+
+    on: dt.date
+    miles: int
+    start: Mileage  # the signing reading, or the lease's start date and start odometer
+    latest: Mileage | None  # the latest reading other than the signing one
+    from_readings: bool  # False: no reading since signing to take a pace from; the allowance is assumed
 
 
 class LeaseQuerySet(models.QuerySet["Lease"]):
@@ -207,6 +227,29 @@ class Lease(models.Model):
     @property
     def allowance_total(self) -> int:
         return self.annual_miles * self.term_months // 12 + self.purchased_miles
+
+    def odometer_projection(self, on: dt.date) -> OdometerProjection:
+        """The odometer expected on ``on``: carried straight on from the signing reading through
+        the latest reading since, in whole miles rounded half up (the latest reading itself on or
+        before its day). With no reading since signing, the allowance is assumed driven exactly:
+        the start odometer plus the whole allowance, or the allowance earned by ``on`` before
+        the scheduled end. Reads ``odometer_readings`` once, or not at all when prefetched."""
+        readings = list(self.odometer_readings.all())
+        signing = [r for r in readings if r.source == OdometerReading.Source.SIGNING]
+        first = min(signing, key=lambda r: (r.reading_date, r.miles), default=None)
+        start = Mileage(first.reading_date, first.miles) if first else Mileage(self.start_date, self.start_odometer)
+        others = [r for r in readings if r.source != OdometerReading.Source.SIGNING]
+        last = max(others, key=lambda r: (r.reading_date, r.miles), default=None)
+        latest = Mileage(last.reading_date, last.miles) if last else None
+        if latest is None or latest.day <= start.day:
+            allowance = self.allowance_total if on >= self.maturity_date else self.miles_allowed_to(on)
+            return OdometerProjection(on, self.start_odometer + allowance, start, latest, from_readings=False)
+        ahead = (on - latest.day).days
+        if ahead <= 0:
+            return OdometerProjection(on, latest.miles, start, latest, from_readings=True)
+        driven, elapsed = latest.miles - start.miles, (latest.day - start.day).days
+        miles = latest.miles + (2 * driven * ahead + elapsed) // (2 * elapsed)
+        return OdometerProjection(on, miles, start, latest, from_readings=True)
 
     # --- extensions --------------------------------------------------------------------------
     def extension_days_in_review(self, *, excluding: ExtensionRequest | None = None) -> int:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from leases import extensions
 from leases.extensions import ExtensionRefused
-from leases.models import ExtensionRequest, Lease
+from leases.models import ExtensionRequest, Lease, OdometerReading
 from quotes import engine
 from quotes.compare import compare
 from quotes.forms import ExtensionForm
@@ -25,6 +25,7 @@ from returnkit.turnin.slots import booking_window
 pytestmark = pytest.mark.django_db
 
 ZERO = Decimal("0")
+END = dt.date(2026, 12, 15)  # the factories' lease; the clock is pinned to 2026-11-25
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +137,36 @@ class TestEndDate:
     def test_without_an_extension_the_end_is_the_scheduled_end(self, personas, today):
         assert personas.lease.end_date == personas.lease.maturity_date == dt.date(2026, 12, 15)
         assert booking_window(personas.lease)[1] == dt.date(2026, 12, 15)
+
+
+def read(lease: Lease, day: dt.date, miles: int) -> OdometerReading:
+    return OdometerReading.objects.create(lease=lease, reading_date=day, miles=miles, source="lessee")
+
+
+class TestOdometerProjection:
+    """Lease.odometer_projection: straight on from the signing reading through the latest reading
+    since, whole miles rounded half up; with no reading since signing, the allowance driven exactly."""
+
+    def projections(self, lease: Lease, today: dt.date) -> tuple[int, int]:
+        """What compare my options and the return kit project for the end date."""
+        compared = compare(lease=lease, today=today, past_due=ZERO, property_tax=ZERO)
+        kit = kit_for_lease(lease, today=today).payload["options"]["return"]["odometer"]
+        return compared.projection.miles, int(kit.replace(",", ""))
+
+    def test_compare_and_the_kit_round_the_same_way(self, personas, today):
+        read(personas.lease, dt.date(2026, 11, 15), 40_012)  # 40,000 miles in 1,066 days
+        # 30 days more at that pace: 1,125.70 miles, so 41,137.70 rounds to 41,138.
+        assert self.projections(personas.lease, today) == (41_138, 41_138)
+        assert personas.lease.odometer_projection(END).miles == 41_138
+
+    def test_without_a_signing_reading_both_start_from_the_lease_s_start_odometer(self, personas, today):
+        OdometerReading.objects.filter(lease=personas.lease).delete()
+        read(personas.lease, dt.date(2026, 11, 15), 40_012)
+        assert self.projections(personas.lease, today) == (41_138, 41_138)
+
+    def test_with_no_reading_since_signing_both_assume_the_allowance_and_no_excess(self, personas, today):
+        assert self.projections(personas.lease, today) == (36_012, 36_012)  # 12 at signing + 36,000
+        back = compare(lease=personas.lease, today=today, past_due=ZERO, property_tax=ZERO).option("return")
+        assert back.quote.derived["excess_miles"] == "0"
+        projection = personas.lease.odometer_projection(END)
+        assert (projection.miles, projection.from_readings) == (36_012, False)
