@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
-from leases.models import Lease, LeaseParty, Mileage
+from leases.models import Lease, Mileage
 from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote, long_date, usd
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
@@ -48,9 +48,9 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
         terms, TurnIn(date=turn_in_day, odometer=odometer, past_due=past_due, property_tax=property_tax)
     )
     buyout = compute_quote(terms, Buyout(date=turn_in_day, past_due=past_due, property_tax=property_tax))
-    parties = sorted(lease.parties.all(), key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk))
     lessees = [
-        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines} for p in parties
+        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines}
+        for p in lease.parties_primary_first()
     ]
     vehicle = lease.vehicle
     return {

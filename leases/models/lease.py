@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from leases.identifiers import validate_account_number
@@ -276,20 +276,24 @@ class Lease(models.Model):
     def is_open(self) -> bool:
         return self.status in Lease.Status.open_values()
 
+    # --- lessees ------------------------------------------------------------------------------
+    def parties_primary_first(self) -> list[LeaseParty]:
+        """The parties to the lease with their lessees, the primary lessee first (LeaseParty's
+        ordering). One query, or none when ``parties__lessee__user`` is prefetched."""
+        if "parties" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.parties.all())
+        return list(self.parties.select_related("lessee__user"))
+
     @property
     def primary_lessee(self) -> Lessee | None:
-        for party in self.parties.all():
-            if party.role == LeaseParty.Role.PRIMARY:
-                return party.lessee
-        return None
+        parties = self.parties_primary_first()
+        return parties[0].lessee if parties and parties[0].role == LeaseParty.Role.PRIMARY else None
 
     def email_addresses(self) -> list[str]:
         """Every lessee on the lease, the primary first, each once: the address we hold for them,
         else their sign-in address. One query, or none when ``parties__lessee__user`` is prefetched."""
-        prefetched = "parties" in getattr(self, "_prefetched_objects_cache", {})
-        parties = self.parties.all() if prefetched else self.parties.select_related("lessee__user")
         found: dict[str, str] = {}
-        for party in sorted(parties, key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk)):
+        for party in self.parties_primary_first():
             lessee = party.lessee
             address = lessee.email or (lessee.user.email if lessee.user else "")
             if address:
@@ -344,7 +348,9 @@ class LeaseParty(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
 
     class Meta:
-        ordering = ["role", "id"]
+        # The primary lessee first, then the co-lessees in the order they were added: every list
+        # of a lease's lessees (pages, kit, emails, statements) comes in this order.
+        ordering = [Case(When(role="primary", then=Value(0)), default=Value(1)), "id"]
         constraints = [
             models.UniqueConstraint(fields=["lease", "lessee"], name="party_once_per_lease"),
             models.UniqueConstraint(fields=["lease"], condition=Q(role="primary"), name="one_primary_lessee"),

@@ -13,14 +13,20 @@ from django.urls import reverse
 
 from leases import extensions
 from leases.extensions import ExtensionRefused
-from leases.models import ExtensionRequest, Lease, OdometerReading
+from leases.models import ExtensionRequest, Lease, LeaseParty, Lessee, OdometerReading
 from quotes import engine
 from quotes.compare import compare
 from quotes.forms import ExtensionForm
 from quotes.services import quote_create
 from quotes.views import _detail_context
+from returnkit.emails import reminder_message
 from returnkit.services import kit_for_lease
+from returnkit.turnin.checkin import _vehicle_and_lessees as checkin_statement
+from returnkit.turnin.services import appointment_book
 from returnkit.turnin.slots import booking_window
+from tests.billing.conftest import issue, return_and_sell
+from tests.factories import make_lease, make_lessee, make_user
+from tests.turnin.conftest import NOW, make_dealer, make_dealer_user, make_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +176,51 @@ class TestOdometerProjection:
         assert back.quote.derived["excess_miles"] == "0"
         projection = personas.lease.odometer_projection(END)
         assert (projection.miles, projection.from_readings) == (36_012, False)
+
+
+class TestPrimaryLesseeFirst:
+    """LeaseParty's ordering (Lease.parties_primary_first): the primary lessee first, then the
+    co-lessees in the order they were added."""
+
+    @pytest.fixture
+    def lease(self, db):
+        """The primary lessee was added after the co-lessee (a lessee swap): the primary's party
+        row comes second by id, and "co_lessee" sorts before "primary" by name."""
+        robin = make_lessee(make_user("robin@example.com"), first_name="Robin", last_name="Primary")
+        sam = make_lessee(make_user("sam@example.com"), first_name="Sam", last_name="Second", zip_code="07030")
+        lease = make_lease(sam, co_lessee=robin)
+        LeaseParty.objects.filter(lease=lease, lessee=sam).update(role=LeaseParty.Role.CO_LESSEE)
+        LeaseParty.objects.filter(lease=lease, lessee=robin).update(role=LeaseParty.Role.PRIMARY)
+        return lease
+
+    def test_every_list_of_lessees_puts_the_primary_first(self, client, lease, today):
+        lease = fresh(lease)
+        robin = Lessee.objects.get(first_name="Robin")
+        assert [p.lessee.first_name for p in lease.parties_primary_first()] == ["Robin", "Sam"]
+        assert lease.primary_lessee == robin
+        assert lease.email_addresses() == ["robin@example.com", "sam@example.com"]
+        assert [lessee["name"] for lessee in kit_for_lease(lease, today=today).payload["lessees"]] == [
+            "Robin Primary",
+            "Sam Second",
+        ]
+        assert reminder_message(lease, "kit_120", today=today, kit=None).body.startswith("Hello Robin and Sam,")
+        statement = checkin_statement(lease)
+        assert statement["lessee_names"] == "Robin Primary and Sam Second"
+        assert statement["lessee_address"] == "\n".join(robin.address_lines)
+
+        client.force_login(robin.user)
+        page = text(client.get(reverse("leases:detail", args=[lease.public_id])))
+        assert page.index("Robin Primary") < page.index("Sam Second")
+
+    def test_the_bill_is_addressed_to_the_primary_lessee(self, lease):
+        return_and_sell(lease)
+        bill = issue(lease)
+        assert bill.bill_to.splitlines()[0] == "Robin Primary"
+
+    def test_the_dealer_s_day_lists_the_primary_first(self, client, lease):
+        dealer = make_dealer("hudson-toyota", "10001", ("Toyota",))
+        slot = make_slot(dealer, dt.date(2026, 12, 1), 10)
+        appointment_book(lease=lease, slot_id=slot.public_id, user=None, now=NOW)
+        client.force_login(make_dealer_user(dealer))
+        page = text(client.get(reverse("turnin:dealer_day"), {"day": "2026-12-01"}))
+        assert "Robin Primary, Sam Second" in page
