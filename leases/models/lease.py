@@ -88,7 +88,7 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
     def with_extension_days_in_review(self) -> LeaseQuerySet:
         """Each lease with the days its extension requests waiting for review ask for, so that
         ``Lease.extension_days_left`` needs no query of its own (in the same query as the leases)."""
-        from leases.models.extensions import ExtensionRequest
+        from leases.models.extensions import ExtensionRequest  # that module imports this one
 
         waiting = (
             ExtensionRequest.objects.filter(lease=OuterRef("pk"), status=ExtensionRequest.Status.IN_REVIEW)
@@ -97,13 +97,6 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
             .values("days")
         )
         return self.annotate(loaded_extension_days_in_review=Coalesce(Subquery(waiting), 0))
-
-    def maturing_within(self, days: int, today: dt.date) -> LeaseQuerySet:
-        return self.filter(
-            maturity_date__gte=today,
-            maturity_date__lte=today + dt.timedelta(days=days),
-            status__in=Lease.Status.open_values(),
-        )
 
 
 class Lease(models.Model):
@@ -125,7 +118,6 @@ class Lease(models.Model):
 
     # The only moves a lease can make; each is a named method below.
     TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.MATURING: (Status.ACTIVE,),
         Status.EXTENDED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
         Status.RETURNED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
         Status.TERMINATED_EARLY: (Status.ACTIVE, Status.MATURING),
@@ -308,9 +300,6 @@ class Lease(models.Model):
         if not moved:
             raise InvalidTransition(f"A lease that is {self.get_status_display().lower()} cannot become {status}.")
         self.status = status
-
-    def mark_maturing(self) -> None:
-        self._move_to(Lease.Status.MATURING)
 
     def mark_extended(self) -> None:
         self._move_to(Lease.Status.EXTENDED)
