@@ -17,7 +17,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease
@@ -28,18 +28,11 @@ class ExtensionRefused(Exception):
     """A request that cannot be made or decided now; str() says why in plain words."""
 
 
-def days_in_review(lease: Lease, *, excluding: ExtensionRequest | None = None) -> int:
-    """Days asked for in requests still waiting for a decision: they count against the limit."""
-    waiting = ExtensionRequest.objects.filter(lease=lease, status=ExtensionRequest.Status.IN_REVIEW)
-    if excluding is not None:
-        waiting = waiting.exclude(pk=excluding.pk)
-    return waiting.aggregate(days=Sum("days"))["days"] or 0
-
-
-def _check_limit(lease: Lease, days: int, *, reserved: int) -> None:
-    left = lease.max_extension_days - lease.extended_days - reserved
+def _check_limit(lease: Lease, days: int, *, deciding: ExtensionRequest | None = None) -> None:
+    left = lease.extension_days_left(excluding=deciding)
     if days <= left:
         return
+    reserved = lease.extension_days_in_review(excluding=deciding)
     waiting = f", and {reserved:,} more are waiting for review" if reserved else ""
     granted = f"{lease.extended_days:,} already granted{waiting}"
     if left <= 0:
@@ -61,7 +54,7 @@ def _grant(*, lease: Lease, request: ExtensionRequest, user, today: dt.date) -> 
     request.status = ExtensionRequest.Status.APPROVED
     request.decided_by = user
     request.decided_on = today
-    request.extended_to = lease.maturity_date + dt.timedelta(days=lease.extended_days)
+    request.extended_to = lease.end_date
 
 
 def extension_request_create(
@@ -88,7 +81,7 @@ def extension_request_create(
             raise ExtensionRefused(f"This lease is {lease.get_status_display().lower()}: it can no longer be extended.")
         if days < 1:
             raise ExtensionRefused("An extension is for one day or more.")
-        _check_limit(lease, days, reserved=days_in_review(lease))
+        _check_limit(lease, days)
         past_due, _ = ledger.amounts_owed(lease)
         request = ExtensionRequest(
             lease=lease,
@@ -120,7 +113,7 @@ def extension_approve(*, request: ExtensionRequest, user, today: dt.date) -> boo
             raise ExtensionRefused(
                 f"Lease {lease.account_number} is {lease.get_status_display().lower()}: decline the request instead."
             )
-        _check_limit(lease, request.days, reserved=days_in_review(lease, excluding=request))
+        _check_limit(lease, request.days, deciding=request)
         _grant(lease=lease, request=request, user=user, today=today)
         request.save(update_fields=["status", "decided_by", "decided_on", "extended_to"])
         return True
@@ -134,7 +127,3 @@ def extension_decline(*, request: ExtensionRequest, user, today: dt.date, note: 
     moved = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionRequest.Status.IN_REVIEW).update(**fields)
     return bool(moved)
 
-
-def extension_ends(lease: Lease) -> dt.date:
-    """The last day the lessee may keep the vehicle: the scheduled end plus every approved day."""
-    return lease.maturity_date + dt.timedelta(days=lease.extended_days)

@@ -27,10 +27,15 @@ def customer_leases(user):
     )
 
 
-def lease_for_user(user, public_id: uuid.UUID | str) -> Lease:
+def lease_for_user(user, public_id: uuid.UUID | str, *, extension_days: bool = False) -> Lease:
     """One of the user's leases, for the pages under it. Without My Vehicles' latest-reading
-    subqueries: no page under a lease reads them, and every one of those pages pays for them."""
+    subqueries: no page under a lease reads them, and every one of those pages pays for them.
+    With ``extension_days``, for the pages that offer extensions: the days waiting for review come
+    in the same query, so ``extension_days_left()`` needs none."""
+    leases = Lease.objects.for_customer(user).select_related("vehicle__make")
+    if extension_days:
+        leases = leases.with_extension_days_in_review()
     try:
-        return Lease.objects.for_customer(user).select_related("vehicle__make").get(public_id=public_id)
+        return leases.get(public_id=public_id)
     except (Lease.DoesNotExist, ValueError):
         raise Http404("No such lease") from None

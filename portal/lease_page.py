@@ -30,7 +30,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "readings": readings,
         "allowed_to_date": lease.miles_allowed_to(today),
         "days_left": lease.days_left(today),
-        "parties": list(lease.parties.select_related("lessee")),
+        "parties": lease.parties_primary_first(),
         "equipment": list(lease.vehicle.equipment.all()),
         "odometer_form": OdometerForm(lease=lease, today=today),
     }

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from leases.models import Lease, OdometerReading
+from leases.models import Lease
 from quotes import engine
 from quotes.engine import long_date, usd
 
@@ -46,37 +46,27 @@ class Option:
 
 
 def projected_odometer(lease: Lease, on: dt.date) -> Projection:
-    """Straight line from the first reading to the latest, carried on to `on`."""
-    readings = lease.odometer_readings.order_by("reading_date", "miles", "id")
-    first: OdometerReading | None = readings.first()
-    latest: OdometerReading | None = readings.last()
-    start_day, start_miles = (first.reading_date, first.miles) if first else (lease.start_date, lease.start_odometer)
-    if latest is None or latest.reading_date <= start_day:
-        # Nothing to draw a line through: assume the allowance is driven exactly.
-        days = max(0, (on - start_day).days)
-        miles = start_miles + lease.annual_miles * days // 365
+    """The lease's odometer projection for `on` (Lease.odometer_projection), and how we got there."""
+    projection = lease.odometer_projection(on)
+    miles, start, latest = projection.miles, projection.start, projection.latest
+    if not projection.from_readings:
         basis = (
             f"We have no odometer reading since you signed, so this assumes you drive your allowance of "
             f"{lease.annual_miles:,} miles a year: about {miles:,} miles on {long_date(on)}."
         )
-        return Projection(miles, on, basis)
-    span = (latest.reading_date - start_day).days
-    driven = latest.miles - start_miles
-    ahead = max(0, (on - latest.reading_date).days)
-    miles = latest.miles + driven * ahead // span
-    if not ahead:
-        basis = f"Your latest reading: {latest.miles:,} miles on {long_date(latest.reading_date)}."
+    elif on <= latest.day:
+        basis = f"Your latest reading: {latest.miles:,} miles on {long_date(latest.day)}."
     else:
         basis = (
-            f"Your readings show {driven:,} miles in {span:,} days up to {long_date(latest.reading_date)}; "
-            f"at that pace you will have about {miles:,} miles on {long_date(on)}."
+            f"Your readings show {latest.miles - start.miles:,} miles in {(latest.day - start.day).days:,} days "
+            f"up to {long_date(latest.day)}; at that pace you will have about {miles:,} miles on {long_date(on)}."
         )
     return Projection(miles, on, basis)
 
 
 @dataclass(frozen=True)
 class Comparison:
-    end: dt.date  # the scheduled end date, or today once it has passed
+    end: dt.date  # the lease's end date (with any approved extension), or today once it has passed
     projection: Projection
     options: list[Option]
     sentences: list[str]
@@ -86,7 +76,7 @@ class Comparison:
 
 
 def compare(*, lease: Lease, today: dt.date, past_due: Decimal, property_tax: Decimal) -> Comparison:
-    end = max(lease.maturity_date, today)
+    end = max(lease.end_date, today)
     projection = projected_odometer(lease, end)
     options = compare_options(
         lease=lease, today=today, end=end, past_due=past_due, property_tax=property_tax, projection=projection
@@ -132,9 +122,9 @@ def compare_options(
                 engine.Buyout(date=today, **owed),
             )
         )
-    left = lease.max_extension_days - lease.extended_days
+    left = lease.extension_days_left()
     for days in sorted({min(choice, left) for choice in EXTENSION_CHOICES if left > 0}):
-        until = lease.maturity_date + dt.timedelta(days=lease.extended_days + days)
+        until = lease.end_date + dt.timedelta(days=days)
         candidates.append(
             (
                 f"extend_{days}",

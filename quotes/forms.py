@@ -307,14 +307,20 @@ class ExtensionForm(QuoteForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.days_left = self.lease.max_extension_days - self.lease.extended_days
+        self.days_in_review = self.lease.extension_days_in_review()
+        self.days_left = self.lease.extension_days_left()
         self.fields["days"].help_text = f"From 1 to {self.days_left} days."
 
     @classmethod
     def unavailable(cls, lease: Lease, today: dt.date) -> str:
-        if lease.max_extension_days - lease.extended_days <= 0:
+        if lease.extension_days_left() > 0:
+            return ""
+        if lease.extended_days >= lease.max_extension_days:
             return f"Your lease has used all {lease.max_extension_days} of its extension days."
-        return ""
+        return (
+            f"The rest of your lease's {lease.max_extension_days} extension days are in a request waiting for "
+            "review: the answer will show on your vehicle's page."
+        )
 
     def clean_days(self) -> int:
         days = self.cleaned_data["days"]

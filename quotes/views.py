@@ -57,7 +57,7 @@ def _closed(request: HttpRequest, lease: Lease) -> HttpResponse:
 @login_required
 @require_safe
 def quote_choose(request: HttpRequest, public_id) -> HttpResponse:
-    lease = lease_for_user(request.user, public_id)
+    lease = lease_for_user(request.user, public_id, extension_days=True)
     if not lease.is_open:
         return _closed(request, lease)
     today = clock.today()
@@ -77,7 +77,7 @@ def quote_choose(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_new(request: HttpRequest, public_id, kind: str) -> HttpResponse:
-    lease = lease_for_user(request.user, public_id)
+    lease = lease_for_user(request.user, public_id, extension_days=True)
     form_class = FORMS.get(KINDS_BY_SLUG.get(kind, ""))
     if form_class is None:
         raise Http404("No such kind of quote")
@@ -111,7 +111,7 @@ def quote_new(request: HttpRequest, public_id, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
-    lease = lease_for_user(request.user, public_id)
+    lease = lease_for_user(request.user, public_id, extension_days=True)
     if not lease.is_open:
         return _closed(request, lease)
     today = clock.today()
@@ -166,7 +166,7 @@ def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") 
         context["extension"] = {
             "days": days,
             "daily_fee": Decimal(quote.derived["daily_extension_fee"]),
-            "until": lease.maturity_date + dt.timedelta(days=lease.extended_days + days),
+            "until": lease.end_date + dt.timedelta(days=days),
         }
     return context
 

@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from leases.models import Lease, LeaseParty
+from leases.models import Lease
 from portal.models import Notification
 from quotes.engine import long_date
 from returnkit.models import KitSnapshot, Reminder
@@ -24,18 +24,14 @@ TEMPLATES = {
 }
 
 
-def _parties(lease: Lease) -> list[LeaseParty]:
-    return sorted(lease.parties.all(), key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk))
-
-
 def _context(lease: Lease, kind: str, today: dt.date) -> dict:
-    parties = _parties(lease)
+    parties = lease.parties_primary_first()
     return {
         "kind": kind,
         "lease": lease,
         "vehicle": lease.vehicle.description,
         "greeting_names": " and ".join(p.lessee.first_name for p in parties),
-        "end_date": lease.maturity_date,
+        "end_date": lease.end_date,
         "days_left": lease.days_left(today),
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "kit_url": settings.SITE_URL + reverse("returnkit:kit_pdf", args=[lease.public_id]),
@@ -80,7 +76,7 @@ def reminder_notices(lease: Lease, kind: str, *, today: dt.date) -> list[Notific
             f"Your lease ends on {end}, in {context['days_left']} days. See your options, "
             "book a turn-in or ask for a quote from your vehicle's page."
         )
-    users = {p.lessee.user_id for p in _parties(lease) if p.lessee.user_id}
+    users = {p.lessee.user_id for p in lease.parties_primary_first() if p.lessee.user_id}
     link = reverse("leases:detail", args=[lease.public_id])
     return [
         Notification(user_id=user_id, lease=lease, kind=kind, title=title, body=body, link=link)

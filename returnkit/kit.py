@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
 
-from leases.models import Lease, LeaseParty, OdometerReading
+from leases.models import Lease, Mileage
 from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
@@ -36,61 +35,29 @@ def _amount(value: Decimal) -> str:
     return f"{value:f}"
 
 
-# --- mileage --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reading:
-    day: dt.date
-    miles: int
-
-
-def project_odometer(readings: list[Reading], *, start: Reading, on: dt.date) -> int | None:
-    """The odometer on ``on``, straight on from the signing reading through the latest one.
-
-    None when there is no reading after signing to take a pace from. Whole miles, half up.
-    """
-    latest = max(readings, key=lambda r: (r.day, r.miles), default=None)
-    if latest is None or latest.day <= start.day:
-        return None
-    if on <= latest.day:
-        return latest.miles
-    driven, elapsed, ahead = latest.miles - start.miles, (latest.day - start.day).days, (on - latest.day).days
-    return latest.miles + (2 * driven * ahead + elapsed) // (2 * elapsed)
-
-
-def _signing_reading(lease: Lease, readings: list[OdometerReading]) -> Reading:
-    signing = [r for r in readings if r.source == OdometerReading.Source.SIGNING]
-    if signing:
-        first = min(signing, key=lambda r: (r.reading_date, r.miles))
-        return Reading(first.reading_date, first.miles)
-    return Reading(lease.start_date, lease.start_odometer)
-
-
 # --- the payload ----------------------------------------------------------------------------
 
 
 def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed: tuple[Decimal, Decimal]) -> dict:
     """Everything the kit shows. Expects ``parties__lessee``, ``odometer_readings`` and
-    ``vehicle__equipment`` prefetched (the sweep builds hundreds of kits at once)."""
+    ``vehicle__equipment`` prefetched and the lease loaded ``with_extension_days_in_review()``
+    (the sweep builds hundreds of kits at once)."""
     terms = lease.terms()
-    end = terms.maturity_date
+    end = lease.end_date
     # Before the end date the figures are for returning on it; after, for returning today.
-    turn_in_day = end if today <= end else min(today, end + dt.timedelta(days=terms.max_extension_days))
-    readings = list(lease.odometer_readings.all())
-    start = _signing_reading(lease, readings)
-    others = [Reading(r.reading_date, r.miles) for r in readings if r.source != OdometerReading.Source.SIGNING]
-    latest = max(others, key=lambda r: (r.day, r.miles), default=None)
-    projected = project_odometer(others, start=start, on=turn_in_day)
+    last_day = terms.maturity_date + dt.timedelta(days=terms.max_extension_days)
+    turn_in_day = end if today <= end else min(today, last_day)
+    projection = lease.odometer_projection(turn_in_day)
+    start, latest, odometer = projection.start, projection.latest, projection.miles
+    projected = odometer if projection.from_readings else None
     past_due, property_tax = owed
-    odometer = projected if projected is not None else terms.start_odometer + terms.allowance_total
     turn_in = compute_quote(
         terms, TurnIn(date=turn_in_day, odometer=odometer, past_due=past_due, property_tax=property_tax)
     )
     buyout = compute_quote(terms, Buyout(date=turn_in_day, past_due=past_due, property_tax=property_tax))
-    parties = sorted(lease.parties.all(), key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk))
     lessees = [
-        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines} for p in parties
+        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines}
+        for p in lease.parties_primary_first()
     ]
     vehicle = lease.vehicle
     return {
@@ -113,7 +80,7 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
         "term_months": lease.term_months,
         "registration_state": lease.get_registration_state_display(),
         "lessor": _lessor(),
-        "options": _options(terms, turn_in, buyout, lease.extended_days, turn_in_day, odometer, projected),
+        "options": _options(terms, turn_in, buyout, lease, turn_in_day, odometer, projected),
         "timeline": _timeline(end, vehicle.make.name),
         "equipment": [{"name": e.name, "quantity": e.quantity} for e in vehicle.equipment.all()],
         "mileage": _mileage(terms, turn_in, start, latest, projected, turn_in_day),
@@ -143,11 +110,13 @@ def _lines(quote: Quote) -> list[dict]:
     ]
 
 
-def _options(terms, turn_in: Quote, buyout: Quote, extended_days: int, day, odometer: int, projected) -> dict:
-    days_left = max(0, terms.max_extension_days - extended_days)
+def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: int, projected) -> dict:
+    days_left = lease.extension_days_left()
     example_days = min(EXTENSION_EXAMPLE_DAYS, days_left)
     example = (
-        compute_quote(terms, Extension(days=example_days, days_already_granted=extended_days)) if example_days else None
+        compute_quote(terms, Extension(days=example_days, days_already_granted=lease.extended_days))
+        if example_days
+        else None
     )
     return {
         "on": day.isoformat(),
@@ -173,7 +142,7 @@ def _options(terms, turn_in: Quote, buyout: Quote, extended_days: int, day, odom
     }
 
 
-def _mileage(terms, turn_in: Quote, start: Reading, latest: Reading | None, projected, day) -> dict:
+def _mileage(terms, turn_in: Quote, start: Mileage, latest: Mileage | None, projected, day) -> dict:
     lines = {line.code: line for line in turn_in.lines}
     excess = int(turn_in.derived["excess_miles"]) if projected is not None else None
     return {

@@ -95,13 +95,12 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
     its mark as sent holds only the SMTP conversation.
     """
     lease_ids = list(lease_ids)
-    leases = list(
-        due(kind, today)
-        .filter(pk__in=lease_ids)
-        .select_related("vehicle__make")
-        .prefetch_related(*(KIT_PREFETCH if kind == Kind.KIT_120 else _EMAIL_PREFETCH))
-        .order_by("pk")
-    )
+    chunk = due(kind, today).filter(pk__in=lease_ids).select_related("vehicle__make")
+    if kind == Kind.KIT_120:
+        chunk = chunk.with_extension_days_in_review().prefetch_related(*KIT_PREFETCH)
+    else:
+        chunk = chunk.prefetch_related(*_EMAIL_PREFETCH)
+    leases = list(chunk.order_by("pk"))
     result = ChunkResult(skipped=len(lease_ids))
     if not leases:
         return result

@@ -28,7 +28,8 @@ KIT_PREFETCH = (
 def kits_for_leases(leases: Sequence[Lease], *, today: dt.date, skip_failures: bool = False) -> dict[int, KitSnapshot]:
     """The current kit of each lease (lease id → snapshot), in a constant number of queries.
 
-    Expects ``vehicle__make`` selected and ``KIT_PREFETCH`` prefetched. A PDF is rendered only for
+    Expects ``vehicle__make`` selected, ``KIT_PREFETCH`` prefetched and the leases loaded
+    ``with_extension_days_in_review()``. A PDF is rendered only for
     a lease whose data gives a fingerprint no stored kit has. With ``skip_failures`` a lease whose
     kit cannot be built is logged and left out, so one bad lease does not hold up a whole chunk.
     """
@@ -89,7 +90,12 @@ def kits_for_leases(leases: Sequence[Lease], *, today: dt.date, skip_failures: b
 
 def kit_for_lease(lease: Lease, *, today: dt.date) -> KitSnapshot:
     """One lease's kit (the lease page's link and the ``returnkit`` command), from fresh rows."""
-    fresh = Lease.objects.select_related("vehicle__make").prefetch_related(*KIT_PREFETCH).get(pk=lease.pk)
+    fresh = (
+        Lease.objects.with_extension_days_in_review()
+        .select_related("vehicle__make")
+        .prefetch_related(*KIT_PREFETCH)
+        .get(pk=lease.pk)
+    )
     return kits_for_leases([fresh], today=today)[lease.pk]
 
 

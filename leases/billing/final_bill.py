@@ -17,7 +17,6 @@ from leases.models import (
     FinalBill,
     Inspection,
     Lease,
-    LeaseParty,
 )
 from leases.services import latest_reading
 from portal.tasks import enqueue_on_commit
@@ -60,10 +59,10 @@ def final_bill_request(lease: Lease) -> dict:
 
 
 def _bill_to(lease: Lease) -> str:
-    party = LeaseParty.objects.select_related("lessee").filter(lease=lease, role=LeaseParty.Role.PRIMARY).first()
-    if party is None:
+    lessee = lease.primary_lessee
+    if lessee is None:
         return ""
-    return "\n".join([party.lessee.full_name, *party.lessee.address_lines])
+    return "\n".join([lessee.full_name, *lessee.address_lines])
 
 
 def _facts(lease: Lease, request: dict) -> dict:

@@ -136,7 +136,7 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
             f"{usd(money.balance)} is due again: please pay online, by phone or by mail."
         )
     key = current.key if current else "done"
-    end = long_date(lease.maturity_date)
+    end = long_date(lease.end_date)
     if key == "kit":
         return f"Your lease is scheduled to end on {end}. About 120 days before, we email you the Vehicle Return Kit."
     if key == "appointment":

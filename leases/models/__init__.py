@@ -16,7 +16,16 @@ from leases.billing.models import (
 from leases.models.dealers import Dealer
 from leases.models.extensions import ExtensionRequest
 from leases.models.fields import US_STATES, MoneyField, SignedMoneyField
-from leases.models.lease import InvalidTransition, Lease, LeaseParty, LeaseQuerySet, Lessee, OdometerReading
+from leases.models.lease import (
+    InvalidTransition,
+    Lease,
+    LeaseParty,
+    LeaseQuerySet,
+    Lessee,
+    Mileage,
+    OdometerProjection,
+    OdometerReading,
+)
 from leases.models.vehicles import Make, Vehicle, VehicleEquipment
 
 __all__ = [
@@ -35,7 +44,9 @@ __all__ = [
     "LedgerEntry",
     "Lessee",
     "Make",
+    "Mileage",
     "MoneyField",
+    "OdometerProjection",
     "OdometerReading",
     "Payment",
     "Refund",

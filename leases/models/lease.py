@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from leases.identifiers import validate_account_number
 from leases.models.fields import US_STATES, MoneyField
 from leases.models.vehicles import Vehicle
 from quotes.engine import LeaseTerms, add_months
+
+if TYPE_CHECKING:
+    from leases.models.extensions import ExtensionRequest
 
 
 class Lessee(models.Model):
@@ -53,6 +59,25 @@ class Lessee(models.Model):
         return [line for line in lines if line]
 
 
+@dataclass(frozen=True)
+class Mileage:
+    """An odometer reading's day and miles."""
+
+    day: dt.date
+    miles: int
+
+
+@dataclass(frozen=True)
+class OdometerProjection:
+    """The odometer expected on a day (``Lease.odometer_projection``) and what it was drawn from."""
+
+    on: dt.date
+    miles: int
+    start: Mileage  # the signing reading, or the lease's start date and start odometer
+    latest: Mileage | None  # the latest reading other than the signing one
+    from_readings: bool  # False: no reading since signing to take a pace from; the allowance is assumed
+
+
 class LeaseQuerySet(models.QuerySet["Lease"]):
     def for_customer(self, user) -> LeaseQuerySet:
         """Leases the signed-in user is a lessee (primary or co-lessee) on; nothing for others."""
@@ -60,12 +85,17 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
             return self.none()
         return self.filter(Exists(LeaseParty.objects.filter(lease=OuterRef("pk"), lessee__user=user)))
 
-    def maturing_within(self, days: int, today: dt.date) -> LeaseQuerySet:
-        return self.filter(
-            maturity_date__gte=today,
-            maturity_date__lte=today + dt.timedelta(days=days),
-            status__in=Lease.Status.open_values(),
+    def with_extension_days_in_review(self) -> LeaseQuerySet:
+        """Each lease with the days its extension requests waiting for review ask for, so that
+        ``Lease.extension_days_left`` needs no query of its own (in the same query as the leases)."""
+        ExtensionRequest = self.model._meta.get_field("extension_requests").related_model
+        waiting = (
+            ExtensionRequest.objects.filter(lease=OuterRef("pk"), status=ExtensionRequest.Status.IN_REVIEW)
+            .values("lease")
+            .annotate(days=Sum("days"))
+            .values("days")
         )
+        return self.annotate(loaded_extension_days_in_review=Coalesce(Subquery(waiting), 0))
 
 
 class Lease(models.Model):
@@ -87,7 +117,6 @@ class Lease(models.Model):
 
     # The only moves a lease can make; each is a named method below.
     TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.MATURING: (Status.ACTIVE,),
         Status.EXTENDED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
         Status.RETURNED: (Status.ACTIVE, Status.MATURING, Status.EXTENDED),
         Status.TERMINATED_EARLY: (Status.ACTIVE, Status.MATURING),
@@ -171,8 +200,15 @@ class Lease(models.Model):
         """Set the stored scheduled end date from the terms (call after changing them)."""
         self.maturity_date = add_months(self.start_date, self.term_months)
 
+    @property
+    def end_date(self) -> dt.date:
+        """The last day the lessee may keep the vehicle: the scheduled end (``maturity_date``) plus
+        every approved extension day (``extended_days``)."""
+        return self.maturity_date + dt.timedelta(days=self.extended_days)
+
     def days_left(self, today: dt.date) -> int:
-        return (self.maturity_date - today).days
+        """Days from today to the end date (negative once it has passed)."""
+        return (self.end_date - today).days
 
     def miles_allowed_to(self, on: dt.date) -> int:
         """The allowance earned so far: the yearly miles prorated by day, plus purchased miles."""
@@ -183,24 +219,70 @@ class Lease(models.Model):
     def allowance_total(self) -> int:
         return self.annual_miles * self.term_months // 12 + self.purchased_miles
 
+    def odometer_projection(self, on: dt.date) -> OdometerProjection:
+        """The odometer expected on ``on``: carried straight on from the signing reading through
+        the latest reading since, in whole miles rounded half up (the latest reading itself on or
+        before its day). With no reading since signing, the allowance is assumed driven exactly:
+        the start odometer plus the whole allowance, or the allowance earned by ``on`` before
+        the scheduled end. Reads ``odometer_readings`` once, or not at all when prefetched."""
+        readings = list(self.odometer_readings.all())
+        signing = [r for r in readings if r.source == OdometerReading.Source.SIGNING]
+        first = min(signing, key=lambda r: (r.reading_date, r.miles), default=None)
+        start = Mileage(first.reading_date, first.miles) if first else Mileage(self.start_date, self.start_odometer)
+        others = [r for r in readings if r.source != OdometerReading.Source.SIGNING]
+        last = max(others, key=lambda r: (r.reading_date, r.miles), default=None)
+        latest = Mileage(last.reading_date, last.miles) if last else None
+        if latest is None or latest.day <= start.day:
+            allowance = self.allowance_total if on >= self.maturity_date else self.miles_allowed_to(on)
+            return OdometerProjection(on, self.start_odometer + allowance, start, latest, from_readings=False)
+        ahead = (on - latest.day).days
+        if ahead <= 0:
+            return OdometerProjection(on, latest.miles, start, latest, from_readings=True)
+        driven, elapsed = latest.miles - start.miles, (latest.day - start.day).days
+        miles = latest.miles + (2 * driven * ahead + elapsed) // (2 * elapsed)
+        return OdometerProjection(on, miles, start, latest, from_readings=True)
+
+    # --- extensions --------------------------------------------------------------------------
+    def extension_days_in_review(self, *, excluding: ExtensionRequest | None = None) -> int:
+        """Days asked for in extension requests still waiting for a decision: they count against
+        the limit. No query when the lease was loaded ``with_extension_days_in_review()``."""
+        loaded = getattr(self, "loaded_extension_days_in_review", None)
+        if loaded is not None and excluding is None:
+            return loaded
+        waiting = self.extension_requests.filter(status=self.extension_requests.model.Status.IN_REVIEW)
+        if excluding is not None:
+            waiting = waiting.exclude(pk=excluding.pk)
+        return waiting.aggregate(days=Sum("days"))["days"] or 0
+
+    def extension_days_left(self, *, excluding: ExtensionRequest | None = None) -> int:
+        """How many more days the lease can be extended by: its limit less the days already
+        granted (``extended_days``) and the days waiting for review (``excluding`` one request, the
+        one being decided). The extension service enforces this; every page offers no more."""
+        granted = self.extended_days + self.extension_days_in_review(excluding=excluding)
+        return max(0, self.max_extension_days - granted)
+
     @property
     def is_open(self) -> bool:
         return self.status in Lease.Status.open_values()
 
+    # --- lessees ------------------------------------------------------------------------------
+    def parties_primary_first(self) -> list[LeaseParty]:
+        """The parties to the lease with their lessees, the primary lessee first (LeaseParty's
+        ordering). One query, or none when ``parties__lessee__user`` is prefetched."""
+        if "parties" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.parties.all())
+        return list(self.parties.select_related("lessee__user"))
+
     @property
     def primary_lessee(self) -> Lessee | None:
-        for party in self.parties.all():
-            if party.role == LeaseParty.Role.PRIMARY:
-                return party.lessee
-        return None
+        parties = self.parties_primary_first()
+        return parties[0].lessee if parties and parties[0].role == LeaseParty.Role.PRIMARY else None
 
     def email_addresses(self) -> list[str]:
         """Every lessee on the lease, the primary first, each once: the address we hold for them,
         else their sign-in address. One query, or none when ``parties__lessee__user`` is prefetched."""
-        prefetched = "parties" in getattr(self, "_prefetched_objects_cache", {})
-        parties = self.parties.all() if prefetched else self.parties.select_related("lessee__user")
         found: dict[str, str] = {}
-        for party in sorted(parties, key=lambda p: (p.role != LeaseParty.Role.PRIMARY, p.pk)):
+        for party in self.parties_primary_first():
             lessee = party.lessee
             address = lessee.email or (lessee.user.email if lessee.user else "")
             if address:
@@ -215,9 +297,6 @@ class Lease(models.Model):
         if not moved:
             raise InvalidTransition(f"A lease that is {self.get_status_display().lower()} cannot become {status}.")
         self.status = status
-
-    def mark_maturing(self) -> None:
-        self._move_to(Lease.Status.MATURING)
 
     def mark_extended(self) -> None:
         self._move_to(Lease.Status.EXTENDED)
@@ -255,7 +334,9 @@ class LeaseParty(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.PRIMARY)
 
     class Meta:
-        ordering = ["role", "id"]
+        # The primary lessee first, then the co-lessees in the order they were added: every list
+        # of a lease's lessees (pages, kit, emails, statements) comes in this order.
+        ordering = [Case(When(role="primary", then=Value(0)), default=Value(1)), "id"]
         constraints = [
             models.UniqueConstraint(fields=["lease", "lessee"], name="party_once_per_lease"),
             models.UniqueConstraint(fields=["lease"], condition=Q(role="primary"), name="one_primary_lessee"),

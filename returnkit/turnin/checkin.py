@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from leases.models import Dealer, InvalidTransition, Lease, LeaseParty, OdometerReading
+from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
 from leases.services import odometer_record
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
@@ -136,12 +136,6 @@ def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime) -> None
     active.update(status=Appointment.Status.CANCELLED, cancelled_at=now)
 
 
-def lease_parties(lease: Lease) -> list[LeaseParty]:
-    """The lessees on the lease, primary first (the statement's order)."""
-    parties = lease.parties.select_related("lessee").order_by("id")
-    return sorted(parties, key=lambda p: p.role != LeaseParty.Role.PRIMARY)
-
-
 def _odometer_statement(check_in: CheckIn, now: dt.datetime) -> dict:
     """The odometer disclosure: the reading, its status, and who certified it and when."""
     return {
@@ -165,7 +159,7 @@ def _dealer_and_lessor(dealer: Dealer) -> dict:
 
 def _vehicle_and_lessees(lease: Lease) -> dict:
     vehicle = lease.vehicle
-    parties = lease_parties(lease)
+    parties = lease.parties_primary_first()
     primary = parties[0].lessee
     return {
         "vin": vehicle.vin,

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
 from portal import clock
-from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, lease_parties, turnin_check_in
+from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm
 from returnkit.turnin.geo import zone_for_zip
 from returnkit.turnin.models import Appointment, DealerStaff, TurnIn
@@ -173,7 +173,7 @@ def _check_in_page(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    parties = lease_parties(lease)
+    parties = lease.parties_primary_first()
     return render(
         request,
         "turnin/dealer/check_in.html",

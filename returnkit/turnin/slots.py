@@ -60,11 +60,9 @@ def slots_generate(*, dealer: Dealer, start: dt.date, days: int) -> int:
 
 
 def booking_window(lease: Lease) -> tuple[dt.date, dt.date]:
-    """First and last day a turn-in may be booked: a month before the end to any approved extension."""
-    return (
-        lease.maturity_date - dt.timedelta(days=DAYS_BEFORE_END),
-        lease.maturity_date + dt.timedelta(days=lease.extended_days),
-    )
+    """First and last day a turn-in may be booked: a month before the scheduled end to the end
+    date, which any approved extension moves on."""
+    return lease.maturity_date - dt.timedelta(days=DAYS_BEFORE_END), lease.end_date
 
 
 def in_window(lease: Lease, slot: TurnInSlot) -> bool:

@@ -41,7 +41,7 @@ def _back_to_lease(lease: Lease) -> HttpResponse:
 
 
 def _billing_zip(lease: Lease, user) -> str:
-    parties = list(lease.parties.select_related("lessee"))
+    parties = lease.parties_primary_first()
     mine = [p.lessee for p in parties if p.lessee.user_id == user.pk]
     lessee = (mine or [p.lessee for p in parties])[0] if parties else None
     return lessee.zip5 if lessee else ""

@@ -100,10 +100,3 @@ def test_for_customer_returns_only_leases_the_user_is_party_to():
     assert list(Lease.objects.for_customer(co)) == [lease]
     assert lease not in Lease.objects.for_customer(outsider)
 
-
-def test_maturing_within_uses_the_scheduled_end_date():
-    soon = make_lease(start=dt.date(2023, 12, 15))  # ends 2026-12-15
-    make_lease(start=dt.date(2024, 6, 15))  # ends 2027-06-15
-    returned = make_lease(start=dt.date(2023, 12, 15))
-    returned.mark_returned()
-    assert list(Lease.objects.maturing_within(30, dt.date(2026, 11, 25))) == [soon]

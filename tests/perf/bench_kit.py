@@ -67,6 +67,7 @@ def ensure_portfolio(count: int) -> int:
 def bench_render(today) -> None:
     lease = (
         Lease.objects.filter(status__in=Lease.Status.open_values(), odometer_readings__source="lessee")
+        .with_extension_days_in_review()
         .select_related("vehicle__make")
         .prefetch_related(*KIT_PREFETCH)
         .first()

@@ -32,7 +32,8 @@ MAY_IMPORT = {
 def graph() -> grimp.ImportGraph:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    return grimp.build_graph(*PACKAGES, cache_dir=None)
+    # Type-only imports (under TYPE_CHECKING) are not run, so they are no dependency.
+    return grimp.build_graph(*PACKAGES, cache_dir=None, exclude_type_checking_imports=True)
 
 
 def _ours(graph: grimp.ImportGraph) -> list[str]:

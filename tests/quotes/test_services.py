@@ -142,14 +142,14 @@ class TestProjectedOdometer:
 
         projection = projected_odometer(personas.lease, END)
 
-        assert projection.miles == 41137  # 40,012 + 40,000 × 30 ÷ 1,066, whole miles
+        assert projection.miles == 41138  # 40,012 + 40,000 × 30 ÷ 1,066 = 41,137.70, rounded half up
         assert "40,000 miles in 1,066 days" in projection.basis
-        assert "about 41,137 miles on December 15, 2026" in projection.basis
+        assert "about 41,138 miles on December 15, 2026" in projection.basis
 
     def test_with_only_the_signing_reading_the_allowance_is_assumed(self, personas):
         projection = projected_odometer(personas.lease, END)
 
-        assert projection.miles == 12 + 12000 * 1096 // 365  # 1,096 days at 12,000 a year
+        assert projection.miles == 12 + 36_000  # the whole allowance, so no miles over it
         assert "no odometer reading since you signed" in projection.basis
 
 
@@ -161,23 +161,23 @@ class TestCompare:
 
         figures = {o.key: (o.quote.total, o.quote.net_after_deposit) for o in comparison.options}
         assert figures == {
-            # 5,125 miles over × 0.25 = 1,281.25; tax 80.08; disposition 395.00
-            "return": (Decimal("1756.33"), Decimal("1256.33")),
+            # 5,126 miles over × 0.25 = 1,281.50; tax 80.09; disposition 395.00
+            "return": (Decimal("1756.59"), Decimal("1256.59")),
             "buy_end": (Decimal("21018.75"), Decimal("20518.75")),
             "buy_today": (Decimal("20984.11"), Decimal("20484.11")),
             "extend_30": (Decimal("446.40"), Decimal("446.40")),
             "extend_90": (Decimal("1339.20"), Decimal("1339.20")),
         }
-        assert comparison.options[0].event == engine.TurnIn(date=END, odometer=41137)
+        assert comparison.options[0].event == engine.TurnIn(date=END, odometer=41138)
 
     def test_the_differences_are_spelled_out(self, personas, today):
         read(personas.lease, dt.date(2026, 11, 15), 40012)
 
         sentences = compare(lease=personas.lease, today=today, past_due=Decimal(0), property_tax=Decimal(0)).sentences
 
-        assert "Buying costs $19,262.42 more up front than returning, and you keep the car." in sentences
+        assert "Buying costs $19,262.16 more up front than returning, and you keep the car." in sentences
         assert "Buying today costs $34.64 less than buying on December 15, 2026." in sentences
-        assert any(s.startswith("Returning the car: you would pay $1,256.33 after your $500.00") for s in sentences)
+        assert any(s.startswith("Returning the car: you would pay $1,256.59 after your $500.00") for s in sentences)
         assert any(
             s.startswith("Extending 30 days costs $446.40 in extension fees (30 × $14.88 a day)") for s in sentences
         )

@@ -441,9 +441,9 @@ class TestComparePage:
             "Extend 90 days",
         ):
             assert title in page
-        assert "Buying costs $19,262.42 more up front than returning, and you keep the car." in page
-        assert "$1,256.33" in page and "$20,518.75" in page and "$446.40" in page and "$1,339.20" in page
-        assert "about 41,137 miles" in page
+        assert "Buying costs $19,262.16 more up front than returning, and you keep the car." in page
+        assert "$1,256.59" in page and "$20,518.75" in page and "$446.40" in page and "$1,339.20" in page
+        assert "about 41,138 miles" in page
         assert page.count(">Save as a quote</button>") == 5
         assert not Quote.objects.exists()  # computed on the fly
 
@@ -455,8 +455,8 @@ class TestComparePage:
 
         quote = Quote.objects.get()
         assert response["Location"] == quote.get_absolute_url()
-        assert (quote.kind, quote.total, quote.net_after_deposit) == ("turn_in", Decimal("1756.33"), Decimal("1256.33"))
-        assert quote.inputs["odometer"] == "41137"
+        assert (quote.kind, quote.total, quote.net_after_deposit) == ("turn_in", Decimal("1756.59"), Decimal("1256.59"))
+        assert quote.inputs["odometer"] == "41138"
 
     def test_an_unknown_option_saves_nothing(self, client, personas):
         client.force_login(personas.owner)

@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from leases.models import OdometerReading
+from leases.models import Mileage, OdometerReading
 from quotes.engine import Buyout, Extension, TurnIn, compute_quote
-from returnkit.kit import Reading, project_odometer
 from returnkit.models import KitSnapshot, PlateRule
 from returnkit.services import kit_for_lease, kit_pdf_bytes
 from tests.factories import make_lessee, make_user
@@ -54,20 +53,25 @@ def kit_pdf(lease, today) -> tuple[KitSnapshot, bytes]:
 
 
 class TestProjection:
-    def test_straight_line_from_signing_through_the_latest_reading(self):
-        start = Reading(dt.date(2024, 3, 15), 12)
-        latest = Reading(dt.date(2026, 11, 15), 36_012)
+    """The kit's projection is the lease's (Lease.odometer_projection)."""
+
+    def test_straight_line_from_signing_through_the_latest_reading(self, kit_lease):
         # 36,000 miles in 975 days; 120 more days → 4,430.77 more miles, rounded half up.
-        assert project_odometer([latest], start=start, on=dt.date(2027, 3, 15)) == 40_443
+        projection = kit_lease.odometer_projection(dt.date(2027, 3, 15))
+        assert (projection.miles, projection.from_readings) == (40_443, True)
+        assert (projection.start, projection.latest) == (
+            Mileage(dt.date(2024, 3, 15), 12),
+            Mileage(dt.date(2026, 11, 15), 36_012),
+        )
 
     def test_no_reading_since_signing_gives_no_projection(self):
-        start = Reading(dt.date(2024, 3, 15), 12)
-        assert project_odometer([], start=start, on=dt.date(2027, 3, 15)) is None
+        projection = lease_ending_in(110).odometer_projection(dt.date(2027, 3, 15))
+        assert (projection.miles, projection.from_readings) == (12 + 36_000, False)  # the allowance is assumed
 
     def test_a_reading_after_the_end_date_is_the_answer(self):
-        start = Reading(dt.date(2024, 3, 15), 12)
-        late = Reading(dt.date(2027, 3, 20), 41_000)
-        assert project_odometer([late], start=start, on=dt.date(2027, 3, 15)) == 41_000
+        lease = lease_ending_in(110)
+        add_reading(lease, dt.date(2027, 3, 20), 41_000)
+        assert lease.odometer_projection(dt.date(2027, 3, 15)).miles == 41_000
 
 
 class TestKitContent:
