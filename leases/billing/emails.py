@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import models
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from leases.billing import nacha, statement
 from leases.models import FinalBill, Payment, Refund
+from portal import mail
 from quotes.engine import usd
 
 
@@ -25,16 +24,6 @@ def _claim(model: type[models.Model], pk: int, field: str) -> bool:
 
 def _release(model: type[models.Model], pk: int, field: str) -> None:
     model.objects.filter(pk=pk).update(**{field: None})
-
-
-def _send(template: str, context: dict, to: list[str], attachments=()) -> None:
-    context = {**context, "LESSOR": settings.LESSOR, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"email/billing/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"email/billing/{template}_body.txt", context), None, to)
-    message.attach_alternative(render_to_string(f"email/billing/{template}_body.html", context), "text/html")
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    message.send()
 
 
 def _deliver_once(model, pk: int, field: str, send) -> None:
@@ -63,7 +52,7 @@ def final_bill_send(bill_id: int) -> None:
             "bill_url": settings.SITE_URL + reverse("leases:bill", args=[bill.lease.public_id]),
         }
         name = f"statement-{bill.lease.account_number}.pdf"
-        _send("final_bill", context, to, [(name, pdf, "application/pdf")])
+        mail.send("billing/final_bill", context, to=to, attachments=[(name, pdf, "application/pdf")])
 
     _deliver_once(FinalBill, bill.pk, "emailed_at", send)
 
@@ -87,7 +76,10 @@ def payment_receipt_send(payment_id: int) -> None:
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = [payment.authorized_by.email]
     _deliver_once(
-        Payment, payment.pk, "receipt_emailed_at", lambda: _send("payment_receipt", _payment_context(payment), to)
+        Payment,
+        payment.pk,
+        "receipt_emailed_at",
+        lambda: mail.send("billing/payment_receipt", _payment_context(payment), to=to),
     )
 
 
@@ -97,7 +89,10 @@ def payment_returned_send(payment_id: int) -> None:
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = payment.lease.email_addresses() or [payment.authorized_by.email]
     _deliver_once(
-        Payment, payment.pk, "return_emailed_at", lambda: _send("payment_returned", _payment_context(payment), to)
+        Payment,
+        payment.pk,
+        "return_emailed_at",
+        lambda: mail.send("billing/payment_returned", _payment_context(payment), to=to),
     )
 
 
@@ -114,6 +109,6 @@ def refund_issued_send(refund_id: int) -> None:
         "amount": usd(refund.amount),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[refund.lease.public_id]),
     }
-    _deliver_once(Refund, refund.pk, "emailed_at", lambda: _send("refund_issued", context, to))
+    _deliver_once(Refund, refund.pk, "emailed_at", lambda: mail.send("billing/refund_issued", context, to=to))
 
 

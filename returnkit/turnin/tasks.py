@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import clock
+from portal import clock, mail
 from portal.tasks import enqueue_on_commit
 from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
 
@@ -51,15 +51,14 @@ def send_appointment_email(appointment_id: int, sequence: int) -> None:
             return
         recipients = appointment.lease.email_addresses()
         ics = appointment_ics(appointment, stamp=clock.now(), attendee_email=recipients[0] if recipients else "")
-        emails.send(
-            kind,
+        mail.send(
+            f"turnin/{kind}",
             {
                 "appointment": appointment,
                 "slot": appointment.slot,
                 "dealer": appointment.slot.dealer,
                 "lease": appointment.lease,
                 "lease_url": _lease_url(appointment),
-                "LESSOR": settings.LESSOR,
             },
             to=recipients,
             attachments=[emails.calendar_part(ics, method=method)],
@@ -90,8 +89,6 @@ def appointment_reminders_sweep() -> int:
 
 @shared_task
 def send_appointment_reminder(appointment_id: int) -> None:
-    from returnkit.turnin import emails
-
     with transaction.atomic():
         # The conditional UPDATE is the claim: a second run (or a second sweep) finds it taken.
         claimed = Appointment.objects.filter(
@@ -100,8 +97,8 @@ def send_appointment_reminder(appointment_id: int) -> None:
         if not claimed:
             return
         appointment = _appointment(appointment_id)
-        emails.send(
-            "reminder",
+        mail.send(
+            "turnin/reminder",
             {
                 "appointment": appointment,
                 "slot": appointment.slot,
@@ -109,7 +106,6 @@ def send_appointment_reminder(appointment_id: int) -> None:
                 "lease": appointment.lease,
                 "lease_url": _lease_url(appointment),
                 "equipment": list(appointment.lease.vehicle.equipment.all()),
-                "LESSOR": settings.LESSOR,
             },
             to=appointment.lease.email_addresses(),
         )
@@ -118,7 +114,6 @@ def send_appointment_reminder(appointment_id: int) -> None:
 @shared_task
 def send_return_receipt(turnin_id: int) -> None:
     """Email the Vehicle Return Receipt PDF once."""
-    from returnkit.turnin import emails
     from returnkit.turnin.receipts import receipt_filename, receipt_pdf
 
     with transaction.atomic():
@@ -128,13 +123,12 @@ def send_return_receipt(turnin_id: int) -> None:
         if not claimed:
             return
         turnin = TurnIn.objects.select_related("lease").get(pk=turnin_id)
-        emails.send(
-            "receipt",
+        mail.send(
+            "turnin/receipt",
             {
                 "turnin": turnin,
                 "items": list(turnin.items.all()),
                 "lease_url": _lease_url(turnin),
-                "LESSOR": settings.LESSOR,
             },
             to=turnin.lease.email_addresses(),
             attachments=[(receipt_filename(turnin), receipt_pdf(turnin), "application/pdf")],
