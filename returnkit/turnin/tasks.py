@@ -1,4 +1,5 @@
-"""Emails about appointments and returns. Each task takes ids and is safe to run twice."""
+"""Emails about appointments and returns. Each task takes ids and is safe to run twice: it claims
+its email (portal.once.claimed) before sending and gives the claim back if sending fails."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import clock, mail
+from portal import clock, mail, once
 from portal.tasks import enqueue_on_commit
 from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
 
@@ -33,21 +33,18 @@ def send_appointment_email(appointment_id: int, sequence: int) -> None:
     from returnkit.turnin import emails
     from returnkit.turnin.ics import appointment_ics
 
-    with transaction.atomic():
-        appointment = _appointment(appointment_id)
-        if appointment is None or appointment.sequence != sequence:
-            return  # changed again since: the newer version sends its own email
-        if appointment.status == Appointment.Status.COMPLETED:
-            return
-        if appointment.status == Appointment.Status.CANCELLED:
-            kind, method = "cancelled", "CANCEL"
-        else:
-            kind, method = ("booked" if sequence == 0 else "moved"), "REQUEST"
-        # The unique (appointment, sequence) row is the claim; if sending fails it rolls back.
-        _, claimed = AppointmentEmail.objects.get_or_create(
-            appointment=appointment, sequence=sequence, defaults={"kind": kind}
-        )
-        if not claimed:
+    appointment = _appointment(appointment_id)
+    if appointment is None or appointment.sequence != sequence:
+        return  # changed again since: the newer version sends its own email
+    if appointment.status == Appointment.Status.COMPLETED:
+        return
+    if appointment.status == Appointment.Status.CANCELLED:
+        kind, method = "cancelled", "CANCEL"
+    else:
+        kind, method = ("booked" if sequence == 0 else "moved"), "REQUEST"
+    # The unique (appointment, sequence) row is the claim.
+    with once.claimed([AppointmentEmail(appointment=appointment, sequence=sequence, kind=kind)]) as claim:
+        if not claim:
             return
         recipients = appointment.lease.email_addresses()
         ics = appointment_ics(appointment, stamp=clock.now(), attendee_email=recipients[0] if recipients else "")
@@ -89,12 +86,10 @@ def appointment_reminders_sweep() -> int:
 
 @shared_task
 def send_appointment_reminder(appointment_id: int) -> None:
-    with transaction.atomic():
-        # The conditional UPDATE is the claim: a second run (or a second sweep) finds it taken.
-        claimed = Appointment.objects.filter(
-            pk=appointment_id, status=Appointment.Status.BOOKED, reminder_sent_at__isnull=True
-        ).update(reminder_sent_at=clock.now())
-        if not claimed:
+    """The day-before reminder, once per appointment and date (a move empties ``reminder_sent_at``)."""
+    booked = Appointment.objects.filter(pk=appointment_id, status=Appointment.Status.BOOKED)
+    with once.claimed(booked, "reminder_sent_at") as claim:
+        if not claim:
             return
         appointment = _appointment(appointment_id)
         mail.send(
@@ -116,11 +111,8 @@ def send_return_receipt(turnin_id: int) -> None:
     """Email the Vehicle Return Receipt PDF once."""
     from returnkit.turnin.receipts import receipt_filename, receipt_pdf
 
-    with transaction.atomic():
-        claimed = TurnIn.objects.filter(pk=turnin_id, receipt_emailed_at__isnull=True).update(
-            receipt_emailed_at=clock.now()
-        )
-        if not claimed:
+    with once.claimed(TurnIn.objects.filter(pk=turnin_id), "receipt_emailed_at") as claim:
+        if not claim:
             return
         turnin = TurnIn.objects.select_related("lease").get(pk=turnin_id)
         mail.send(
