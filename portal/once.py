@@ -43,18 +43,26 @@ the admin and the catch-up sweeps read.
 A block can ``claim.keep(...)`` claims it must not give back even if it raises later: the reminder
 chunk keeps each lease's claim as it hands that message to the SMTP server, since a failure from
 there on may come after the server took it.
+
+Catch-up: an email whose task was never queued (the broker was down) is found by its empty claim
+within ``CATCH_UP_WINDOW`` and queued again by ``catch_up``; the hourly billing and turn-in sweeps
+both do it this way.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from celery import Task
 from django.db import models, transaction
+from django.utils import timezone
 
 from portal import clock
+from portal.tasks import enqueue_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +146,30 @@ def _claim_rows(rows: list[models.Model]) -> Claim:
 
     return Claim(len(won), won, give_back)
 
+
+# --- catch-up ------------------------------------------------------------------------------------
+# A row younger than the grace may still have its own task on the way; one older than the window
+# is no longer worth an automatic email (operations look at it).
+CATCH_UP_GRACE = dt.timedelta(minutes=10)
+CATCH_UP_WINDOW = dt.timedelta(days=3)
+CATCH_UP_BATCH = 1000  # per task and sweep; the next hourly run takes the rest
+
+
+def recent(field: str) -> dict[str, dt.datetime]:
+    """Lookups for rows whose ``field`` falls in the catch-up window (past the grace, inside the window)."""
+    now = timezone.now()  # the real clock, as auto_now(_add) stamps are written, not portal.clock
+    return {f"{field}__gte": now - CATCH_UP_WINDOW, f"{field}__lte": now - CATCH_UP_GRACE}
+
+
+def catch_up(*jobs: tuple[Task, models.QuerySet]) -> int:
+    """Queue each task again for its rows whose claim is still empty; return how many were queued.
+
+    A job is a task and a ``values_list`` of its arguments (tuples) for those rows. The task claims
+    before it sends, so one that ran in the meantime sends nothing: a catch-up only closes gaps.
+    """
+    queued = 0
+    for task, rows in jobs:
+        for args in rows[:CATCH_UP_BATCH]:
+            enqueue_on_commit(task, *args)
+            queued += 1
+    return queued

@@ -7,6 +7,7 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -127,10 +128,6 @@ def send_return_receipt(turnin_id: int) -> None:
         )
 
 
-CATCH_UP_GRACE = dt.timedelta(minutes=10)
-CATCH_UP_WINDOW = dt.timedelta(days=3)
-
-
 @shared_task
 def turnin_emails_catch_up() -> int:
     """Queue the invitations and receipts whose task never ran (the broker was down).
@@ -138,26 +135,17 @@ def turnin_emails_catch_up() -> int:
     An invitation is missing when no AppointmentEmail row exists for the appointment's current
     sequence; a receipt when ``receipt_emailed_at`` is empty. Both tasks claim before sending.
     """
-    from django.db.models import Exists, OuterRef
-
-    now = timezone.now()
     sent = AppointmentEmail.objects.filter(appointment=OuterRef("pk"), sequence=OuterRef("sequence"))
-    invitations = (
-        Appointment.objects.filter(updated_at__gte=now - CATCH_UP_WINDOW, updated_at__lte=now - CATCH_UP_GRACE)
-        .exclude(status=Appointment.Status.COMPLETED)
-        .exclude(Exists(sent))
-        .values_list("pk", "sequence")[:1000]
+    return once.catch_up(
+        (
+            send_appointment_email,
+            Appointment.objects.filter(**once.recent("updated_at"))
+            .exclude(status=Appointment.Status.COMPLETED)
+            .exclude(Exists(sent))
+            .values_list("pk", "sequence"),
+        ),
+        (
+            send_return_receipt,
+            TurnIn.objects.filter(receipt_emailed_at__isnull=True, **once.recent("checked_in_at")).values_list("pk"),
+        ),
     )
-    receipts = TurnIn.objects.filter(
-        receipt_emailed_at__isnull=True,
-        checked_in_at__gte=now - CATCH_UP_WINDOW,
-        checked_in_at__lte=now - CATCH_UP_GRACE,
-    ).values_list("pk", flat=True)[:1000]
-    queued = 0
-    for pk, sequence in invitations:
-        enqueue_on_commit(send_appointment_email, pk, sequence)
-        queued += 1
-    for pk in receipts:
-        enqueue_on_commit(send_return_receipt, pk)
-        queued += 1
-    return queued

@@ -1,5 +1,6 @@
-"""portal.once.claimed, the one claim for every "send once": the column form (a conditional UPDATE
-of an empty timestamp) and the row form (a row with a unique key), each run twice, failing, and raced."""
+"""portal.once: the one claim for every "send once" (the column form, a conditional UPDATE of an empty
+timestamp, and the row form, a row with a unique key: each run twice, failing, and raced), and the
+catch-up both hourly sweeps share."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from portal import once
 from returnkit.models import Reminder
@@ -195,3 +197,44 @@ class TestWorkersRacing:
         assert all(isinstance(won, set) for won in results), results
         claimed = [lease_id for won in results for lease_id in won]
         assert sorted(claimed) == sorted(lease.pk for lease in leases)  # every lease once, none twice
+
+
+class RecordingTask:
+    """Stands in for a Celery task: records what would have been published."""
+
+    name = "tests.recording_task"
+
+    def __init__(self) -> None:
+        self.published: list[tuple] = []
+
+    def apply_async(self, args, kwargs, **options) -> None:
+        self.published.append(tuple(args))
+
+
+class TestCatchUp:
+    def aged(self, **age) -> Appointment:
+        appointment = make_appointment()
+        Appointment.objects.filter(pk=appointment.pk).update(updated_at=timezone.now() - dt.timedelta(**age))
+        return appointment
+
+    def test_rows_past_the_grace_and_inside_the_window_are_queued_again_with_their_arguments(
+        self, django_capture_on_commit_callbacks
+    ):
+        self.aged(minutes=2)  # its own task may still be on the way
+        due = self.aged(hours=1)
+        self.aged(days=4)  # too old for an automatic email
+        task = RecordingTask()
+        rows = Appointment.objects.filter(**once.recent("updated_at")).values_list("pk", "sequence")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert once.catch_up((task, rows)) == 1
+        assert task.published == [(due.pk, 0)]
+
+    def test_a_sweep_queues_at_most_a_batch_per_task(self, monkeypatch, django_capture_on_commit_callbacks):
+        monkeypatch.setattr(once, "CATCH_UP_BATCH", 2)
+        for _ in range(3):
+            self.aged(hours=1)
+        first, second = RecordingTask(), RecordingTask()
+        rows = Appointment.objects.filter(**once.recent("updated_at")).order_by("pk").values_list("pk")
+        with django_capture_on_commit_callbacks(execute=True):
+            assert once.catch_up((first, rows), (second, rows)) == 4
+        assert len(first.published) == len(second.published) == 2
