@@ -3,8 +3,8 @@
 Celery's ``delay_on_commit`` raises when Redis is down, after the transaction has committed:
 the booking or payment is saved but the customer sees a 500 (and may try again). Here a
 publish is tried once, fails fast (see the broker settings) and is logged with the task's
-arguments. The work itself is recorded in the database (a reminder claim row, an ``emailed_at``
-column...), so whether it was done can always be read back: a daily sweep redoes what it owns.
+arguments. The work itself is recorded in the database (its portal.once claim: a reminder row, an
+``emailed_at`` column...), so whether it was done can always be read back: a sweep redoes what it owns.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Reminder emails (subject / text / HTML templates under templates/email/returnkit/) and portal notices."""
+"""Reminder emails (templates/email/returnkit/, rendered by portal.mail) and portal notices."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from leases.models import Lease
+from portal import mail
 from portal.models import Notification
 from quotes.engine import long_date
 from returnkit.models import KitSnapshot, Reminder
 from returnkit.services import kit_pdf_bytes
 
 TEMPLATES = {
-    Reminder.Kind.KIT_120: "email/returnkit/kit",
-    Reminder.Kind.FOLLOWUP_60: "email/returnkit/followup",
-    Reminder.Kind.FOLLOWUP_30: "email/returnkit/followup",
-    Reminder.Kind.FOLLOWUP_7: "email/returnkit/followup",
+    Reminder.Kind.KIT_120: "returnkit/kit",
+    Reminder.Kind.FOLLOWUP_60: "returnkit/followup",
+    Reminder.Kind.FOLLOWUP_30: "returnkit/followup",
+    Reminder.Kind.FOLLOWUP_7: "returnkit/followup",
 }
 
 
@@ -35,36 +35,28 @@ def _context(lease: Lease, kind: str, today: dt.date) -> dict:
         "days_left": lease.days_left(today),
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "kit_url": settings.SITE_URL + reverse("returnkit:kit_pdf", args=[lease.public_id]),
-        "site_url": settings.SITE_URL,
-        "LESSOR": settings.LESSOR,
     }
 
 
 def reminder_message(lease: Lease, kind: str, *, today: dt.date, kit: KitSnapshot | None) -> EmailMultiAlternatives:
     """The email for one reminder. Expects ``vehicle__make`` and ``parties__lessee__user`` loaded."""
-    context = _context(lease, kind, today)
-    base = TEMPLATES[kind]
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{base}.txt", context),
+    return mail.message(
+        TEMPLATES[kind],
+        _context(lease, kind, today),
         to=lease.email_addresses(),
+        attachments=[(kit.filename, kit_pdf_bytes(kit), "application/pdf")] if kit is not None else [],
         headers={
             # One Message-ID per lease and reminder: a mail system that sees it twice can drop the copy.
             "Message-ID": f"<{kind}.{lease.public_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>",
             "X-Portal-Reminder": kind,
         },
     )
-    message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
-    if kit is not None:
-        message.attach(kit.filename, kit_pdf_bytes(kit), "application/pdf")
-    return message
 
 
 def reminder_notices(lease: Lease, kind: str, *, today: dt.date) -> list[Notification]:
     """One portal notice for each lessee on the lease who has an online account (unsaved)."""
     context = _context(lease, kind, today)
-    title = " ".join(render_to_string(f"{TEMPLATES[kind]}_subject.txt", context).split())
+    title = mail.subject(TEMPLATES[kind], context)
     end = long_date(context["end_date"])
     if kind == Reminder.Kind.KIT_120:
         body = (

@@ -5,11 +5,11 @@ the kind's window of days and that have no row for that kind yet. Windows are ra
 days, so a missed day (or a lease added late) is caught up on the next run; the follow-up windows
 do not overlap, so a late lease gets the follow-up it is in now, not every earlier one.
 
-Each chunk of lease ids is one task. The unique (lease, kind) row is the claim, committed before
-the email goes and marked sent after (see Reminder): a second sweep, a retried or redelivered task
-finds the row and sends nothing. A failure we can see (SMTP refused, a template error) releases the
-claims not yet tried, and the next daily sweep sends them; that sweep is the only retry, so no
-reminder is ever scheduled ahead with eta or countdown.
+Each chunk of lease ids is one task. The unique (lease, kind) row is the claim (portal.once.claimed),
+committed before the email goes and marked sent after (see Reminder): a second sweep, a retried or
+redelivered task finds the row and sends nothing. A failure we can see (SMTP refused, a template
+error) gives back the claims not yet tried, and the next daily sweep sends them; that sweep is the
+only retry, so no reminder is ever scheduled ahead with eta or countdown.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -27,9 +26,10 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from leases.models import Lease, LeaseParty
+from portal import once
 from portal.models import Notification
 from returnkit import emails
-from returnkit.models import KitSnapshot, Reminder
+from returnkit.models import Reminder
 from returnkit.services import KIT_PREFETCH, kits_for_leases
 
 log = logging.getLogger(__name__)
@@ -109,47 +109,39 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
         leases = [lease for lease in leases if lease.pk in kits]  # no kit, no kit email: tried again tomorrow
     else:
         kits = {}
-    claims = _claim(leases, kind, today, kits) if leases else {}
-    ours = [lease for lease in leases if lease.pk in claims]
-    result.skipped = len(lease_ids) - len(ours)
-    if not ours:
-        return result
-    sent: list[Lease] = []
-    attempted: Lease | None = None
-    try:
-        with mail.mailers.default as connection:
-            for lease in ours:
-                if not lease.email_addresses():
-                    continue  # a portal notice only
-                message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
-                attempted = lease
-                connection.send_messages([message])
-                sent.append(lease)
-                attempted = None
-    finally:
-        # Runs for an SMTP error too: what went out is marked sent; what was never tried is released
-        # for the next sweep; the one that failed mid-send stays claimed (it may have gone).
-        _record(claims, ours, sent, attempted, kind, today)
+    rows = [Reminder(lease=lease, kind=kind, due_on=today, kit=kits.get(lease.pk)) for lease in leases]
+    with once.claimed(rows) as claim:
+        claims = {reminder.lease_id: reminder for reminder in claim}
+        ours = [lease for lease in leases if lease.pk in claims]
+        result.skipped = len(lease_ids) - len(ours)
+        if not ours:
+            return result
+        claim.keep(*(claims[lease.pk] for lease in ours if not lease.email_addresses()))  # a portal notice only
+        sent: list[Lease] = []
+        attempted: Lease | None = None
+        try:
+            with mail.mailers.default as connection:
+                for lease in ours:
+                    if not lease.email_addresses():
+                        continue
+                    message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
+                    # Handed to the SMTP server from here: should it fail, the email may have gone all
+                    # the same, so this claim is kept (at most once), not given back.
+                    attempted = lease
+                    claim.keep(claims[lease.pk])
+                    connection.send_messages([message])
+                    sent.append(lease)
+                    attempted = None
+        finally:
+            # Runs for an SMTP error too: what went out is marked sent; the claims never tried are
+            # given back by once.claimed for the next sweep; the one that failed mid-send stays claimed.
+            _record(claims, ours, sent, attempted, kind, today)
     result.sent = len(sent)
     result.no_address = sum(1 for lease in ours if not lease.email_addresses())
     return result
 
 
 _EMAIL_PREFETCH = (Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")),)
-
-
-def _claim(leases: list[Lease], kind: str, today: dt.date, kits: dict[int, KitSnapshot]) -> dict[int, Reminder]:
-    """Insert the claims and commit them before any email goes; return the ones this run won."""
-    token = uuid.uuid4()
-    with transaction.atomic(durable=True):  # refuses to run inside a caller's transaction
-        Reminder.objects.bulk_create(
-            [
-                Reminder(lease=lease, kind=kind, claim_token=token, due_on=today, kit=kits.get(lease.pk))
-                for lease in leases
-            ],
-            ignore_conflicts=True,
-        )
-    return {claim.lease_id: claim for claim in Reminder.objects.filter(claim_token=token)}
 
 
 def _record(
@@ -160,24 +152,21 @@ def _record(
     kind: str,
     today: dt.date,
 ) -> None:
+    """Mark the reminders that went out, or had nobody to go to, with their portal notices."""
     now = timezone.now()
     sent_ids = {lease.pk for lease in sent}
-    done, notices, release = [], [], []
+    done, notices = [], []
     for lease in ours:
-        claim = claims[lease.pk]
         address = lease.email_addresses()
         if lease.pk in sent_ids or not address:
+            claim = claims[lease.pk]
             claim.status = Reminder.Status.SENT if address else Reminder.Status.NO_ADDRESS
             claim.sent_at, claim.recipients = now, ", ".join(address)
             done.append(claim)
             notices.extend(emails.reminder_notices(lease, kind, today=today))
-        elif attempted is None or lease.pk != attempted.pk:
-            release.append(claim.pk)
     if attempted is not None:
         log.error("Reminder %s for lease %s may or may not have gone: left claimed", kind, attempted.pk)
-    with transaction.atomic():
-        if done:
+    if done:
+        with transaction.atomic():
             Reminder.objects.bulk_update(done, ["status", "sent_at", "recipients"])
             Notification.objects.bulk_create(notices)
-        if release:
-            Reminder.objects.filter(pk__in=release, status=Reminder.Status.CLAIMED).delete()

@@ -1,8 +1,9 @@
-"""Posting at once from many threads, each with its own database connection."""
+"""Posting (or calling) at once from many threads, each with its own database connection."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from django.db import connection
 from django.test import Client
@@ -28,3 +29,28 @@ def fire_at_once(url: str, user, forms: list[dict]) -> list:
     for thread in threads:
         thread.join(timeout=30)
     return responses
+
+
+def call_at_once(calls: list[Callable[[], object]]) -> list:
+    """Call each function from its own thread and connection, all released at the same moment.
+
+    Returns what each call returned, or the exception it raised (for the test to look at).
+    """
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = calls[i]()
+        except Exception as error:  # noqa: BLE001 - handed back to the test
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results

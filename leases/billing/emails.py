@@ -1,50 +1,18 @@
 """Billing's emails to lessees: the final bill, payment receipts and returns, refunds.
 
-Each is a task that takes a primary key and is safe to run twice: the email is claimed with a
-conditional UPDATE on its "sent" timestamp before it goes out.
+Each is a task that takes a primary key and is safe to run twice: the email claims its
+``*_emailed_at`` column (portal.once.claimed) before it goes out, and gives it back if sending fails.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import models
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from leases.billing import nacha, statement
 from leases.models import FinalBill, Payment, Refund
-
-
-def _claim(model: type[models.Model], pk: int, field: str) -> bool:
-    return bool(model.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}))
-
-
-def _release(model: type[models.Model], pk: int, field: str) -> None:
-    model.objects.filter(pk=pk).update(**{field: None})
-
-
-def _send(template: str, context: dict, to: list[str], attachments=()) -> None:
-    context = {**context, "LESSOR": settings.LESSOR, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"email/billing/{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"email/billing/{template}_body.txt", context), None, to)
-    message.attach_alternative(render_to_string(f"email/billing/{template}_body.html", context), "text/html")
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    message.send()
-
-
-def _deliver_once(model, pk: int, field: str, send) -> None:
-    """Claim the email, send it, and give the claim back if sending fails (so a retry sends it)."""
-    if not _claim(model, pk, field):
-        return
-    try:
-        send()
-    except Exception:
-        _release(model, pk, field)
-        raise
+from portal import mail, once
 
 
 @shared_task(name="leases.tasks.final_bill_send")
@@ -54,17 +22,14 @@ def final_bill_send(bill_id: int) -> None:
     to = bill.lease.email_addresses()
     if not to:
         return
-
-    def send() -> None:
-        pdf = statement.statement_bytes(bill)
-        context = {
-            **statement.statement_context(bill),
-            "bill_url": settings.SITE_URL + reverse("leases:bill", args=[bill.lease.public_id]),
-        }
-        name = f"statement-{bill.lease.account_number}.pdf"
-        _send("final_bill", context, to, [(name, pdf, "application/pdf")])
-
-    _deliver_once(FinalBill, bill.pk, "emailed_at", send)
+    with once.claimed(FinalBill.objects.filter(pk=bill.pk), "emailed_at") as claim:
+        if claim:
+            context = {
+                **statement.statement_context(bill),
+                "bill_url": settings.SITE_URL + reverse("leases:bill", args=[bill.lease.public_id]),
+            }
+            pdf = (f"statement-{bill.lease.account_number}.pdf", statement.statement_bytes(bill), "application/pdf")
+            mail.send("billing/final_bill", context, to=to, attachments=[pdf])
 
 
 def _payment_context(payment) -> dict:
@@ -83,10 +48,9 @@ def _payment_context(payment) -> dict:
 def payment_receipt_send(payment_id: int) -> None:
 
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
-    to = [payment.authorized_by.email]
-    _deliver_once(
-        Payment, payment.pk, "receipt_emailed_at", lambda: _send("payment_receipt", _payment_context(payment), to)
-    )
+    with once.claimed(Payment.objects.filter(pk=payment.pk), "receipt_emailed_at") as claim:
+        if claim:
+            mail.send("billing/payment_receipt", _payment_context(payment), to=[payment.authorized_by.email])
 
 
 @shared_task(name="leases.tasks.payment_returned_send")
@@ -94,9 +58,9 @@ def payment_returned_send(payment_id: int) -> None:
 
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = payment.lease.email_addresses() or [payment.authorized_by.email]
-    _deliver_once(
-        Payment, payment.pk, "return_emailed_at", lambda: _send("payment_returned", _payment_context(payment), to)
-    )
+    with once.claimed(Payment.objects.filter(pk=payment.pk), "return_emailed_at") as claim:
+        if claim:
+            mail.send("billing/payment_returned", _payment_context(payment), to=to)
 
 
 @shared_task(name="leases.tasks.refund_issued_send")
@@ -106,11 +70,11 @@ def refund_issued_send(refund_id: int) -> None:
     to = refund.lease.email_addresses()
     if not to:
         return
-    context = {
-        "refund": refund,
-        "lease": refund.lease,
-        "bill_url": settings.SITE_URL + reverse("leases:bill", args=[refund.lease.public_id]),
-    }
-    _deliver_once(Refund, refund.pk, "emailed_at", lambda: _send("refund_issued", context, to))
-
-
+    with once.claimed(Refund.objects.filter(pk=refund.pk), "emailed_at") as claim:
+        if claim:
+            context = {
+                "refund": refund,
+                "lease": refund.lease,
+                "bill_url": settings.SITE_URL + reverse("leases:bill", args=[refund.lease.public_id]),
+            }
+            mail.send("billing/refund_issued", context, to=to)

@@ -14,8 +14,7 @@ from django.utils import timezone
 from leases.billing import ach, payments
 from leases.billing.emails import final_bill_send, payment_receipt_send, payment_returned_send, refund_issued_send
 from leases.models import FinalBill, Payment, Refund
-from portal import clock
-from portal.tasks import enqueue_on_commit
+from portal import clock, once
 
 log = logging.getLogger(__name__)
 
@@ -35,33 +34,21 @@ def write_ach_file() -> str:
     return summary
 
 
-# A row younger than this may still have its task in flight; older than the window, ask a person.
-CATCH_UP_GRACE = dt.timedelta(minutes=10)
-CATCH_UP_WINDOW = dt.timedelta(days=3)
-
-
 @shared_task(name="leases.tasks.billing_emails_catch_up")
 def billing_emails_catch_up() -> int:
     """Queue the billing emails whose task never ran (the broker was down when it was queued).
 
     Each email's task claims its ``*_emailed_at`` column before sending, so one that did run in
-    the meantime sends nothing: this only ever closes gaps.
+    the meantime sends nothing: this only ever closes gaps. A return or a refund comes long after
+    its row was created, so those are looked for over the last 90 days instead of the window.
     """
-    now = timezone.now()
-    recent = {"created_at__gte": now - CATCH_UP_WINDOW, "created_at__lte": now - CATCH_UP_GRACE}
-    months = {"created_at__gte": now - dt.timedelta(days=90)}
-    due = [
-        (final_bill_send, FinalBill.objects.filter(emailed_at__isnull=True, **recent)),
-        (payment_receipt_send, Payment.objects.filter(receipt_emailed_at__isnull=True, **recent)),
-        (
-            payment_returned_send,
-            Payment.objects.filter(status=Payment.Status.RETURNED, return_emailed_at__isnull=True, **months),
-        ),
-        (refund_issued_send, Refund.objects.filter(status=Refund.Status.ISSUED, emailed_at__isnull=True, **months)),
-    ]
-    queued = 0
-    for task, rows in due:
-        for pk in rows.values_list("pk", flat=True)[:1000]:
-            enqueue_on_commit(task, pk)
-            queued += 1
-    return queued
+    recent = once.recent("created_at")
+    months = {"created_at__gte": timezone.now() - dt.timedelta(days=90)}
+    returned = Payment.objects.filter(status=Payment.Status.RETURNED, return_emailed_at__isnull=True, **months)
+    issued = Refund.objects.filter(status=Refund.Status.ISSUED, emailed_at__isnull=True, **months)
+    return once.catch_up(
+        (final_bill_send, FinalBill.objects.filter(emailed_at__isnull=True, **recent).values_list("pk")),
+        (payment_receipt_send, Payment.objects.filter(receipt_emailed_at__isnull=True, **recent).values_list("pk")),
+        (payment_returned_send, returned.values_list("pk")),
+        (refund_issued_send, issued.values_list("pk")),
+    )

@@ -1,11 +1,8 @@
-"""Emails to lessees: subject / text / HTML templates under templates/email/turnin/."""
+"""What turn-in emails attach besides their templates (templates/email/turnin/, sent by portal.mail)."""
 
 from __future__ import annotations
 
 from email.message import MIMEPart
-
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 
 
 def calendar_part(ics: bytes, *, method: str) -> MIMEPart:
@@ -20,16 +17,3 @@ def calendar_part(ics: bytes, *, method: str) -> MIMEPart:
     )
     return part
 
-
-def send(kind: str, context: dict, *, to: list[str], attachments: list | None = None) -> None:
-    if not to:
-        return
-    subject = " ".join(render_to_string(f"email/turnin/{kind}_subject.txt", context).split())
-    message = EmailMultiAlternatives(subject, render_to_string(f"email/turnin/{kind}_body.txt", context), to=to)
-    message.attach_alternative(render_to_string(f"email/turnin/{kind}_body.html", context), "text/html")
-    for attachment in attachments or []:
-        if isinstance(attachment, MIMEPart):
-            message.attach(attachment)
-        else:
-            message.attach(*attachment)
-    message.send()

@@ -148,7 +148,7 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    # Claimed by a conditional UPDATE so the day-before reminder goes out once; cleared on a move.
+    # The day-before reminder's claim (portal.once.claimed), so it goes out once; cleared on a move.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
@@ -172,12 +172,14 @@ class Appointment(models.Model):
 
 
 class AppointmentEmail(models.Model):
-    """One row per invitation sent: the unique (appointment, sequence) makes each email go out once."""
+    """One row per invitation sent: the unique (appointment, sequence) row is its claim
+    (portal.once.claimed), inserted and committed before the email goes, deleted if sending fails."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
     sequence = models.PositiveIntegerField()
     kind = models.CharField(max_length=12)
     sent_at = models.DateTimeField(auto_now_add=True)
+    claim_token = models.UUIDField(db_index=True, editable=False, help_text="The task run that claimed it.")
 
     class Meta:
         constraints = [

@@ -1,4 +1,5 @@
-"""Emails about appointments and returns. Each task takes ids and is safe to run twice."""
+"""Emails about appointments and returns. Each task takes ids and is safe to run twice: it claims
+its email (portal.once.claimed) before sending and gives the claim back if sending fails."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import clock
+from portal import clock, mail, once
 from portal.tasks import enqueue_on_commit
 from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
 
@@ -33,33 +34,29 @@ def send_appointment_email(appointment_id: int, sequence: int) -> None:
     from returnkit.turnin import emails
     from returnkit.turnin.ics import appointment_ics
 
-    with transaction.atomic():
-        appointment = _appointment(appointment_id)
-        if appointment is None or appointment.sequence != sequence:
-            return  # changed again since: the newer version sends its own email
-        if appointment.status == Appointment.Status.COMPLETED:
-            return
-        if appointment.status == Appointment.Status.CANCELLED:
-            kind, method = "cancelled", "CANCEL"
-        else:
-            kind, method = ("booked" if sequence == 0 else "moved"), "REQUEST"
-        # The unique (appointment, sequence) row is the claim; if sending fails it rolls back.
-        _, claimed = AppointmentEmail.objects.get_or_create(
-            appointment=appointment, sequence=sequence, defaults={"kind": kind}
-        )
-        if not claimed:
+    appointment = _appointment(appointment_id)
+    if appointment is None or appointment.sequence != sequence:
+        return  # changed again since: the newer version sends its own email
+    if appointment.status == Appointment.Status.COMPLETED:
+        return
+    if appointment.status == Appointment.Status.CANCELLED:
+        kind, method = "cancelled", "CANCEL"
+    else:
+        kind, method = ("booked" if sequence == 0 else "moved"), "REQUEST"
+    # The unique (appointment, sequence) row is the claim.
+    with once.claimed([AppointmentEmail(appointment=appointment, sequence=sequence, kind=kind)]) as claim:
+        if not claim:
             return
         recipients = appointment.lease.email_addresses()
         ics = appointment_ics(appointment, stamp=clock.now(), attendee_email=recipients[0] if recipients else "")
-        emails.send(
-            kind,
+        mail.send(
+            f"turnin/{kind}",
             {
                 "appointment": appointment,
                 "slot": appointment.slot,
                 "dealer": appointment.slot.dealer,
                 "lease": appointment.lease,
                 "lease_url": _lease_url(appointment),
-                "LESSOR": settings.LESSOR,
             },
             to=recipients,
             attachments=[emails.calendar_part(ics, method=method)],
@@ -90,18 +87,14 @@ def appointment_reminders_sweep() -> int:
 
 @shared_task
 def send_appointment_reminder(appointment_id: int) -> None:
-    from returnkit.turnin import emails
-
-    with transaction.atomic():
-        # The conditional UPDATE is the claim: a second run (or a second sweep) finds it taken.
-        claimed = Appointment.objects.filter(
-            pk=appointment_id, status=Appointment.Status.BOOKED, reminder_sent_at__isnull=True
-        ).update(reminder_sent_at=clock.now())
-        if not claimed:
+    """The day-before reminder, once per appointment and date (a move empties ``reminder_sent_at``)."""
+    booked = Appointment.objects.filter(pk=appointment_id, status=Appointment.Status.BOOKED)
+    with once.claimed(booked, "reminder_sent_at") as claim:
+        if not claim:
             return
         appointment = _appointment(appointment_id)
-        emails.send(
-            "reminder",
+        mail.send(
+            "turnin/reminder",
             {
                 "appointment": appointment,
                 "slot": appointment.slot,
@@ -109,7 +102,6 @@ def send_appointment_reminder(appointment_id: int) -> None:
                 "lease": appointment.lease,
                 "lease_url": _lease_url(appointment),
                 "equipment": list(appointment.lease.vehicle.equipment.all()),
-                "LESSOR": settings.LESSOR,
             },
             to=appointment.lease.email_addresses(),
         )
@@ -118,31 +110,22 @@ def send_appointment_reminder(appointment_id: int) -> None:
 @shared_task
 def send_return_receipt(turnin_id: int) -> None:
     """Email the Vehicle Return Receipt PDF once."""
-    from returnkit.turnin import emails
     from returnkit.turnin.receipts import receipt_filename, receipt_pdf
 
-    with transaction.atomic():
-        claimed = TurnIn.objects.filter(pk=turnin_id, receipt_emailed_at__isnull=True).update(
-            receipt_emailed_at=clock.now()
-        )
-        if not claimed:
+    with once.claimed(TurnIn.objects.filter(pk=turnin_id), "receipt_emailed_at") as claim:
+        if not claim:
             return
         turnin = TurnIn.objects.select_related("lease").get(pk=turnin_id)
-        emails.send(
-            "receipt",
+        mail.send(
+            "turnin/receipt",
             {
                 "turnin": turnin,
                 "items": list(turnin.items.all()),
                 "lease_url": _lease_url(turnin),
-                "LESSOR": settings.LESSOR,
             },
             to=turnin.lease.email_addresses(),
             attachments=[(receipt_filename(turnin), receipt_pdf(turnin), "application/pdf")],
         )
-
-
-CATCH_UP_GRACE = dt.timedelta(minutes=10)
-CATCH_UP_WINDOW = dt.timedelta(days=3)
 
 
 @shared_task
@@ -152,26 +135,17 @@ def turnin_emails_catch_up() -> int:
     An invitation is missing when no AppointmentEmail row exists for the appointment's current
     sequence; a receipt when ``receipt_emailed_at`` is empty. Both tasks claim before sending.
     """
-    from django.db.models import Exists, OuterRef
-
-    now = timezone.now()
     sent = AppointmentEmail.objects.filter(appointment=OuterRef("pk"), sequence=OuterRef("sequence"))
-    invitations = (
-        Appointment.objects.filter(updated_at__gte=now - CATCH_UP_WINDOW, updated_at__lte=now - CATCH_UP_GRACE)
-        .exclude(status=Appointment.Status.COMPLETED)
-        .exclude(Exists(sent))
-        .values_list("pk", "sequence")[:1000]
+    return once.catch_up(
+        (
+            send_appointment_email,
+            Appointment.objects.filter(**once.recent("updated_at"))
+            .exclude(status=Appointment.Status.COMPLETED)
+            .exclude(Exists(sent))
+            .values_list("pk", "sequence"),
+        ),
+        (
+            send_return_receipt,
+            TurnIn.objects.filter(receipt_emailed_at__isnull=True, **once.recent("checked_in_at")).values_list("pk"),
+        ),
     )
-    receipts = TurnIn.objects.filter(
-        receipt_emailed_at__isnull=True,
-        checked_in_at__gte=now - CATCH_UP_WINDOW,
-        checked_in_at__lte=now - CATCH_UP_GRACE,
-    ).values_list("pk", flat=True)[:1000]
-    queued = 0
-    for pk, sequence in invitations:
-        enqueue_on_commit(send_appointment_email, pk, sequence)
-        queued += 1
-    for pk in receipts:
-        enqueue_on_commit(send_return_receipt, pk)
-        queued += 1
-    return queued

@@ -191,6 +191,21 @@ def test_the_lessees_get_the_bill_by_email_with_text_html_and_the_pdf(billed, ma
     assert len(mailoutbox) == 1
 
 
+def test_a_bill_email_that_fails_to_send_is_sent_by_the_retry_once(settings, mailoutbox):
+    lease = make_lease(make_lessee(make_user("owner@example.com")), start=EXAMPLE_START)
+    bill = issue(return_and_sell(lease))  # its task not run yet
+    settings.MAILERS = {"default": {"BACKEND": "tests.returnkit.backends.Unreachable"}}
+    with pytest.raises(ConnectionRefusedError):
+        final_bill_send(bill.pk)
+    assert FinalBill.objects.get(pk=bill.pk).emailed_at is None  # the claim given back
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    final_bill_send(bill.pk)
+    final_bill_send(bill.pk)
+    assert [m.to for m in mailoutbox] == [["owner@example.com"]]
+    assert FinalBill.objects.get(pk=bill.pk).emailed_at is not None
+
+
 def _pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 

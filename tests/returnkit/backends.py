@@ -1,4 +1,4 @@
-"""Email backends for failure cases: the local-memory outbox, but some recipients fail."""
+"""Email backends for failure cases: the local-memory outbox with some recipients failing, or no server."""
 
 import smtplib
 
@@ -14,3 +14,10 @@ class FailsForSomeRecipients(EmailBackend):
                 raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
             super().send_messages([message])
         return len(messages)
+
+
+class Unreachable(EmailBackend):
+    """The mail server is down: every message fails before anything is handed over."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")

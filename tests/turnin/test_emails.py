@@ -60,6 +60,20 @@ def test_an_invitation_task_run_twice_sends_once(personas, slot, mailoutbox):
     assert AppointmentEmail.objects.filter(appointment=booked).count() == 1
 
 
+def test_an_invitation_that_fails_to_send_is_sent_by_the_retry_once(personas, slot, settings, mailoutbox):
+    booked = appointment_book(lease=personas.lease, slot_id=slot.public_id, user=None, now=NOW)
+    settings.MAILERS = {"default": {"BACKEND": "tests.returnkit.backends.Unreachable"}}
+    with pytest.raises(ConnectionRefusedError):
+        tasks.send_appointment_email(booked.pk, 0)
+    assert not AppointmentEmail.objects.filter(appointment=booked).exists()  # the claim given back
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    tasks.send_appointment_email(booked.pk, 0)
+    tasks.send_appointment_email(booked.pk, 0)
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Your turn-in is booked"]
+    assert AppointmentEmail.objects.filter(appointment=booked, sequence=0).count() == 1
+
+
 def test_a_stale_invitation_is_skipped_for_the_newer_one(personas, slot, mailoutbox):
     booked = appointment_book(lease=personas.lease, slot_id=slot.public_id, user=None, now=NOW)
     appointment_cancel(appointment=booked, user=None, now=NOW)
@@ -83,6 +97,21 @@ def test_the_reminder_goes_out_the_day_before_exactly_once(
     assert "1 × Smart key" not in mailoutbox[0].body and "2 × Smart key" in mailoutbox[0].body
     booked.refresh_from_db()
     assert booked.reminder_sent_at == NOW
+
+
+def test_a_reminder_that_fails_to_send_is_sent_by_the_retry_once(personas, dealer, settings, mailoutbox):
+    tomorrow = make_slot(dealer, dt.date(2026, 11, 26), 15)
+    booked = appointment_book(lease=personas.lease, slot_id=tomorrow.public_id, user=None, now=NOW)
+    settings.MAILERS = {"default": {"BACKEND": "tests.returnkit.backends.Unreachable"}}
+    with pytest.raises(ConnectionRefusedError):
+        tasks.send_appointment_reminder(booked.pk)
+    booked.refresh_from_db()
+    assert booked.reminder_sent_at is None  # the claim given back
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    tasks.send_appointment_reminder(booked.pk)
+    tasks.send_appointment_reminder(booked.pk)
+    assert [m.subject for m in mailoutbox] == ["Tomorrow: your turn-in at Hudson Toyota, 3 p.m."]
 
 
 def test_cancelled_appointments_get_no_reminder(personas, dealer, mailoutbox, django_capture_on_commit_callbacks):
