@@ -84,6 +84,9 @@ def compare(*, lease: Lease, today: dt.date, past_due: Decimal, property_tax: De
     return Comparison(end, projection, options, differences(options))
 
 
+Candidate = tuple[str, str, dt.date, str, engine.Event]  # key, title, date, summary, the engine's event
+
+
 def compare_options(
     *,
     lease: Lease,
@@ -94,9 +97,19 @@ def compare_options(
     projection: Projection,
 ) -> list[Option]:
     """Return at the end date, buy then (and today, if earlier), extend 30 and 90 days (capped)."""
-    terms = lease.terms()
     owed = {"past_due": past_due, "property_tax": property_tax}
-    candidates: list[tuple[str, str, dt.date, str, engine.Event]] = [
+    candidates = [
+        *_return_and_buy(lease, today=today, end=end, owed=owed, projection=projection),
+        *_extensions(lease),
+    ]
+    terms = lease.terms()
+    return [_priced(terms, *candidate) for candidate in candidates]
+
+
+def _return_and_buy(
+    lease: Lease, *, today: dt.date, end: dt.date, owed: dict[str, Decimal], projection: Projection
+) -> list[Candidate]:
+    candidates: list[Candidate] = [
         (
             "return",
             f"Return it on {long_date(end)}",
@@ -113,34 +126,28 @@ def compare_options(
         ),
     ]
     if today < lease.maturity_date:
-        candidates.append(
-            (
-                "buy_today",
-                "Buy it today",
-                today,
-                "Your adjusted lease balance today, with the purchase fee and sales tax.",
-                engine.Buyout(date=today, **owed),
-            )
-        )
+        summary = "Your adjusted lease balance today, with the purchase fee and sales tax."
+        candidates.append(("buy_today", "Buy it today", today, summary, engine.Buyout(date=today, **owed)))
+    return candidates
+
+
+def _extensions(lease: Lease) -> list[Candidate]:
+    """30 and 90 more days, capped at the days the lease can still be extended by."""
     left = lease.extension_days_left()
+    candidates: list[Candidate] = []
     for days in sorted({min(choice, left) for choice in EXTENSION_CHOICES if left > 0}):
         until = lease.end_date + dt.timedelta(days=days)
-        candidates.append(
-            (
-                f"extend_{days}",
-                f"Extend {days} days",
-                until,
-                f"Keep the car {days} more days, to {long_date(until)}, then return or buy it.",
-                engine.Extension(days=days, days_already_granted=lease.extended_days),
-            )
-        )
-    options = []
-    for key, title, when, summary, event in candidates:
-        try:
-            options.append(Option(key, title, when, summary, event, engine.compute_quote(terms, event)))
-        except engine.QuoteError as error:
-            options.append(Option(key, title, when, summary, event, None, str(error)))
-    return options
+        summary = f"Keep the car {days} more days, to {long_date(until)}, then return or buy it."
+        event = engine.Extension(days=days, days_already_granted=lease.extended_days)
+        candidates.append((f"extend_{days}", f"Extend {days} days", until, summary, event))
+    return candidates
+
+
+def _priced(terms: engine.LeaseTerms, key: str, title: str, when: dt.date, summary: str, event: engine.Event) -> Option:
+    try:
+        return Option(key, title, when, summary, event, engine.compute_quote(terms, event))
+    except engine.QuoteError as error:
+        return Option(key, title, when, summary, event, None, str(error))
 
 
 def differences(options: list[Option]) -> list[str]:
