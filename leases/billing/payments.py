@@ -106,22 +106,15 @@ class Debit:
 
 
 def payment_create(
-    *,
-    lease: Lease,
-    amount: Decimal,
-    debit: Debit,
-    today: dt.date,
-    purpose: str = Payment.Purpose.BALANCE,
-    quote_reference: str = "",
-) -> Payment:
+    *, lease: Lease, amount: Decimal, debit: Debit, today: dt.date,
+    purpose: str = Payment.Purpose.BALANCE, quote_reference: str = "",
+) -> Payment:  # fmt: skip
     """Make one online debit and post it to the ledger, exactly once per idempotency key.
 
     Requests for one lease are serialised on the lease row, so the balance check and the insert
-    cannot interleave; a request that repeats a key gets the payment the key already made. The
-    unique key is the last word should anything bypass the lock.
-
-    ``purpose="buyout"``: the caller has posted the purchase lines first (same transaction) and
-    the payment must then clear the whole balance; ``quote_reference`` names the quote.
+    cannot interleave; a request that repeats a key gets the payment the key already made (the
+    unique key is the last word should anything bypass the lock). ``purpose="buyout"``: the
+    caller posted the purchase lines first and the debit must clear the balance.
     """
     amount = money(amount)
     routing_number_check(debit.bank.routing_number)
