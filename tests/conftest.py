@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -14,6 +16,34 @@ ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 ON_REDIS = bool(settings.REDIS_URL)
 IN_CI = os.environ.get("CI") == "true"
 TODAY = dt.date(2026, 11, 25)
+
+
+def redis_url_for_worker(url: str, worker: str) -> str:
+    """``url`` with its database number moved up by the xdist worker's number: gw0 keeps the
+    database in ``url``, gw1 takes the next one, and so on."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    db = base + int(re.fullmatch(r"gw(\d+)", worker).group(1))
+    if db > 15:
+        raise pytest.UsageError(f"{url}: worker {worker} would need Redis database {db}; Redis has 0 to 15")
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs) -> None:
+    """Give each xdist worker its own Redis database (the fixture below flushes it around every test).
+
+    Runs in the controller before any worker starts. pytest-django reads the settings in the worker
+    before any conftest is imported, so REDIS_URL has to be in the worker's environment from the
+    start: execnet sets a spec's ``env:`` variables before the worker runs pytest. The worker's id
+    (``gw0``, ``gw1``...) is the spec's id and, in the worker, PYTEST_XDIST_WORKER. The test
+    databases need nothing: pytest-django suffixes their names with the worker id.
+    """
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    for spec in specs:
+        spec.env["REDIS_URL"] = redis_url_for_worker(url, spec.id)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
