@@ -1,8 +1,7 @@
-"""Shared fixtures: the three personas, a pinned clock, real PostgreSQL/Redis where they are set."""
+"""Shared fixtures: the personas (from tests/world.py), a pinned clock, real PostgreSQL/Redis where they are set."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from urllib.parse import urlsplit, urlunsplit
@@ -10,12 +9,14 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
+from tests.factories import TODAY
+from tests.world import build_personas, build_staff
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 ON_REDIS = bool(settings.REDIS_URL)
 IN_CI = os.environ.get("CI") == "true"
-TODAY = dt.date(2026, 11, 25)
 
 
 def redis_url_for_worker(url: str, worker: str) -> str:
@@ -69,20 +70,17 @@ def _fast_hashing_and_clean_cache(settings):
 
 
 @pytest.fixture
-def today() -> dt.date:
+def today():
     return TODAY
 
 
 @pytest.fixture
 def personas(db):
     """An owner and a co-lessee on one lease, and an outsider with a lease of their own."""
-    from types import SimpleNamespace
+    return build_personas()
 
-    from tests.factories import make_lease, make_lessee, make_user
 
-    owner = make_user("owner@example.com")
-    co = make_user("co@example.com")
-    outsider = make_user("outsider@example.com")
-    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co))
-    other_lease = make_lease(make_lessee(outsider))
-    return SimpleNamespace(owner=owner, co_lessee=co, outsider=outsider, lease=lease, other_lease=other_lease)
+@pytest.fixture
+def staff(db):
+    """Operations staff: a superuser of the operations admin."""
+    return build_staff()

@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from leases import billing, billing_panel
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, OdometerReading
-from tests.billing.conftest import EXAMPLE_RETURN, EXAMPLE_START, pay
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_RETURN, EXAMPLE_START, TODAY, make_lease, make_lessee, make_user, pay
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from leases import billing, fieldcrypt, ledger
 from leases.models import BankAccount, LedgerEntry, Payment
-from tests.billing.conftest import EXAMPLE_START, issue, pay, pay_form, return_and_sell
 from tests.concurrency import fire_at_once
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_START, issue, make_lease, make_lessee, make_user, pay, pay_form, return_and_sell
 
 pytestmark = pytest.mark.django_db
 

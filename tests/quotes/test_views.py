@@ -13,7 +13,7 @@ from leases.models import Lease, OdometerReading
 from quotes import engine
 from quotes.models import Quote
 from quotes.services import quote_create
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import make_lease, make_lessee
 
 pytestmark = pytest.mark.django_db
 
@@ -489,9 +489,9 @@ class TestAmountsOwed:
 
 
 class TestAdmin:
-    def test_operations_can_read_a_quote_but_not_change_it(self, client, personas):
+    def test_operations_can_read_a_quote_but_not_change_it(self, client, personas, staff):
         quote = give(personas.lease, personas.owner)
-        client.force_login(make_user("ops-quotes@example.com", is_staff=True, is_superuser=True))
+        client.force_login(staff)
 
         listing = client.get(reverse("admin:quotes_quote_changelist"), {"q": quote.reference})
         assert listing.status_code == 200

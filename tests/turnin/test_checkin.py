@@ -11,8 +11,7 @@ from leases.models import Lease, OdometerReading, VehicleEquipment
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
 from returnkit.turnin.services import appointment_book
-from tests.factories import make_lease
-from tests.turnin.conftest import NOW, make_dealer, make_slot
+from tests.factories import NOW, make_dealer, make_lease, make_slot
 
 pytestmark = pytest.mark.django_db
 

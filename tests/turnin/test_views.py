@@ -8,7 +8,7 @@ from django.urls import reverse
 from returnkit.turnin.checkin import CheckIn, turnin_check_in
 from returnkit.turnin.models import TurnIn
 from returnkit.turnin.services import appointment_book
-from tests.turnin.conftest import NOW, make_slot
+from tests.factories import NOW, make_dealer, make_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +88,6 @@ class TestLesseePages:
         assert f"UID:turnin-{world.booked.public_id}@".encode() in response.content
 
     def test_a_dealer_of_another_make_or_unknown_code_is_404(self, client, world):
-        from tests.turnin.conftest import make_dealer
-
         make_dealer("brooklyn-honda", "11201", ("Honda",))
         client.force_login(world.owner)
         for code in ("brooklyn-honda", "no-such-dealer"):
