@@ -28,7 +28,7 @@ test: venv
 	scripts/test -n 2
 
 ## The suite without the browser tests, on two xdist workers (each with its own test database and
-## Redis database): under a minute on an idle 2-core machine.
+## Redis database).
 test-fast: venv
 	scripts/test -m "not browser" -n 2
 
