@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench load venv clean
+.PHONY: run test test-fast lint bench load venv clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,9 +20,17 @@ run: venv
 	@echo "Portal: http://127.0.0.1:8000  (operations: http://127.0.0.1:8000/ops/)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## The whole suite: PostgreSQL and Redis when they answer (required with CI=true).
+## The whole suite: PostgreSQL and Redis when they answer (required with CI=true), on two xdist
+## workers, browser tests included (each worker has its own Chromium, live server and databases).
+## Plain load scheduling keeps pytest-django's order on each worker: the transactional tests,
+## which flush the database and so the data migrations' rows, come after the others.
 test: venv
-	scripts/test
+	scripts/test -n 2
+
+## The suite without the browser tests, on two xdist workers (each with its own test database and
+## Redis database).
+test-fast: venv
+	scripts/test -m "not browser" -n 2
 
 lint: venv
 	$(VENV)/bin/ruff check .

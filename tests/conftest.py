@@ -1,19 +1,50 @@
-"""Shared fixtures: the three personas, a pinned clock, real PostgreSQL/Redis where they are set."""
+"""Shared fixtures: the personas (from tests/world.py), a pinned clock, real PostgreSQL/Redis where they are set."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+import re
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+
+from tests.factories import TODAY
+from tests.world import build_personas, build_staff
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 ON_REDIS = bool(settings.REDIS_URL)
 IN_CI = os.environ.get("CI") == "true"
-TODAY = dt.date(2026, 11, 25)
+
+
+def redis_url_for_worker(url: str, worker: str) -> str:
+    """``url`` with its database number moved up by the xdist worker's number: gw0 keeps the
+    database in ``url``, gw1 takes the next one, and so on."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    db = base + int(re.fullmatch(r"gw(\d+)", worker).group(1))
+    if db > 15:
+        raise pytest.UsageError(f"{url}: worker {worker} would need Redis database {db}; Redis has 0 to 15")
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs) -> None:
+    """Give each xdist worker its own Redis database (the fixture below flushes it around every test).
+
+    Runs in the controller before any worker starts. pytest-django reads the settings in the worker
+    before any conftest is imported, so REDIS_URL has to be in the worker's environment from the
+    start: execnet sets a spec's ``env:`` variables before the worker runs pytest. The worker's id
+    (``gw0``, ``gw1``...) is the spec's id and, in the worker, PYTEST_XDIST_WORKER. The test
+    databases need nothing: pytest-django suffixes their names with the worker id.
+    """
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    for spec in specs:
+        spec.env["REDIS_URL"] = redis_url_for_worker(url, spec.id)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -39,20 +70,17 @@ def _fast_hashing_and_clean_cache(settings):
 
 
 @pytest.fixture
-def today() -> dt.date:
+def today():
     return TODAY
 
 
 @pytest.fixture
 def personas(db):
     """An owner and a co-lessee on one lease, and an outsider with a lease of their own."""
-    from types import SimpleNamespace
+    return build_personas()
 
-    from tests.factories import make_lease, make_lessee, make_user
 
-    owner = make_user("owner@example.com")
-    co = make_user("co@example.com")
-    outsider = make_user("outsider@example.com")
-    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co))
-    other_lease = make_lease(make_lessee(outsider))
-    return SimpleNamespace(owner=owner, co_lessee=co, outsider=outsider, lease=lease, other_lease=other_lease)
+@pytest.fixture
+def staff(db):
+    """Operations staff: a superuser of the operations admin."""
+    return build_staff()

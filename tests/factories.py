@@ -1,20 +1,42 @@
-"""Small builders for tests. Leases are made with the demo's terms unless told otherwise."""
+"""Small builders for tests, the one place every test and fixture takes them from. Leases are made
+with the demo's terms unless told otherwise. Who is who (owner, co-lessee, outsider, dealers,
+staff) is tests/world.py's business; this module only makes things.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
+import zoneinfo
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from stdnum import luhn
 
+from leases.billing import final_bill, inspection, payments
 from leases.identifiers import with_vin_check_digit
-from leases.models import Lease, LeaseParty, Lessee, Make, OdometerReading, Vehicle, VehicleEquipment
+from leases.models import Dealer, Lease, LeaseParty, Lessee, Make, OdometerReading, Vehicle, VehicleEquipment
+from returnkit.turnin.geo import zip_point
+from returnkit.turnin.models import DealerStaff, TurnInSlot
 
 _serial = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
+
+# The pinned clock: tests/conftest.py pins PORTAL_TODAY to TODAY for every test; the turn-in and
+# page-walking fixtures pin PORTAL_NOW to NOW (9 a.m. in New York), so the 24-hour cut-off is exact.
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+TODAY = dt.date(2026, 11, 25)
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=NEW_YORK)
+
+# LEASE_MATH.md's worked example: a turn-in on 2026-03-15 at 41,012 miles owes 1,723.13 before
+# the 500.00 deposit (excess mileage 1,250.00, disposition 395.00, taxes 78.13).
+EXAMPLE_START = dt.date(2023, 3, 15)
+EXAMPLE_RETURN = dt.date(2026, 3, 15)
+EXAMPLE_ODOMETER = 41_012
+GOOD_ROUTING = "011000015"  # a valid ABA check digit
+OTHER_ROUTING = "021000021"
 
 
 def make_user(email: str | None = None, **extra):
@@ -92,3 +114,131 @@ def make_lease(
         lease=lease, reading_date=start, miles=lease.start_odometer, source=OdometerReading.Source.SIGNING
     )
     return lease
+
+
+def lease_ending_in(days: int, *, lessee=None, co_lessee=None, status: str = Lease.Status.ACTIVE, **terms) -> Lease:
+    """A 36-month lease whose scheduled end is ``days`` after the pinned today (2026-11-25)."""
+    end = TODAY + dt.timedelta(days=days)
+    assert end.day <= 28, "keep the day clear of month-end clamping"
+    lease = make_lease(
+        lessee or make_lessee(make_user()),
+        co_lessee=co_lessee,
+        start=end.replace(year=end.year - 3),
+        status=status,
+        **terms,
+    )
+    assert lease.maturity_date == end
+    return lease
+
+
+def add_reading(lease: Lease, day: dt.date, miles: int) -> OdometerReading:
+    return OdometerReading.objects.create(lease=lease, reading_date=day, miles=miles, source="lessee")
+
+
+# --- dealers and turn-in slots, at real ZIP centroids and fixed local times ---------------------
+
+
+def make_dealer(code: str, zip_code: str = "10001", makes: tuple[str, ...] = ("Toyota",), **extra) -> Dealer:
+    point = zip_point(zip_code)
+    dealer = Dealer.objects.create(
+        code=code,
+        name=extra.pop("name", code.replace("-", " ").title()),
+        address_line1=extra.pop("address_line1", "1 Dealer Way"),
+        city=point.city,
+        state=point.state,
+        zip_code=zip_code,
+        latitude=Decimal(f"{point.latitude:.6f}"),
+        longitude=Decimal(f"{point.longitude:.6f}"),
+        phone=extra.pop("phone", "555-0199"),
+        hours="Mon–Fri 9 a.m.–5 p.m.",
+        **extra,
+    )
+    dealer.makes.set([Make.objects.get_or_create(name=m)[0] for m in makes])
+    return dealer
+
+
+def make_slot(dealer: Dealer, day: dt.date, hour: int = 10, *, capacity: int = 2, minute: int = 0) -> TurnInSlot:
+    zone = zoneinfo.ZoneInfo(zip_point(dealer.zip_code).time_zone)
+    return TurnInSlot.objects.create(
+        dealer=dealer, starts_at=dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone), capacity=capacity
+    )
+
+
+def make_dealer_user(dealer: Dealer, email: str | None = None):
+    user = make_user(email)
+    DealerStaff.objects.create(user=user, dealer=dealer)
+    return user
+
+
+# --- billing: a lease taken through return, inspection and sale; the bill; online payments ------
+
+
+def return_and_sell(
+    lease: Lease,
+    *,
+    returned_on: dt.date = EXAMPLE_RETURN,
+    odometer: int = EXAMPLE_ODOMETER,
+    wear: str = "0.00",
+    price: str = "21000.00",
+    early: bool = False,
+    user=None,
+) -> Lease:
+    lease.mark_terminated_early() if early else lease.mark_returned()
+    OdometerReading.objects.create(
+        lease=lease, reading_date=returned_on, miles=odometer, source=OdometerReading.Source.DEALER
+    )
+    inspection.inspection_record(
+        lease=lease,
+        returned_on=returned_on,
+        inspected_on=returned_on + dt.timedelta(days=2),
+        wear_total=Decimal(wear),
+        user=user,
+        today=TODAY,
+    )
+    inspection.auction_sale_record(
+        lease=lease, sold_on=returned_on + dt.timedelta(days=10), price=Decimal(price), user=user, today=TODAY
+    )
+    return lease
+
+
+def issue(lease: Lease, user=None):
+    return final_bill.final_bill_issue(lease=lease, user=user, today=TODAY)
+
+
+def pay_form(amount: str = "1223.13", **overrides) -> dict:
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "amount": amount,
+        "holder_name": "Pat Lessee",
+        "account_type": "checking",
+        "routing_number": GOOD_ROUTING,
+        "account_number": "000123456789",
+        "account_number_again": "000123456789",
+        "authorize": "on",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def pay(
+    lease: Lease,
+    user,
+    amount: str,
+    *,
+    routing: str = GOOD_ROUTING,
+    account: str = "000123456789",
+    account_type: str = "checking",
+    key=None,
+):
+    return payments.payment_create(
+        lease=lease,
+        amount=Decimal(amount),
+        debit=payments.Debit(
+            user=user,
+            bank=payments.BankDetails("Pat Lessee", routing, account, account_type),
+            idempotency_key=key or uuid.uuid4(),
+            authorization=payments.authorization_text(lease),
+            ip="203.0.113.7",
+        ),
+        today=TODAY,
+    )

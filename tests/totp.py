@@ -6,8 +6,10 @@ import hmac
 import struct
 import time
 
+PERIOD = 30  # allauth's MFA_TOTP_PERIOD, which the portal leaves at its default
 
-def totp(secret: str, *, at: float | None = None, period: int = 30, digits: int = 6) -> str:
+
+def totp(secret: str, *, at: float | None = None, period: int = PERIOD, digits: int = 6) -> str:
     key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
     counter = int((time.time() if at is None else at) // period)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
@@ -16,5 +18,10 @@ def totp(secret: str, *, at: float | None = None, period: int = 30, digits: int 
     return f"{value % 10**digits:0{digits}d}"
 
 
-def wait_for_next_period(period: int = 30) -> None:
-    time.sleep(period - time.time() % period + 0.5)
+def next_new_code_at(secret: str, after: float, period: int = PERIOD) -> float:
+    """When an authenticator app next shows a code other than the one it shows at ``after``: the
+    start of the next period, or of a later one on the rare draw where the codes coincide."""
+    start = (int(after) // period + 1) * period
+    while totp(secret, at=start, period=period) == totp(secret, at=after, period=period):
+        start += period
+    return start

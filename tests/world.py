@@ -1,4 +1,10 @@
-"""One of everything a page can show, for the tests that walk every page (access, headers, axe).
+"""Who is who in the tests, the one place personas come from.
+
+``build_personas()`` (the ``personas`` fixture): an owner and a co-lessee on one lease, and an
+outsider with a lease of their own. ``build_staff()`` (the ``staff`` fixture): operations staff.
+
+``build_world()``: the same personas and one of everything a page can show, for the tests that
+walk every page (access, headers, axe):
 
 - ``lease``: the owner's open lease (co-lessee on it too), with a turn-in quote and a turn-in
   appointment booked at ``dealer``;
@@ -16,29 +22,56 @@ from types import SimpleNamespace
 
 from django.test import Client
 
+from leases.models import LeaseParty
 from portal.models import Notification
 from quotes import engine
 from quotes.services import extension_quote_request, quote_create
 from returnkit.turnin.checkin import CheckIn, turnin_check_in
 from returnkit.turnin.services import appointment_book
-from tests.billing.conftest import EXAMPLE_START, issue, pay, return_and_sell
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
-from tests.turnin.conftest import NOW, make_dealer, make_dealer_user, make_slot
+from tests.factories import (
+    EXAMPLE_START,
+    NOW,
+    TODAY,
+    issue,
+    make_dealer,
+    make_dealer_user,
+    make_lease,
+    make_lessee,
+    make_slot,
+    make_user,
+    pay,
+    return_and_sell,
+)
 
 PERSONAS = ("anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff")
 
 
+def build_personas(*, start: dt.date | None = None) -> SimpleNamespace:
+    """An owner and a co-lessee on one lease, and an outsider with a lease of their own; both
+    leases start on ``start`` (default: the demo's, ending 2026-12-15)."""
+    terms = {} if start is None else {"start": start}
+    owner, co, outsider = make_user("owner@example.com"), make_user("co@example.com"), make_user("outsider@example.com")
+    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co), **terms)
+    other_lease = make_lease(make_lessee(outsider), **terms)
+    return SimpleNamespace(owner=owner, co_lessee=co, outsider=outsider, lease=lease, other_lease=other_lease)
+
+
+def build_staff():
+    """Operations staff: a superuser of the operations admin."""
+    return make_user("staff@example.com", is_staff=True, is_superuser=True)
+
+
 def build_world() -> SimpleNamespace:
-    owner, co, outsider = make_user("owner@example.com"), make_user("co@example.com"), make_user("out@example.com")
-    staff = make_user("staff@example.com", is_staff=True, is_superuser=True)
+    personas = build_personas()
+    owner, co, outsider, lease = personas.owner, personas.co_lessee, personas.outsider, personas.lease
+    staff = build_staff()
     dealer = make_dealer("hudson-toyota", "10001", ("Toyota",), name="Hudson Toyota")
     other_dealer = make_dealer("harbor-honda", "07030", ("Honda",), name="Harbor Honda")
     dealer_user = make_dealer_user(dealer, "dealer@example.com")
     other_dealer_user = make_dealer_user(other_dealer, "other-dealer@example.com")
-    owner_lessee, co_lessee = make_lessee(owner), make_lessee(co)
+    parties = {party.role: party.lessee for party in lease.parties.select_related("lessee")}
+    owner_lessee, co_lessee = parties[LeaseParty.Role.PRIMARY], parties[LeaseParty.Role.CO_LESSEE]
 
-    lease = make_lease(owner_lessee, co_lessee=co_lessee)
     quote = quote_create(
         lease=lease, user=owner, event=engine.TurnIn(date=dt.date(2026, 12, 15), odometer=41_012), today=TODAY
     )
@@ -65,7 +98,6 @@ def build_world() -> SimpleNamespace:
         today=TODAY,
     )
 
-    outsider_lease = make_lease(make_lessee(outsider))
     Notification.objects.create(
         user=owner,
         lease=lease,
@@ -90,7 +122,7 @@ def build_world() -> SimpleNamespace:
         payment=payment,
         returned=returned,
         turnin=turnin,
-        outsider_lease=outsider_lease,
+        outsider_lease=personas.other_lease,
         dealer=dealer,
         other_dealer=other_dealer,
     )

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from leases.billing import tasks
 from leases.models import FinalBill, Payment
-from tests.billing.conftest import EXAMPLE_START, issue, pay, return_and_sell
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_START, issue, make_lease, make_lessee, make_user, pay, return_and_sell
 
 pytestmark = pytest.mark.django_db
 AN_HOUR_AGO = {"created_at": timezone.now() - dt.timedelta(hours=1)}

@@ -12,9 +12,17 @@ from leases.billing import errors, inspection, ledger
 from leases.billing.emails import final_bill_send
 from leases.models import FinalBill, Lease, LedgerEntry, Refund
 from quotes.engine import EarlyTermination, TurnIn, compute_quote
-from tests.billing.conftest import EXAMPLE_ODOMETER, EXAMPLE_RETURN, EXAMPLE_START, issue, return_and_sell
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import (
+    EXAMPLE_ODOMETER,
+    EXAMPLE_RETURN,
+    EXAMPLE_START,
+    TODAY,
+    issue,
+    make_lease,
+    make_lessee,
+    make_user,
+    return_and_sell,
+)
 
 pytestmark = pytest.mark.django_db
 K = LedgerEntry.Kind

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from leases.billing import ledger
 from leases.models import LedgerEntry
-from tests.conftest import TODAY
-from tests.factories import make_lease
+from tests.factories import TODAY, make_lease
 
 pytestmark = pytest.mark.django_db
 K = LedgerEntry.Kind

@@ -7,9 +7,7 @@ from django.urls import reverse
 from leases.billing import ach, nacha
 from leases.billing.tasks import write_ach_file
 from leases.models import AchFile, Lease, Payment
-from tests.billing.conftest import OTHER_ROUTING, pay
-from tests.conftest import TODAY
-from tests.factories import make_user
+from tests.factories import OTHER_ROUTING, TODAY, issue, pay, return_and_sell
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +52,6 @@ def pending(billed):
     b = pay(
         billed.lease, billed.co_lessee, "23.13", account="9876543210", account_type="savings", routing=OTHER_ROUTING
     )
-    from tests.billing.conftest import issue, return_and_sell
-
     issue(return_and_sell(billed.other_lease))
     c = pay(billed.other_lease, other_owner, "1223.13", account="55500011")
     return [a, b, c]
@@ -157,10 +153,10 @@ def test_the_nightly_task_settles_debits_once_their_returns_window_passes(pendin
     assert statuses[pending[0].lease.account_number] == "sold"
 
 
-def test_operations_download_files_and_customers_cannot(client, pending):
+def test_operations_download_files_and_customers_cannot(client, pending, staff):
     ach_file = ach.ach_file_write(today=TODAY)
     url = reverse("admin:leases_achfile_download", args=[ach_file.pk])
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+    client.force_login(staff)
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode("ascii") == ach_file.file.open("rb").read().decode("ascii")
@@ -168,8 +164,8 @@ def test_operations_download_files_and_customers_cannot(client, pending):
     assert client.get(url).status_code == 302  # to the admin sign-in, not the file
 
 
-def test_operations_can_write_the_file_from_the_admin(client, pending):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+def test_operations_can_write_the_file_from_the_admin(client, pending, staff):
+    client.force_login(staff)
     response = client.post(reverse("admin:leases_achfile_write"))
     assert response.status_code == 302
     assert AchFile.objects.get().debit_count == 3

@@ -10,9 +10,7 @@ from django.urls import reverse
 from leases.billing import ach, payments
 from leases.billing import panel as billing_panel
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, OdometerReading
-from tests.billing.conftest import EXAMPLE_RETURN, EXAMPLE_START, pay
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_RETURN, EXAMPLE_START, TODAY, make_lease, make_lessee, make_user, pay
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,7 @@ from django.urls import reverse
 
 from leases.billing import ach, errors, ledger, nacha, payments, refunds
 from leases.models import Lease, LedgerEntry, Payment, Refund
-from tests.billing.conftest import EXAMPLE_START, issue, pay, return_and_sell
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_START, TODAY, issue, make_lease, make_lessee, make_user, pay, return_and_sell
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +85,8 @@ def test_the_management_command_imports_a_returns_file(sent, tmp_path):
         call_command("import_ach_returns", str(path))
 
 
-def test_operations_import_a_returns_file_in_the_admin(client, sent):
-    client.force_login(make_user(is_staff=True, is_superuser=True))
+def test_operations_import_a_returns_file_in_the_admin(client, sent, staff):
+    client.force_login(staff)
     url = reverse("admin:leases_achfile_import_returns")
     assert client.get(url).status_code == 200
     upload = SimpleUploadedFile("returns.txt", f"{sent.trace_number},R01\n".encode())

@@ -10,8 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.models import Vehicle
-from tests.billing.conftest import EXAMPLE_START, issue, return_and_sell
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_START, issue, make_lease, make_lessee, make_user, return_and_sell
 from tests.returnkit.pdf import text
 from tests.stored_pdf import assert_drawn_once_then_served_from_storage, assert_render_task_is_safe_twice, stored_files
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.e2e.conftest import ARTIFACTS
-from tests.turnin.conftest import NOW
+from tests.factories import NOW
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,9 +6,8 @@ import pytest
 
 from leases.billing import ledger
 from leases.models import Payment
-from tests.billing.conftest import EXAMPLE_START, issue, return_and_sell
 from tests.e2e.conftest import sign_in
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import EXAMPLE_START, issue, make_lease, make_lessee, make_user, return_and_sell
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

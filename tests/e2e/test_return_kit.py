@@ -8,8 +8,7 @@ from django.test import Client
 
 from returnkit import tasks
 from returnkit.reminders import kit_sent_on
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import TODAY, make_lease, make_lessee, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from leases.models import InvalidTransition, Lease
 from leases.services import odometer_record
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import make_lease
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +92,9 @@ class TestOdometer:
         assert info.value.code == "above_later"
 
 
-def test_for_customer_returns_only_leases_the_user_is_party_to():
-    owner, co, outsider = make_user(), make_user(), make_user()
-    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co))
-    make_lease(make_lessee(outsider))
-    assert list(Lease.objects.for_customer(owner)) == [lease]
-    assert list(Lease.objects.for_customer(co)) == [lease]
-    assert lease not in Lease.objects.for_customer(outsider)
+def test_for_customer_returns_only_leases_the_user_is_party_to(personas):
+    lease = personas.lease
+    assert list(Lease.objects.for_customer(personas.owner)) == [lease]
+    assert list(Lease.objects.for_customer(personas.co_lessee)) == [lease]
+    assert lease not in Lease.objects.for_customer(personas.outsider)
 

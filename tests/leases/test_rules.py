@@ -24,9 +24,17 @@ from returnkit.services import kit_for_lease
 from returnkit.turnin.checkin import _vehicle_and_lessees as checkin_statement
 from returnkit.turnin.services import appointment_book
 from returnkit.turnin.slots import booking_window
-from tests.billing.conftest import issue, return_and_sell
-from tests.factories import make_lease, make_lessee, make_user
-from tests.turnin.conftest import NOW, make_dealer, make_dealer_user, make_slot
+from tests.factories import (
+    NOW,
+    issue,
+    make_dealer,
+    make_dealer_user,
+    make_lease,
+    make_lessee,
+    make_slot,
+    make_user,
+    return_and_sell,
+)
 
 pytestmark = pytest.mark.django_db
 

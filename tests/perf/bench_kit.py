@@ -41,7 +41,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from leases import ledger  # noqa: E402
+from leases.billing import ledger  # noqa: E402
 from leases.models import Lease  # noqa: E402
 from portal import clock  # noqa: E402
 from portal.models import Notification  # noqa: E402

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.turnin.conftest import NOW
+from tests.factories import NOW
 from tests.world import build_world
 
 

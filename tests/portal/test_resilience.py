@@ -18,8 +18,7 @@ from portal.celery import app
 from portal.tasks import enqueue_on_commit
 from returnkit.turnin import tasks as turnin_tasks
 from returnkit.turnin.models import Appointment, TurnInSlot
-from tests.billing.conftest import pay_form
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, pay_form
 from tests.world import client_for
 
 pytestmark = pytest.mark.django_db

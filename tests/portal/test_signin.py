@@ -79,7 +79,7 @@ def test_post_without_csrf_token_is_refused():
 
 def test_dealer_staff_land_on_their_day_of_turn_ins(client):
     from returnkit.turnin.models import DealerStaff
-    from tests.turnin.conftest import make_dealer
+    from tests.factories import make_dealer
 
     user = make_user("service@dealer.example.com")
     DealerStaff.objects.create(user=user, dealer=make_dealer("desk"))

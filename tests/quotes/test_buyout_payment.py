@@ -15,10 +15,9 @@ from leases.models import Lease, LedgerEntry, Payment
 from quotes import engine
 from quotes.models import Quote
 from quotes.services import BuyoutNotDue, QuoteLapsed, buyout_quote_pay, quote_create
-from tests.billing.conftest import pay_form
 from tests.concurrency import fire_at_once
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import TODAY, make_lease, make_lessee, make_user, pay_form
+from tests.world import build_personas
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +41,8 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def buyer(db):
-    """An owner and a co-lessee on a lease past its end date, an outsider with a lease of their own."""
-    from types import SimpleNamespace
-
-    owner, co, outsider = make_user("owner@example.com"), make_user("co@example.com"), make_user("out@example.com")
-    lease = make_lease(make_lessee(owner), co_lessee=make_lessee(co), start=START)
-    other = make_lease(make_lessee(outsider), start=START)
-    return SimpleNamespace(owner=owner, co_lessee=co, outsider=outsider, lease=lease, other_lease=other)
+    """The personas, their leases past the end date: an owner and a co-lessee on one, an outsider with their own."""
+    return build_personas(start=START)
 
 
 def buyout_quote(lease: Lease, user, *, apply: bool = True, on: dt.date = TODAY, day: dt.date | None = None) -> Quote:

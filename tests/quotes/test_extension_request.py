@@ -15,9 +15,7 @@ from quotes import engine
 from quotes.models import Quote
 from quotes.services import QuoteLapsed, extension_quote_request, quote_create
 from returnkit.turnin.slots import booking_window
-from tests.billing.conftest import issue, return_and_sell
-from tests.conftest import TODAY
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import TODAY, issue, make_lease, make_lessee, make_user, return_and_sell
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +25,6 @@ END = dt.date(2026, 12, 15)  # the factories' lease; the clock is pinned to 2026
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def staff(db):
-    return make_user("ops@example.com", is_staff=True, is_superuser=True)
 
 
 def extension_quote(lease: Lease, user, days: int, *, on: dt.date = TODAY) -> Quote:

@@ -4,8 +4,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leases.billing.ledger import entry_post
@@ -13,9 +11,12 @@ from leases.models import Lease, OdometerReading
 from quotes import engine
 from quotes.models import Quote
 from quotes.services import quote_create
-from tests.factories import make_lease, make_lessee, make_user
+from tests.factories import make_lease, make_lessee
+from tests.leases.test_views import LEASE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
+QUOTE_PAGE_QUERIES = 4
+COMPARE_QUERIES = 6
 
 END = dt.date(2026, 12, 15)
 KIND_SLUGS = ("turn-in", "buyout", "early-return", "extension")
@@ -380,19 +381,15 @@ class TestQuotePage:
         page = text(client.get(quote.get_absolute_url()))
         assert "$1,723.13" in page and "$1,223.13" in page and "The turn-in fee in your lease: $395.00" in page
 
-    def test_the_query_count_does_not_grow_with_the_lease_s_quotes(self, client, personas):
+    def test_the_query_count_does_not_grow_with_the_lease_s_quotes(self, client, personas, django_assert_num_queries):
         first = give(personas.lease, personas.owner)
         client.force_login(personas.owner)
-
-        def count() -> int:
-            with CaptureQueriesContext(connection) as ctx:
-                assert client.get(first.get_absolute_url()).status_code == 200
-            return len(ctx)
-
-        with_one = count()
+        with django_assert_num_queries(QUOTE_PAGE_QUERIES):
+            assert client.get(first.get_absolute_url()).status_code == 200
         for _ in range(19):
             give(personas.lease, personas.owner)
-        assert count() == with_one
+        with django_assert_num_queries(QUOTE_PAGE_QUERIES):
+            assert client.get(first.get_absolute_url()).status_code == 200
 
 
 class TestLeasePage:
@@ -408,25 +405,37 @@ class TestLeasePage:
         assert page.index(newer.reference) < page.index(older.reference)
         assert "$446.40" in page and "$1,723.13" in page
 
-    def test_the_query_count_does_not_grow_with_the_lease_s_quotes(self, client, personas):
+    def test_the_query_count_does_not_grow_with_the_lease_s_quotes(self, client, personas, django_assert_num_queries):
         client.force_login(personas.owner)
         url = reverse("leases:detail", args=[personas.lease.public_id])
 
-        def count() -> int:
-            with CaptureQueriesContext(connection) as ctx:
-                assert client.get(url).status_code == 200
-            return len(ctx)
-
         give(personas.lease, personas.owner)
-        with_one = count()
+        with django_assert_num_queries(LEASE_PAGE_QUERIES):
+            assert client.get(url).status_code == 200
         for _ in range(19):
             give(personas.lease, personas.owner)
-        page = text(client.get(url))
-        assert count() == with_one
+        with django_assert_num_queries(LEASE_PAGE_QUERIES):
+            page = text(client.get(url))
         assert "15 older quotes" in page
 
 
 class TestComparePage:
+    def test_the_query_count_does_not_grow_with_readings_quotes_or_leases(
+        self, client, personas, django_assert_num_queries
+    ):
+        url = reverse("quotes:compare", args=[personas.lease.public_id])
+        client.force_login(personas.owner)
+        with django_assert_num_queries(COMPARE_QUERIES):
+            assert client.get(url).status_code == 200
+
+        for day in range(1, 21):
+            read(personas.lease, dt.date(2026, 10, day), 29_000 + day * 40)
+        for _ in range(5):
+            give(personas.lease, personas.owner)
+            make_lease(personas.lease.parties.get(role="primary").lessee)
+        with django_assert_num_queries(COMPARE_QUERIES):
+            assert client.get(url).status_code == 200
+
     def test_options_side_by_side_with_the_differences(self, client, personas):
         read(personas.lease, dt.date(2026, 11, 15), 40012)
         client.force_login(personas.owner)
@@ -489,9 +498,9 @@ class TestAmountsOwed:
 
 
 class TestAdmin:
-    def test_operations_can_read_a_quote_but_not_change_it(self, client, personas):
+    def test_operations_can_read_a_quote_but_not_change_it(self, client, personas, staff):
         quote = give(personas.lease, personas.owner)
-        client.force_login(make_user("ops-quotes@example.com", is_staff=True, is_superuser=True))
+        client.force_login(staff)
 
         listing = client.get(reverse("admin:quotes_quote_changelist"), {"q": quote.reference})
         assert listing.status_code == 200

@@ -9,16 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from returnkit.models import PlateRule, Reminder
-from tests.conftest import TODAY
-from tests.factories import make_user
-from tests.returnkit.conftest import lease_ending_in
+from tests.factories import TODAY, lease_ending_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ops(client):
-    client.force_login(make_user("ops@example.com", is_staff=True, is_superuser=True))
+def ops(client, staff):
+    client.force_login(staff)
     return client
 
 

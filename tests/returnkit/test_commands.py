@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.returnkit.conftest import lease_ending_in
+from tests.factories import lease_ending_in
 from tests.returnkit.pdf import reader, text
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,7 @@ from leases.models import Mileage, OdometerReading
 from quotes.engine import Buyout, Extension, TurnIn, compute_quote
 from returnkit.models import KitSnapshot, PlateRule
 from returnkit.services import kit_for_lease, kit_pdf_bytes
-from tests.factories import make_lessee, make_user
-from tests.returnkit.conftest import add_reading, lease_ending_in
+from tests.factories import add_reading, lease_ending_in, make_lessee, make_user
 from tests.returnkit.pdf import all_rectangles_pt, has_rectangle, reader, text
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,7 @@ from portal.models import Notification
 from returnkit import tasks
 from returnkit.models import Reminder
 from returnkit.reminders import due, send_chunk
-from tests.conftest import TODAY
-from tests.factories import make_lessee, make_user
-from tests.returnkit.conftest import add_reading, lease_ending_in
+from tests.factories import TODAY, add_reading, lease_ending_in, make_lessee, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -11,9 +11,7 @@ from aiosmtpd.controller import Controller
 
 from returnkit.models import Reminder
 from returnkit.reminders import send_chunk
-from tests.conftest import TODAY
-from tests.factories import make_lessee, make_user
-from tests.returnkit.conftest import lease_ending_in
+from tests.factories import TODAY, lease_ending_in, make_lessee, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.db import connection
 from portal.celery import app
 from returnkit import tasks
 from returnkit.models import Reminder
-from tests.conftest import TODAY
-from tests.returnkit.conftest import lease_ending_in
+from tests.factories import TODAY, lease_ending_in
 
 pytestmark = [
     pytest.mark.redis,

@@ -1,24 +1,19 @@
 """Turn-in fixtures: dealers at real ZIP centroids, slots at fixed local times, dealer staff.
 
 The clock is pinned by tests/conftest.py (PORTAL_TODAY = 2026-11-25); here PORTAL_NOW pins the
-time of day as well (9:00 a.m. in New York), so the 24-hour cut-off is exact.
+time of day as well (9:00 a.m. in New York), so the 24-hour cut-off is exact. The makers
+(make_dealer, make_slot, make_dealer_user) are in tests/factories.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from decimal import Decimal
 
 import pytest
 
-from leases.models import Dealer, Make
-from returnkit.turnin.geo import zip_point
-from returnkit.turnin.models import DealerStaff, TurnInSlot
-from tests.factories import make_user
-
-NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
-NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=NEW_YORK)
+from leases.models import Dealer
+from returnkit.turnin.models import TurnInSlot
+from tests.factories import NOW, make_dealer, make_dealer_user, make_slot
 
 
 @pytest.fixture(autouse=True)
@@ -29,38 +24,6 @@ def _pinned_now(settings):
 @pytest.fixture(autouse=True)
 def _receipts_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def make_dealer(code: str, zip_code: str = "10001", makes: tuple[str, ...] = ("Toyota",), **extra) -> Dealer:
-    point = zip_point(zip_code)
-    dealer = Dealer.objects.create(
-        code=code,
-        name=extra.pop("name", code.replace("-", " ").title()),
-        address_line1=extra.pop("address_line1", "1 Dealer Way"),
-        city=point.city,
-        state=point.state,
-        zip_code=zip_code,
-        latitude=Decimal(f"{point.latitude:.6f}"),
-        longitude=Decimal(f"{point.longitude:.6f}"),
-        phone=extra.pop("phone", "555-0199"),
-        hours="Mon–Fri 9 a.m.–5 p.m.",
-        **extra,
-    )
-    dealer.makes.set([Make.objects.get_or_create(name=m)[0] for m in makes])
-    return dealer
-
-
-def make_slot(dealer: Dealer, day: dt.date, hour: int = 10, *, capacity: int = 2, minute: int = 0) -> TurnInSlot:
-    zone = zoneinfo.ZoneInfo(zip_point(dealer.zip_code).time_zone)
-    return TurnInSlot.objects.create(
-        dealer=dealer, starts_at=dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone), capacity=capacity
-    )
-
-
-def make_dealer_user(dealer: Dealer, email: str | None = None):
-    user = make_user(email)
-    DealerStaff.objects.create(user=user, dealer=dealer)
-    return user
 
 
 @pytest.fixture

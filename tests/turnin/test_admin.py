@@ -7,15 +7,14 @@ from django.urls import reverse
 
 from returnkit.turnin.models import OpeningHours, TurnInSchedule, TurnInSlot
 from returnkit.turnin.services import appointment_book
-from tests.factories import make_user
-from tests.turnin.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ops(client):
-    client.force_login(make_user("ops@example.com", is_staff=True, is_superuser=True))
+def ops(client, staff):
+    client.force_login(staff)
     return client
 
 

@@ -17,8 +17,7 @@ from returnkit.turnin.services import (
     appointment_choose,
     appointment_move,
 )
-from tests.factories import make_lease, make_lessee, make_user
-from tests.turnin.conftest import NOW, make_dealer, make_slot
+from tests.factories import NOW, make_dealer, make_lease, make_lessee, make_slot, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, AppointmentEmail
 from returnkit.turnin.services import appointment_book
-from tests.turnin.conftest import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 

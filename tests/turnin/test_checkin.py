@@ -9,12 +9,13 @@ from pypdf import PdfReader
 
 from leases.models import Lease, OdometerReading, VehicleEquipment
 from returnkit.turnin import tasks
+from returnkit.turnin.checkin import CheckIn, turnin_check_in
 from returnkit.turnin.models import Appointment, ReturnedItem, TurnIn
 from returnkit.turnin.services import appointment_book
-from tests.factories import make_lease
-from tests.turnin.conftest import NOW, make_dealer, make_slot
+from tests.factories import NOW, TODAY, make_dealer, make_lease, make_lessee, make_slot, make_user
 
 pytestmark = pytest.mark.django_db
+DAY_VIEW_QUERIES = 8
 
 
 def statement(lease, **changes) -> dict:
@@ -245,6 +246,39 @@ def test_walk_in_with_a_booking_here_uses_the_appointment(client, personas, book
     response = client.get(reverse("turnin:dealer_walk_in_check_in", args=[personas.lease.public_id]))
     assert response.status_code == 302
     assert response["Location"] == check_in_url(booked)
+
+
+def test_day_view_query_count_does_not_grow_with_the_day_s_turn_ins(
+    client, personas, booked, dealer, dealer_user, django_assert_num_queries
+):
+    url = reverse("turnin:dealer_day")
+    client.force_login(dealer_user)
+    with django_assert_num_queries(DAY_VIEW_QUERIES):
+        assert client.get(url).status_code == 200
+
+    # Four more bookings today (each lease with a co-lessee), one of them checked in; two walk-ins.
+    booked_leases = []
+    for hour in (10, 11, 15, 16):
+        lease = make_lease(make_lessee(make_user()), co_lessee=make_lessee(make_user()))
+        appointment_book(lease=lease, slot_id=make_slot(dealer, TODAY, hour).public_id, user=None, now=NOW)
+        booked_leases.append(lease)
+    walk_in_leases = [make_lease(), make_lease()]
+    turnins = [
+        turnin_check_in(
+            dealer=dealer,
+            lease=lease,
+            check_in=CheckIn(miles=30_000, odometer_status="actual", lessee_printed_name="P", dealer_rep_name="D"),
+            user=dealer_user,
+            now=NOW,
+            today=TODAY,
+        )
+        for lease in (booked_leases[0], *walk_in_leases)
+    ]
+    with django_assert_num_queries(DAY_VIEW_QUERIES):
+        page = client.get(url).content.decode()
+    assert all(lease.account_number in page for lease in booked_leases)
+    assert all(lease.vehicle.vin in page for lease in walk_in_leases)
+    assert all(reverse("turnin:dealer_turnin", args=[turnin.public_id]) in page for turnin in turnins)
 
 
 def test_day_view_lists_todays_turn_ins_at_this_dealer_only(client, personas, booked, dealer_user, other_dealer):

@@ -9,7 +9,7 @@ from returnkit.turnin import tasks
 from returnkit.turnin.ics import appointment_uid
 from returnkit.turnin.models import AppointmentEmail
 from returnkit.turnin.services import appointment_book, appointment_cancel, appointment_move
-from tests.turnin.conftest import NOW, make_slot
+from tests.factories import NOW, make_slot
 
 pytestmark = pytest.mark.django_db
 

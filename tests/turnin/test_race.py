@@ -14,8 +14,7 @@ from django.db import connection
 
 from returnkit.turnin.models import Appointment
 from returnkit.turnin.services import SLOT_TAKEN, BookingRefused, appointment_book
-from tests.factories import make_lease
-from tests.turnin.conftest import NOW, make_dealer, make_slot
+from tests.factories import NOW, make_dealer, make_lease, make_slot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 20

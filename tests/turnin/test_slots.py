@@ -13,7 +13,7 @@ from returnkit.turnin.geo import zip_point
 from returnkit.turnin.models import DealerStaff, OpeningHours, TurnInSchedule, TurnInSlot
 from returnkit.turnin.search import dealers_near
 from returnkit.turnin.slots import slots_generate
-from tests.turnin.conftest import NOW, make_dealer
+from tests.factories import NOW, make_dealer
 
 pytestmark = pytest.mark.django_db
 
