@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
-from leases.services import odometer_record
+from leases.services import lease_locked, odometer_record
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
@@ -60,7 +60,7 @@ def turnin_check_in(
     nothing is saved.
     """
     with transaction.atomic():
-        lease = Lease.objects.select_for_update(of=("self",)).select_related("vehicle__make").get(pk=lease.pk)
+        lease = lease_locked(lease.pk, with_vehicle=True)
         _refuse_unless_checkable(dealer, lease)
         reading = odometer_record(
             lease=lease, miles=check_in.miles, on=today, source=OdometerReading.Source.DEALER, today=today, user=user
