@@ -28,6 +28,17 @@ class ExtensionRefused(Exception):
     """A request that cannot be made or decided now; str() says why in plain words."""
 
 
+def request_for_quote(lease: Lease, quote_reference: str) -> ExtensionRequest | None:
+    """The request made on ``lease`` from the quote with this reference, or None if none was."""
+    return ExtensionRequest.objects.filter(lease=lease, quote_reference=quote_reference).first()
+
+
+def request_for_lease(lease: Lease, public_id) -> ExtensionRequest:
+    """The request with this public id, only if it is one of ``lease``'s: ExtensionRequest.DoesNotExist
+    otherwise, so a page under one customer's lease never shows another's request (the caller 404s)."""
+    return ExtensionRequest.objects.get(lease=lease, public_id=public_id)
+
+
 def _check_limit(lease: Lease, days: int, *, deciding: ExtensionRequest | None = None) -> None:
     left = lease.extension_days_left(excluding=deciding)
     if days <= left:

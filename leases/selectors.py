@@ -1,13 +1,15 @@
-"""Owner-scoped reads. Every customer view fetches through these: another customer's lease is a 404."""
+"""Scoped reads of leases for the other apps. Every customer view fetches through these (another
+customer's lease is a 404); a dealer sees only open leases of the makes it is franchised for; and
+operations' commands find a lease by its account number here rather than filtering the table."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 
-from leases.models import Lease, OdometerReading
+from leases.models import Dealer, Lease, LeaseQuerySet, OdometerReading
 
 
 def _latest(field: str) -> Subquery:
@@ -39,3 +41,30 @@ def lease_for_user(user, public_id: uuid.UUID | str, *, extension_days: bool = F
         return leases.get(public_id=public_id)
     except (Lease.DoesNotExist, ValueError):
         raise Http404("No such lease") from None
+
+
+def lease_by_account_number(account_number: str) -> Lease | None:
+    """The lease with this account number (exactly as given), with its vehicle and make; None if
+    there is none. For operations, not customers: it is not scoped to anyone."""
+    return Lease.objects.select_related("vehicle__make").filter(account_number=account_number).first()
+
+
+def open_leases_for_dealer(dealer: Dealer) -> LeaseQuerySet:
+    """The leases ``dealer`` may look up and take a vehicle back on: open, and of a make it is
+    franchised for; with vehicle and make."""
+    return Lease.objects.filter(
+        status__in=Lease.Status.open_values(), vehicle__make__in=dealer.makes.all()
+    ).select_related("vehicle__make")
+
+
+def open_lease_for_dealer(dealer: Dealer, vin_or_account: str) -> Lease | None:
+    """One of ``open_leases_for_dealer(dealer)`` whose VIN or account number is exactly
+    ``vin_or_account`` (the caller normalises what was typed); None if there is none."""
+    return (
+        open_leases_for_dealer(dealer).filter(Q(vehicle__vin=vin_or_account) | Q(account_number=vin_or_account)).first()
+    )
+
+
+def dealer_franchised_for(dealer: Dealer, make_id: int) -> bool:
+    """Whether ``dealer`` is franchised for the make with this id (whether it is active or not)."""
+    return dealer.makes.filter(pk=make_id).exists()

@@ -1,4 +1,5 @@
-"""Writes that touch several rows: linking an online account to a lease, and odometer readings."""
+"""Writes that touch several rows: linking an online account to a lease, and odometer readings;
+and the lease row lock that every app's writes on a lease take first."""
 
 from __future__ import annotations
 
@@ -12,6 +13,16 @@ from quotes.engine import long_date
 
 # Faster than any car is driven for long: a reading implying more is a typo or a roll-forward.
 MAX_MILES_PER_DAY = 1_000
+
+
+def lease_locked(pk: int, *, with_vehicle: bool = False) -> Lease:
+    """The lease read afresh with its row locked (``select_for_update``) until the transaction
+    ends: call it inside ``transaction.atomic``, before checking what a concurrent change could
+    alter. ``with_vehicle`` reads the vehicle and its make in the same query, locking only the
+    lease's row. Lease.DoesNotExist if there is no such lease."""
+    if with_vehicle:
+        return Lease.objects.select_for_update(of=("self",)).select_related("vehicle__make").get(pk=pk)
+    return Lease.objects.select_for_update().get(pk=pk)
 
 
 class LinkFailed(Exception):

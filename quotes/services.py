@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from leases import extensions
 from leases.billing import payments
 from leases.models import ExtensionRequest, Lease, Payment
+from leases.services import lease_locked
 from quotes import engine
 from quotes.models import Quote, new_reference, sum_of_lines
 from quotes.pdf import QUOTE_PDF
@@ -79,7 +80,7 @@ def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> 
     with transaction.atomic():
         # Read the status under a lock: a lease closed a moment ago gets no new quote, and the
         # terms cannot change between the quote's computation and its storing.
-        current = Lease.objects.select_for_update().get(pk=lease.pk)
+        current = lease_locked(lease.pk)
         if not current.is_open:
             raise LeaseNotOpen(f"This lease is {current.get_status_display().lower()}: it cannot be quoted.")
         terms = current.terms()

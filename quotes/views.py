@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from leases.billing import errors, payments
 from leases.billing.forms import BuyoutPaymentForm, submitted_key
 from leases.billing.ledger import amounts_owed
-from leases.extensions import ExtensionRefused
+from leases.extensions import ExtensionRefused, request_for_lease, request_for_quote
 from leases.models import ExtensionRequest, Lease
 from leases.selectors import lease_for_user
 from leases.services import latest_reading
@@ -159,7 +159,7 @@ def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") 
         context["buyout_not_due"] = str(refused) if isinstance(refused, BuyoutNotDue) else ""
         context["can_pay"] = paid is None and refused is None and quote.net_after_deposit > 0
     elif quote.kind == Quote.Kind.EXTENSION:
-        asked = ExtensionRequest.objects.filter(lease=lease, quote_reference=quote.reference).first()
+        asked = request_for_quote(lease, quote.reference)
         days = int(quote.inputs["days"])
         context["extension_request"] = asked
         context["can_extend"] = asked is None and not expired and lease.is_open
@@ -266,7 +266,7 @@ def extension_request(request: HttpRequest, public_id, quote_id) -> HttpResponse
 def extension_detail(request: HttpRequest, public_id, request_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     try:
-        asked = ExtensionRequest.objects.get(lease=lease, public_id=request_id)
+        asked = request_for_lease(lease, request_id)
     except ExtensionRequest.DoesNotExist:
         raise Http404("No such extension request") from None
     quote_id = Quote.objects.filter(lease=lease, reference=asked.quote_reference).values_list("public_id", flat=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
-from leases.services import odometer_record
+from leases.selectors import dealer_franchised_for, open_lease_for_dealer, open_leases_for_dealer
+from leases.services import lease_locked, odometer_record
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
@@ -38,16 +38,15 @@ class CheckIn:
 
 def checkable_leases(dealer: Dealer):
     """Leases a dealer may look up for a walk-in: open, and of a make it is franchised for."""
-    return Lease.objects.filter(
-        status__in=Lease.Status.open_values(), vehicle__make__in=dealer.makes.all()
-    ).select_related("vehicle__make")
+    return open_leases_for_dealer(dealer)
 
 
 def find_walk_in(dealer: Dealer, query: str) -> Lease | None:
+    """The walk-in's lease by the VIN or account number the dealer typed."""
     query = query.strip().upper()
     if not query:
         return None
-    return checkable_leases(dealer).filter(Q(vehicle__vin=query) | Q(account_number=query)).first()
+    return open_lease_for_dealer(dealer, query)
 
 
 def turnin_check_in(
@@ -60,7 +59,7 @@ def turnin_check_in(
     nothing is saved.
     """
     with transaction.atomic():
-        lease = Lease.objects.select_for_update(of=("self",)).select_related("vehicle__make").get(pk=lease.pk)
+        lease = lease_locked(lease.pk, with_vehicle=True)
         _refuse_unless_checkable(dealer, lease)
         reading = odometer_record(
             lease=lease, miles=check_in.miles, on=today, source=OdometerReading.Source.DEALER, today=today, user=user
@@ -81,7 +80,7 @@ def _refuse_unless_checkable(dealer: Dealer, lease: Lease) -> None:
         )
     if not lease.is_open:
         raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")
-    if not dealer.makes.filter(pk=lease.vehicle.make_id).exists():
+    if not dealer_franchised_for(dealer, lease.vehicle.make_id):
         raise CheckInRefused(f"{dealer.name} is not franchised for {lease.vehicle.make.name}.")
 
 

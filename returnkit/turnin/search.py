@@ -20,12 +20,12 @@ class DealerMatch:
 def dealers_near(*, origin: ZipPoint, radius_miles: int, make: Make | int) -> list[DealerMatch]:
     """Active dealers franchised for ``make`` within ``radius_miles`` of ``origin``, nearest first."""
     lat_lo, lat_hi, lng_lo, lng_hi = bounding_box(origin, radius_miles)
-    candidates = Dealer.objects.filter(
-        is_active=True,
-        makes=make,
-        latitude__range=(lat_lo, lat_hi),
-        longitude__range=(lng_lo, lng_hi),
-    ).distinct()
+    candidates = (
+        Dealer.objects.active()
+        .within_box(latitudes=(lat_lo, lat_hi), longitudes=(lng_lo, lng_hi))
+        .franchised_for(make)
+        .distinct()
+    )
     matches = []
     for dealer in candidates:
         miles = miles_between(origin.latitude, origin.longitude, float(dealer.latitude), float(dealer.longitude))

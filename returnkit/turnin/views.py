@@ -89,7 +89,7 @@ def choose_time(request: HttpRequest, public_id, dealer_code: str) -> HttpRespon
     lease = lease_for_user(request.user, public_id)
     if not lease.is_open:
         return _closed(request, lease)
-    dealer = get_object_or_404(Dealer.objects.filter(is_active=True, makes=lease.vehicle.make_id), code=dealer_code)
+    dealer = get_object_or_404(Dealer.objects.active().franchised_for(lease.vehicle.make_id), code=dealer_code)
     now = clock.now()
     if request.method != "POST":
         return _times_page(request, lease, dealer, SlotForm(), now=now)

@@ -3,6 +3,7 @@ account in good standing, sent for review when something is past due, refused pa
 operations approve or decline in the admin. The fee is billed once, at the end."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -262,6 +263,30 @@ class TestWhoCanAsk:
         client.force_login(personas.owner)
         assert client.get(extend_url(quote)).status_code == 405
         assert not ExtensionRequest.objects.exists()
+
+
+class TestLookingUpARequest:
+    """leases.extensions answers the quote pages' questions about requests, scoped to one lease."""
+
+    def test_request_for_quote_finds_the_request_made_from_that_quote_on_that_lease(self, personas):
+        quote = extension_quote(personas.lease, personas.owner, 30)
+        assert extensions.request_for_quote(personas.lease, quote.reference) is None
+        asked = extension_quote_request(quote=quote, user=personas.owner, today=TODAY)
+        assert extensions.request_for_quote(personas.lease, quote.reference) == asked
+        assert extensions.request_for_quote(personas.other_lease, quote.reference) is None
+        other = extension_quote(personas.lease, personas.owner, 10)
+        assert extensions.request_for_quote(personas.lease, other.reference) is None
+
+    def test_request_for_lease_finds_only_the_leases_own_request(self, personas):
+        asked = extension_quote_request(
+            quote=extension_quote(personas.lease, personas.owner, 30), user=personas.owner, today=TODAY
+        )
+        assert extensions.request_for_lease(personas.lease, asked.public_id) == asked
+        assert extensions.request_for_lease(personas.lease, str(asked.public_id)) == asked
+        with pytest.raises(ExtensionRequest.DoesNotExist):
+            extensions.request_for_lease(personas.other_lease, asked.public_id)
+        with pytest.raises(ExtensionRequest.DoesNotExist):
+            extensions.request_for_lease(personas.lease, uuid.uuid4())
 
 
 def test_the_final_bill_charges_the_extension_fee_once_for_the_days_kept():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from leases.models import Lease
+from leases.selectors import lease_by_account_number
 from portal import clock
 from returnkit.services import kit_for_lease, kit_pdf_bytes
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, account_number: str, output: str | None, **options) -> None:
         account_number = account_number.strip()
-        lease = Lease.objects.select_related("vehicle__make").filter(account_number=account_number).first()
+        lease = lease_by_account_number(account_number)
         if lease is None:
             raise CommandError(f"No lease has account number {account_number!r}.")
         kit = kit_for_lease(lease, today=clock.today())

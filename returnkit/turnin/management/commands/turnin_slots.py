@@ -13,9 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--dealer", action="append", default=[], help="dealer code (repeatable); default all")
 
     def handle(self, *args, days: int, dealer: list[str], **options) -> None:
-        dealers = Dealer.objects.filter(is_active=True)
+        dealers = Dealer.objects.active()
         if dealer:
-            dealers = dealers.filter(code__in=dealer)
+            dealers = dealers.with_codes(dealer)
             if not dealers.exists():
                 raise CommandError("No active dealer with those codes.")
         for d in dealers:
