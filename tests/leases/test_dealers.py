@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from leases.models import Dealer, Make
-from tests.turnin.conftest import make_dealer
+from tests.factories import make_dealer
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from leases.selectors import (
     open_leases_for_dealer,
 )
 from leases.services import lease_locked
-from tests.factories import make_lease, make_lessee
-from tests.turnin.conftest import make_dealer
+from tests.factories import make_dealer, make_lease, make_lessee
 
 pytestmark = pytest.mark.django_db
 

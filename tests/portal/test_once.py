@@ -16,8 +16,7 @@ from portal import once
 from returnkit.models import Reminder
 from returnkit.turnin.models import Appointment
 from tests.concurrency import call_at_once
-from tests.conftest import TODAY
-from tests.factories import make_dealer, make_lease, make_slot
+from tests.factories import TODAY, make_dealer, make_lease, make_slot
 
 pytestmark = pytest.mark.django_db
 F60 = Reminder.Kind.FOLLOWUP_60

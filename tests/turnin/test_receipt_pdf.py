@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from leases.models import Dealer
 from returnkit.turnin.checkin import CheckIn, turnin_check_in
-from tests.conftest import TODAY
-from tests.factories import NOW
+from tests.factories import NOW, TODAY
 from tests.returnkit.pdf import text
 from tests.stored_pdf import assert_drawn_once_then_served_from_storage, assert_render_task_is_safe_twice, stored_files
 
