@@ -17,7 +17,6 @@ from portal import mail, once
 
 @shared_task(name="leases.tasks.final_bill_send")
 def final_bill_send(bill_id: int) -> None:
-
     bill = FinalBill.objects.select_related("lease__vehicle__make").get(pk=bill_id)
     to = bill.lease.email_addresses()
     if not to:
@@ -33,7 +32,6 @@ def final_bill_send(bill_id: int) -> None:
 
 
 def _payment_context(payment) -> dict:
-
     lease = payment.lease
     return {
         "payment": payment,
@@ -46,7 +44,6 @@ def _payment_context(payment) -> dict:
 
 @shared_task(name="leases.tasks.payment_receipt_send")
 def payment_receipt_send(payment_id: int) -> None:
-
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     with once.claimed(Payment.objects.filter(pk=payment.pk), "receipt_emailed_at") as claim:
         if claim:
@@ -55,7 +52,6 @@ def payment_receipt_send(payment_id: int) -> None:
 
 @shared_task(name="leases.tasks.payment_returned_send")
 def payment_returned_send(payment_id: int) -> None:
-
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = payment.lease.email_addresses() or [payment.authorized_by.email]
     with once.claimed(Payment.objects.filter(pk=payment.pk), "return_emailed_at") as claim:
@@ -65,7 +61,6 @@ def payment_returned_send(payment_id: int) -> None:
 
 @shared_task(name="leases.tasks.refund_issued_send")
 def refund_issued_send(refund_id: int) -> None:
-
     refund = Refund.objects.select_related("lease__vehicle__make", "bank_account").get(pk=refund_id)
     to = refund.lease.email_addresses()
     if not to:
