@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from leases.models import Lease
-from leases.services import check_odometer
+from leases.services import check_odometer, lessee_reading_check
 
 
 class LinkLeaseForm(forms.Form):
@@ -47,6 +47,10 @@ class OdometerForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        try:
+            lessee_reading_check(self.lease)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages, code="returned") from None
         if "miles" in data and "reading_date" in data:
             try:
                 check_odometer(lease=self.lease, miles=data["miles"], on=data["reading_date"], today=self.today)

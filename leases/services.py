@@ -100,12 +100,25 @@ def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date) -> 
         )
 
 
+def lessee_reading_check(lease: Lease) -> None:
+    """A lessee records readings while they have the vehicle. Once it is back, the odometer
+    statement signed at the return is the final reading: the bill is computed from it."""
+    if not lease.is_open:
+        raise ValidationError(
+            "Your vehicle has been returned, so its mileage is the one on the odometer statement signed "
+            "at the return. No more readings can be added.",
+            code="returned",
+        )
+
+
 def odometer_record(
     *, lease: Lease, miles: int, on: dt.date, source: str, today: dt.date, user=None
 ) -> OdometerReading:
     with transaction.atomic():
         # Serialise readings per lease so two submissions cannot both pass the checks.
-        Lease.objects.select_for_update().filter(pk=lease.pk).first()
+        current = Lease.objects.select_for_update().filter(pk=lease.pk).first()
+        if source == OdometerReading.Source.LESSEE and current is not None:
+            lessee_reading_check(current)
         check_odometer(lease=lease, miles=miles, on=on, today=today)
         return OdometerReading.objects.create(
             lease=lease, miles=miles, reading_date=on, source=source, recorded_by=user
@@ -114,3 +127,15 @@ def odometer_record(
 
 def latest_reading(lease: Lease) -> OdometerReading | None:
     return lease.odometer_readings.order_by("-reading_date", "-miles", "-id").first()
+
+
+def reading_at_return(lease: Lease, *, returned_on: dt.date | None = None) -> OdometerReading | None:
+    """The reading a return is billed at: the dealer's odometer statement when one was signed,
+    otherwise the latest reading on or before the return (a later one is not the return's)."""
+    readings = lease.odometer_readings.order_by("-reading_date", "-miles", "-id")
+    statement = readings.filter(source=OdometerReading.Source.DEALER).first()
+    if statement is not None:
+        return statement
+    if returned_on is not None:
+        readings = readings.filter(reading_date__lte=returned_on)
+    return readings.first()

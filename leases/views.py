@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from leases.forms import LinkLeaseForm, OdometerForm
 from leases.models import OdometerReading
 from leases.selectors import customer_leases, lease_for_user
-from leases.services import LinkFailed, lease_link, odometer_record
+from leases.services import LinkFailed, lease_link, odometer_record, reading_at_return
 from portal import clock, ratelimit
 
 LINK_FAILED = (
@@ -63,6 +63,9 @@ def lease_link_view(request: HttpRequest) -> HttpResponse:
 def odometer_new(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     today = clock.today()
+    if not lease.is_open:  # returned: the odometer statement is the last reading
+        context = {"lease": lease, "statement": reading_at_return(lease)}
+        return render(request, "leases/odometer_closed.html", context, status=400 if request.method == "POST" else 200)
     form = OdometerForm(request.POST or None, lease=lease, today=today)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,7 +18,7 @@ from leases.models import (
     Inspection,
     Lease,
 )
-from leases.services import latest_reading
+from leases.services import reading_at_return
 from portal.tasks import enqueue_on_commit
 from quotes.engine import QuoteError, compute_quote, money, parse_request
 
@@ -40,7 +40,7 @@ def final_bill_request(lease: Lease) -> dict:
     """
     inspection = Inspection.objects.get(lease=lease)
     sale = AuctionSale.objects.get(lease=lease)
-    reading = latest_reading(lease)
+    reading = reading_at_return(lease, returned_on=inspection.returned_on)
     if reading is None:
         raise BillingError("There is no odometer reading for the return.")
     past_due, property_tax = ledger.amounts_owed(lease)
