@@ -21,6 +21,7 @@ from django.db.models import F
 
 from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease
+from leases.services import lease_locked
 from quotes.engine import money, usd
 
 
@@ -82,17 +83,10 @@ def extension_request_create(
     if it passes the limit or the lease is no longer open. A second request from the same quote
     (a double click, a resubmitted form) gets the first one back."""
     with transaction.atomic():
-        lease = Lease.objects.select_for_update().get(pk=lease.pk)
-        existing = ExtensionRequest.objects.filter(quote_reference=quote_reference).first()
-        if existing is not None:
-            if existing.lease_id != lease.pk:
-                raise ExtensionRefused("That quote is for another lease.")
+        lease = lease_locked(lease.pk)
+        if existing := _request_made(lease, quote_reference):
             return existing
-        if not lease.is_open:
-            raise ExtensionRefused(f"This lease is {lease.get_status_display().lower()}: it can no longer be extended.")
-        if days < 1:
-            raise ExtensionRefused("An extension is for one day or more.")
-        _check_limit(lease, days)
+        _check_extendable(lease, days)
         past_due, _ = ledger.amounts_owed(lease)
         request = ExtensionRequest(
             lease=lease,
@@ -112,11 +106,27 @@ def extension_request_create(
         return request
 
 
+def _request_made(lease: Lease, quote_reference: str) -> ExtensionRequest | None:
+    """The request this quote already made (a double click, a resubmitted form), if any."""
+    existing = ExtensionRequest.objects.filter(quote_reference=quote_reference).first()
+    if existing is not None and existing.lease_id != lease.pk:
+        raise ExtensionRefused("That quote is for another lease.")
+    return existing
+
+
+def _check_extendable(lease: Lease, days: int) -> None:
+    if not lease.is_open:
+        raise ExtensionRefused(f"This lease is {lease.get_status_display().lower()}: it can no longer be extended.")
+    if days < 1:
+        raise ExtensionRefused("An extension is for one day or more.")
+    _check_limit(lease, days)
+
+
 def extension_approve(*, request: ExtensionRequest, user, today: dt.date) -> bool:
     """Operations approve a request in review. False if it was already decided; ExtensionRefused
     if the lease has moved on or the days no longer fit the limit."""
     with transaction.atomic():
-        lease = Lease.objects.select_for_update().get(pk=request.lease_id)
+        lease = lease_locked(request.lease_id)
         request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != ExtensionRequest.Status.IN_REVIEW:
             return False
