@@ -15,7 +15,7 @@ from leases.billing import errors, payments
 from leases.billing.forms import BuyoutPaymentForm, submitted_key
 from leases.billing.ledger import amounts_owed
 from leases.extensions import ExtensionRefused, request_for_lease, request_for_quote
-from leases.models import ExtensionRequest, Lease
+from leases.models import ExtensionRequest, Lease, Payment
 from leases.selectors import lease_for_user
 from leases.services import latest_reading
 from portal import clock, ratelimit
@@ -198,28 +198,21 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     if quote.kind != Quote.Kind.BUYOUT:
         raise Http404("Only a buyout quote can be paid")
     lease = quote.lease
-    # The lease was read above, before looking for an earlier submission of this form: if that
-    # submission commits in between, the lookup below sees it.
-    key = submitted_key(request.POST) if request.method == "POST" else None
-    if key and (done := payments.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
-        return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)
-    today = clock.today()
-    status = 400 if request.method == "POST" else 200
-    if paid := payments.buyout_payment_for(lease=lease, quote_reference=quote.reference):
+    if paid := _buyout_paid(request, quote):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=paid.public_id)
+    today = clock.today()
+    status = 400 if request.method == "POST" else 200  # a POST that gets to the page paid nothing
     if refused := buyout_refusal(quote, today):
         return _cannot_buy(request, quote, refused, status=409 if refused.reason == "closed" else status)
-    amount = quote.net_after_deposit
-    form = BuyoutPaymentForm(request.POST or None, amount=amount)
-    authorization = payments.buyout_authorization_text(lease, quote_reference=quote.reference, amount=amount)
+    form = BuyoutPaymentForm(request.POST or None, amount=quote.net_after_deposit)
+    authorization = payments.buyout_authorization_text(
+        lease, quote_reference=quote.reference, amount=quote.net_after_deposit
+    )
     outdated = False
     if request.method == "POST" and form.is_valid():
+        debit = form.debit(user=request.user, ip=ratelimit.client_ip(request), authorization=authorization)
         try:
-            payment = buyout_quote_pay(
-                quote=quote,
-                debit=form.debit(user=request.user, ip=ratelimit.client_ip(request), authorization=authorization),
-                today=today,
-            )
+            payment = buyout_quote_pay(quote=quote, debit=debit, today=today)
         except QuoteRefused as refused:  # the quote lapsed or the lease closed since the form was shown
             return _cannot_buy(request, quote, refused, status=400)
         except errors.PaymentRefused as error:
@@ -227,16 +220,18 @@ def buyout_pay(request: HttpRequest, public_id, quote_id) -> HttpResponse:
             outdated = isinstance(error, errors.BuyoutQuoteOutdated)
         else:
             return redirect("leases:receipt", public_id=lease.public_id, payment_id=payment.public_id)
-    context = {
-        "quote": quote,
-        "lease": lease,
-        "form": form,
-        "amount": amount,
-        "authorization": authorization,
-        "outdated": outdated,
-    }
-    # A POST that gets here paid nothing: say so in the status too.
+    context = {"quote": quote, "lease": lease, "form": form, "amount": quote.net_after_deposit}
+    context.update(authorization=authorization, outdated=outdated)
     return render(request, "quotes/buyout_pay.html", context, status=status)
+
+
+def _buyout_paid(request: HttpRequest, quote: Quote) -> Payment | None:
+    """The payment this form (resubmitted) or this quote already made. The lease was read
+    before this lookup, so a submission that commits in between is seen here."""
+    key = submitted_key(request.POST) if request.method == "POST" else None
+    if key and (done := payments.payment_for_key(lease=quote.lease, user=request.user, idempotency_key=key)):
+        return done
+    return payments.buyout_payment_for(lease=quote.lease, quote_reference=quote.reference)
 
 
 def _cannot_buy(request: HttpRequest, quote: Quote, refused: QuoteRefused, *, status: int) -> HttpResponse:
