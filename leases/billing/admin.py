@@ -430,6 +430,24 @@ class RefundForm(forms.ModelForm):
         )
 
 
+class CheckNumbersForm(forms.Form):
+    """The number of each check mailed for a refund: a refund by check is issued only with it."""
+
+    def __init__(self, refunds_by_check: list[Refund], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for refund in refunds_by_check:
+            self.fields[self.field_name(refund)] = forms.CharField(
+                label=f"{refund}, mailed to {refund.mail_to.splitlines()[0] if refund.mail_to else 'the lessee'}",
+                max_length=Refund._meta.get_field("check_number").max_length,
+                initial=refund.check_number,
+                error_messages={"required": "Enter the number of the check mailed for this refund."},
+            )
+
+    @staticmethod
+    def field_name(refund: Refund) -> str:
+        return f"check_{refund.pk}"
+
+
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
     form = RefundForm
@@ -455,14 +473,31 @@ class RefundAdmin(admin.ModelAdmin):
         return request.user.has_perm("leases.change_refund")
 
     @admin.action(description="Issue the selected refunds (and tell the lessee)", permissions=["issue"])
-    def issue(self, request, queryset) -> None:
-        for refund in queryset:
+    def issue(self, request, queryset):
+        chosen = list(queryset.select_related("lease"))
+        checks = [r for r in chosen if r.method == Refund.Method.CHECK and r.status == Refund.Status.PENDING]
+        numbers = CheckNumbersForm(checks, data=request.POST if request.POST.get("_issue") else None)
+        if checks and not numbers.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Record the check numbers",
+                "opts": self.model._meta,
+                "form": numbers,
+                "hidden": [("action", "issue"), *(("_selected_action", str(r.pk)) for r in chosen)],
+            }
+            return TemplateResponse(request, "admin/leases/refund/issue.html", context)
+        for refund in chosen:
+            if refund in checks:
+                number = numbers.cleaned_data[numbers.field_name(refund)]
+                Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(check_number=number)
+                refund.check_number = number
             try:
                 issued = refunds.refund_issue(refund=refund, user=request.user, today=clock.today())
             except errors.BillingError as error:
                 self.message_user(request, f"{refund}: {error}", messages.ERROR)
             else:
                 self.message_user(request, f"{refund}: {'issued' if issued else 'already issued'}.")
+        return None
 
 
 class ReturnsUploadForm(forms.Form):
