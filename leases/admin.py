@@ -1,20 +1,55 @@
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.db.models import Exists, OuterRef, Q
 
 from leases import extensions
 from leases.billing import admin as billing_admin  # noqa: F401  (registers billing's admin pages)
 from leases.models import (
     Dealer,
     ExtensionRequest,
+    InvalidTransition,
     Lease,
     LeaseParty,
+    LedgerEntry,
     Lessee,
     Make,
     OdometerReading,
+    Payment,
     Vehicle,
     VehicleEquipment,
 )
 from portal import clock
+
+# The terms the quotes and the final bill are computed from: frozen once either exists.
+FINANCIAL_TERMS = (
+    "start_date",
+    "term_months",
+    "adjusted_cap_cost",
+    "residual_value",
+    "money_factor",
+    "tax_rate",
+    "start_odometer",
+    "annual_miles",
+    "purchased_miles",
+    "purchased_mile_rate",
+    "excess_mile_rate",
+    "disposition_fee",
+    "purchase_option_fee",
+    "early_termination_fee",
+    "security_deposit",
+    "wear_waiver",
+    "max_extension_days",
+)
+
+
+def _with_money_on_them(leases):
+    """The leases with a final bill, a payment or a ledger entry: history that must stay."""
+    return leases.filter(
+        Q(final_bill__isnull=False)
+        | Exists(Payment.objects.filter(lease=OuterRef("pk")))
+        | Exists(LedgerEntry.objects.filter(lease=OuterRef("pk")))
+    )
 
 
 @admin.register(Make)
@@ -65,14 +100,73 @@ class LeaseAdmin(admin.ModelAdmin):
     )
     list_select_related = ("vehicle__make",)
     autocomplete_fields = ("vehicle",)
-    readonly_fields = ("public_id", "maturity_date", "extended_days", "created_at", "updated_at")
+    # The status moves only through the actions below (Lease.mark_*), never by editing it.
+    readonly_fields = ("public_id", "status", "maturity_date", "extended_days", "created_at", "updated_at")
     inlines = [PartyInline, OdometerInline]
     date_hierarchy = "maturity_date"
     show_full_result_count = False
+    actions = ["delete_selected", "mark_returned", "mark_terminated_early"]
+
+    def get_readonly_fields(self, request, obj: Lease | None = None):
+        if obj is not None and self.terms_frozen(obj):
+            return (*self.readonly_fields, *FINANCIAL_TERMS)
+        return self.readonly_fields
+
+    @staticmethod
+    def terms_frozen(lease: Lease) -> bool:
+        """A quote or a final bill was computed from the terms: changing them would rewrite it."""
+        return lease.quotes.exists() or hasattr(lease, "final_bill")
 
     def save_model(self, request, obj: Lease, form, change: bool) -> None:
         obj.schedule_end_date()
         super().save_model(request, obj, form, change)
+
+    # --- deleting: never a lease with a bill, a payment or ledger entries -------------------
+    def has_delete_permission(self, request, obj: Lease | None = None) -> bool:
+        if obj is not None and _with_money_on_them(Lease.objects.filter(pk=obj.pk)).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(
+        description="Delete the selected leases (never one with a bill, payment or ledger entry)",
+        permissions=["delete"],
+    )
+    def delete_selected(self, request, queryset):
+        kept = list(_with_money_on_them(queryset).values_list("account_number", flat=True))
+        if kept:
+            self.message_user(
+                request,
+                f"Not deleted, a bill, payment or ledger entry is on them: {', '.join(sorted(kept))}.",
+                messages.WARNING,
+            )
+        rest = queryset.exclude(account_number__in=kept)
+        if not rest.exists():
+            return None
+        return delete_selected(self, request, rest)
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset.exclude(pk__in=_with_money_on_them(queryset).values("pk")))
+
+    # --- status changes operations make by hand ---------------------------------------------
+    def has_move_permission(self, request) -> bool:
+        return request.user.has_perm("leases.change_lease")
+
+    def _move(self, request, queryset, move: str, done: str) -> None:
+        for lease in queryset:
+            try:
+                getattr(lease, move)()
+            except InvalidTransition as error:
+                self.message_user(request, f"{lease.account_number}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{lease.account_number}: {done}.")
+
+    @admin.action(description="Mark returned (the vehicle is back)", permissions=["move"])
+    def mark_returned(self, request, queryset) -> None:
+        self._move(request, queryset, "mark_returned", "marked returned")
+
+    @admin.action(description="Mark terminated early", permissions=["move"])
+    def mark_terminated_early(self, request, queryset) -> None:
+        self._move(request, queryset, "mark_terminated_early", "marked terminated early")
 
 
 @admin.register(Lessee)

@@ -2,7 +2,10 @@
 payments, ACH files and refunds. Forms and actions call the billing services; nothing here
 edits or deletes a ledger entry, a bill or a payment."""
 
+import hashlib
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
@@ -26,7 +29,7 @@ from leases.models import (
     Refund,
 )
 from portal import clock
-from quotes.engine import usd
+from quotes.engine import Quote, usd
 
 
 def _saved_as(obj, saved) -> None:
@@ -146,16 +149,81 @@ class AuctionSaleForm(forms.ModelForm):
         return data
 
 
-def _issue_bills(modeladmin, request, leases) -> None:
+@dataclass(frozen=True)
+class BillPreview:
+    """A final bill as it would be issued now: the engine's lines and totals, with any credit
+    already on the account, and a digest that the confirming POST must match."""
+
+    lease: Lease
+    quote: Quote
+    prior_credit: Decimal
+    balance_due: Decimal
+
+    @property
+    def digest(self) -> str:
+        shown = [
+            self.quote.kind,
+            [(line.code, line.label, str(line.amount), line.rule) for line in self.quote.lines],
+            str(self.quote.total),
+            str(self.quote.security_deposit),
+            str(self.quote.net_after_deposit),
+            str(self.prior_credit),
+        ]
+        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+    @property
+    def field(self) -> str:
+        return f"preview_{self.lease.pk}"
+
+
+def bill_preview(lease: Lease) -> BillPreview:
+    """BillingError if the bill cannot be issued for this lease."""
+    if FinalBill.objects.filter(lease=lease).exists():
+        raise errors.BillingError("A final bill has already been issued for this lease.")
+    quote = final_bill.final_bill_preview(lease)
+    credit = min(Decimal("0.00"), ledger.balance(lease))  # as final_bill_issue takes it
+    return BillPreview(lease, quote, credit, quote.net_after_deposit + credit)
+
+
+def _issue_bills(modeladmin, request, leases, *, hidden: list[tuple[str, str]]):
+    """Show each lease's bill with an Issue button; issue only on that button's POST, and only a
+    bill that is still exactly what was shown. Returns the preview page, or None when done."""
+    previews = []
     for lease in leases:
         try:
-            bill = final_bill.final_bill_issue(lease=lease, user=request.user, today=clock.today())
+            previews.append(bill_preview(lease))
         except errors.BillingError as error:
             modeladmin.message_user(request, f"{lease.account_number}: {error}", messages.ERROR)
-        else:
-            modeladmin.message_user(
-                request, f"{lease.account_number}: final bill issued, balance {usd(bill.balance_due)}."
-            )
+    if request.POST.get("_issue") and previews:
+        for preview in previews:
+            lease = preview.lease
+            if request.POST.get(preview.field) != preview.digest:
+                modeladmin.message_user(
+                    request,
+                    f"{lease.account_number}: the bill has changed since it was shown (or was not shown); "
+                    "nothing was issued. Look at it again.",
+                    messages.WARNING,
+                )
+                continue
+            try:
+                bill = final_bill.final_bill_issue(lease=lease, user=request.user, today=clock.today())
+            except errors.BillingError as error:
+                modeladmin.message_user(request, f"{lease.account_number}: {error}", messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request, f"{lease.account_number}: final bill issued, balance {usd(bill.balance_due)}."
+                )
+        return None
+    if not previews:
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Check the final bill before issuing it" if len(previews) == 1 else "Check the final bills",
+        "opts": FinalBill._meta,
+        "previews": previews,
+        "hidden": [*hidden, *((p.field, p.digest) for p in previews)],
+    }
+    return TemplateResponse(request, "admin/leases/finalbill/preview.html", context)
 
 
 @admin.register(AuctionSale)
@@ -174,8 +242,10 @@ class AuctionSaleAdmin(_NoEditing):
         return request.user.has_perm("leases.add_finalbill")
 
     @admin.action(description="Issue the final bill for the selected sales", permissions=["issue"])
-    def issue_final_bill(self, request, queryset) -> None:
-        _issue_bills(self, request, [sale.lease for sale in queryset.select_related("lease")])
+    def issue_final_bill(self, request, queryset):
+        sales = list(queryset.select_related("lease"))
+        hidden = [("action", "issue_final_bill"), *(("_selected_action", str(sale.pk)) for sale in sales)]
+        return _issue_bills(self, request, [sale.lease for sale in sales], hidden=hidden)
 
     def save_model(self, request, obj: AuctionSale, form, change: bool) -> None:
         saved = inspection.auction_sale_record(
@@ -272,18 +342,17 @@ class FinalBillAdmin(_NoEditing):
         return FileResponse(iter([statement.statement_bytes(bill)]), content_type="application/pdf")
 
     def save_model(self, request, obj: FinalBill, form, change: bool) -> None:
-        try:
-            saved = final_bill.final_bill_issue(lease=obj.lease, user=request.user, today=clock.today())
-        except errors.BillingError as error:
-            raise ValidationError(str(error)) from error
-        _saved_as(obj, saved)
+        raise PermissionDenied("A final bill is issued from its preview (add_view), never saved directly.")
 
     def add_view(self, request, form_url="", extra_context=None):
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as error:  # the bill could not be computed: say why, issue nothing
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.path)
+        """Choosing a lease shows its bill; the Issue button on that page issues it."""
+        if request.method == "POST" and self.has_add_permission(request):
+            form = FinalBillForm(request.POST)
+            if form.is_valid():
+                lease = form.cleaned_data["lease"]
+                shown = _issue_bills(self, request, [lease], hidden=[("lease", str(lease.pk))])
+                return shown or HttpResponseRedirect(reverse("admin:leases_finalbill_changelist"))
+        return super().add_view(request, form_url, extra_context)
 
 
 @admin.register(Payment)
@@ -361,6 +430,24 @@ class RefundForm(forms.ModelForm):
         )
 
 
+class CheckNumbersForm(forms.Form):
+    """The number of each check mailed for a refund: a refund by check is issued only with it."""
+
+    def __init__(self, refunds_by_check: list[Refund], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for refund in refunds_by_check:
+            self.fields[self.field_name(refund)] = forms.CharField(
+                label=f"{refund}, mailed to {refund.mail_to.splitlines()[0] if refund.mail_to else 'the lessee'}",
+                max_length=Refund._meta.get_field("check_number").max_length,
+                initial=refund.check_number,
+                error_messages={"required": "Enter the number of the check mailed for this refund."},
+            )
+
+    @staticmethod
+    def field_name(refund: Refund) -> str:
+        return f"check_{refund.pk}"
+
+
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
     form = RefundForm
@@ -386,14 +473,31 @@ class RefundAdmin(admin.ModelAdmin):
         return request.user.has_perm("leases.change_refund")
 
     @admin.action(description="Issue the selected refunds (and tell the lessee)", permissions=["issue"])
-    def issue(self, request, queryset) -> None:
-        for refund in queryset:
+    def issue(self, request, queryset):
+        chosen = list(queryset.select_related("lease"))
+        checks = [r for r in chosen if r.method == Refund.Method.CHECK and r.status == Refund.Status.PENDING]
+        numbers = CheckNumbersForm(checks, data=request.POST if request.POST.get("_issue") else None)
+        if checks and not numbers.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Record the check numbers",
+                "opts": self.model._meta,
+                "form": numbers,
+                "hidden": [("action", "issue"), *(("_selected_action", str(r.pk)) for r in chosen)],
+            }
+            return TemplateResponse(request, "admin/leases/refund/issue.html", context)
+        for refund in chosen:
+            if refund in checks:
+                number = numbers.cleaned_data[numbers.field_name(refund)]
+                Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(check_number=number)
+                refund.check_number = number
             try:
                 issued = refunds.refund_issue(refund=refund, user=request.user, today=clock.today())
             except errors.BillingError as error:
                 self.message_user(request, f"{refund}: {error}", messages.ERROR)
             else:
                 self.message_user(request, f"{refund}: {'issued' if issued else 'already issued'}.")
+        return None
 
 
 class ReturnsUploadForm(forms.Form):

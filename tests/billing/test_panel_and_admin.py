@@ -87,8 +87,11 @@ def test_operations_record_the_inspection_and_the_sale_and_issue_the_bill_in_the
     assert AuctionSale.objects.get().price == Decimal("21000.00")
     assert Lease.objects.get(pk=lease.pk).status == "sold"
 
+    preview = client.post(reverse("admin:leases_finalbill_add"), {"lease": lease.pk})
+    assert "$1,223.13" in preview.content.decode() and not FinalBill.objects.exists()
+    confirm = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.content.decode()))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:leases_finalbill_add"), {"lease": lease.pk})
+        client.post(reverse("admin:leases_finalbill_add"), confirm)
     bill = FinalBill.objects.get()
     assert (bill.balance_due, bill.issued_by) == (Decimal("1223.13"), staff)
     assert mailoutbox[-1].to == ["lessee@example.com"]

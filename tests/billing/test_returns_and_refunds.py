@@ -168,5 +168,9 @@ def test_a_refund_larger_than_the_credit_left_is_refused(staff):
 def test_operations_issue_refunds_with_an_admin_action(client, staff):
     bill = issue(_refund_lease(make_user()))
     client.force_login(staff)
-    client.post(reverse("admin:leases_refund_changelist"), {"action": "issue", "_selected_action": [bill.refund.pk]})
-    assert Refund.objects.get(pk=bill.refund.pk).status == "issued"
+    client.post(
+        reverse("admin:leases_refund_changelist"),
+        {"action": "issue", "_selected_action": [bill.refund.pk], "_issue": "1", f"check_{bill.refund.pk}": "5001"},
+    )
+    refund = Refund.objects.get(pk=bill.refund.pk)
+    assert (refund.status, refund.check_number) == ("issued", "5001")
