@@ -181,7 +181,7 @@ def bill_preview(lease: Lease) -> BillPreview:
     if FinalBill.objects.filter(lease=lease).exists():
         raise errors.BillingError("A final bill has already been issued for this lease.")
     quote = final_bill.final_bill_preview(lease)
-    credit = min(Decimal("0.00"), ledger.balance(lease))  # as final_bill_issue takes it
+    credit = final_bill.prior_credit(lease)
     return BillPreview(lease, quote, credit, quote.net_after_deposit + credit)
 
 

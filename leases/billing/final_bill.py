@@ -104,6 +104,11 @@ def final_bill_preview(lease: Lease):
         raise BillingError("Record the inspection and the sale first.") from None
 
 
+def prior_credit(lease: Lease) -> Decimal:
+    """A credit on the account from before the bill (zero or less): the bill's balance nets it off."""
+    return min(Decimal("0.00"), ledger.balance(lease))
+
+
 def _issue_check(lease: Lease) -> None:
     if FinalBill.objects.filter(lease=lease).exists():
         raise BillingError("A final bill has already been issued for this lease.")
@@ -116,7 +121,7 @@ def _issue_check(lease: Lease) -> None:
 def _bill_create(*, lease: Lease, request: dict, user, today: dt.date) -> FinalBill:
     """The frozen record: the engine's request and lines, the totals and the dates."""
     quote = _computed(request)
-    prior_balance = min(Decimal("0.00"), ledger.balance(lease))  # a credit from before the bill
+    prior_balance = prior_credit(lease)
     lines = [
         {"code": line.code, "label": line.label, "amount": str(line.amount), "rule": _bill_rule(line, lease)}
         for line in quote.lines
