@@ -224,6 +224,10 @@ class Lease(models.Model):
             return terms.allowance_total
         return min(terms.prorated_allowance(max(on, self.start_date)), terms.allowance_total)
 
+    def miles_driven(self, odometer: int) -> int:
+        """Miles driven since signing by an odometer reading, as the engine counts them."""
+        return odometer - self.start_odometer
+
     def miles_over(self, driven: int, on: dt.date) -> int:
         """Miles driven beyond the allowance earned by ``on`` (``miles_allowed_to``), never below 0:
         from the scheduled end on, the excess miles a turn-in bill charges for ``driven`` miles."""
