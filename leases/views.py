@@ -25,10 +25,10 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     leases = list(customer_leases(request.user))
     for lease in leases:
         lease.allowed_to_date = lease.miles_allowed_to(today)
-        lease.driven = (lease.latest_miles - lease.start_odometer) if lease.latest_miles is not None else None
+        lease.driven = lease.miles_driven(lease.latest_miles) if lease.latest_miles is not None else None
+        lease.over_by = lease.miles_over(lease.driven, today) if lease.driven is not None else 0
         lease.days_to_end = lease.days_left(today)
         lease.days_past = -lease.days_to_end
-        lease.over_by = (lease.driven or 0) - lease.allowed_to_date
     return render(request, "leases/lease_list.html", {"leases": leases, "today": today})
 
 

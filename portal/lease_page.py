@@ -24,11 +24,14 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     today = clock.today()
     readings = list(lease.odometer_readings.order_by("-reading_date", "-miles", "-id")[:5])
+    driven = lease.miles_driven(readings[0].miles) if readings else None  # the latest reading, as My Vehicles
     context = {
         "lease": lease,
         "today": today,
         "readings": readings,
         "allowed_to_date": lease.miles_allowed_to(today),
+        "driven": driven,
+        "over_by": lease.miles_over(driven, today) if driven is not None else 0,
         "days_left": lease.days_left(today),
         "parties": lease.parties_primary_first(),
         "equipment": list(lease.vehicle.equipment.all()),

@@ -211,20 +211,40 @@ class Lease(models.Model):
         return (self.end_date - today).days
 
     def miles_allowed_to(self, on: dt.date) -> int:
-        """The allowance earned so far: the yearly miles prorated by day, plus purchased miles."""
-        days = max(0, min((on - self.start_date).days, (self.maturity_date - self.start_date).days))
-        return self.annual_miles * days // 365 + self.purchased_miles
+        """The allowance earned by ``on``, never more than the whole lease's (``allowance_total``).
+
+        Before the scheduled end it is the engine's prorated allowance, the one an early return is
+        billed against (the yearly miles prorated by day, plus purchased miles); from the scheduled
+        end on it is ``allowance_total``, the one a turn-in is billed against. Prorating a whole
+        term by day can come to more than the total (36 months with a leap day are 1,096 days:
+        36,032 of 36,000 miles), so the figure stops at the total. Before the start: the purchased
+        miles only."""
+        terms = self.terms()
+        if on >= terms.maturity_date:
+            return terms.allowance_total
+        return min(terms.prorated_allowance(max(on, self.start_date)), terms.allowance_total)
+
+    def miles_driven(self, odometer: int) -> int:
+        """Miles driven since signing by an odometer reading, as the engine counts them."""
+        return odometer - self.start_odometer
+
+    def miles_over(self, driven: int, on: dt.date) -> int:
+        """Miles driven beyond the allowance earned by ``on`` (``miles_allowed_to``), never below 0:
+        from the scheduled end on, the excess miles a turn-in bill charges for ``driven`` miles."""
+        return max(0, driven - self.miles_allowed_to(on))
 
     @property
     def allowance_total(self) -> int:
-        return self.annual_miles * self.term_months // 12 + self.purchased_miles
+        """The whole lease's mileage allowance, as the engine counts it (``LeaseTerms.allowance_total``)."""
+        return self.terms().allowance_total
 
     def odometer_projection(self, on: dt.date) -> OdometerProjection:
         """The odometer expected on ``on``: carried straight on from the signing reading through
         the latest reading since, in whole miles rounded half up (the latest reading itself on or
         before its day). With no reading since signing, the allowance is assumed driven exactly:
-        the start odometer plus the whole allowance, or the allowance earned by ``on`` before
-        the scheduled end. Reads ``odometer_readings`` once, or not at all when prefetched."""
+        the start odometer plus the allowance earned by ``on`` (``miles_allowed_to``: the whole
+        allowance from the scheduled end on). Reads ``odometer_readings`` once, or not at all when
+        prefetched."""
         readings = list(self.odometer_readings.all())
         signing = [r for r in readings if r.source == OdometerReading.Source.SIGNING]
         first = min(signing, key=lambda r: (r.reading_date, r.miles), default=None)
@@ -233,8 +253,8 @@ class Lease(models.Model):
         last = max(others, key=lambda r: (r.reading_date, r.miles), default=None)
         latest = Mileage(last.reading_date, last.miles) if last else None
         if latest is None or latest.day <= start.day:
-            allowance = self.allowance_total if on >= self.maturity_date else self.miles_allowed_to(on)
-            return OdometerProjection(on, self.start_odometer + allowance, start, latest, from_readings=False)
+            miles = self.start_odometer + self.miles_allowed_to(on)
+            return OdometerProjection(on, miles, start, latest, from_readings=False)
         ahead = (on - latest.day).days
         if ahead <= 0:
             return OdometerProjection(on, latest.miles, start, latest, from_readings=True)

@@ -1,10 +1,12 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from leases.models import InvalidTransition, Lease
 from leases.services import odometer_record
+from quotes.engine import EarlyTermination, TurnIn, compute_quote
 from tests.factories import make_lease
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +30,59 @@ def test_allowance_to_date_is_prorated_by_day():
     lease = make_lease(start=dt.date(2024, 1, 1), annual_miles=12000, purchased_miles=1000)
     assert lease.miles_allowed_to(dt.date(2024, 7, 1)) == 12000 * 182 // 365 + 1000
     assert lease.allowance_total == 37000
+
+
+def _days(first: dt.date, last: dt.date):
+    return (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+
+
+@pytest.mark.parametrize(
+    ("start", "term_months", "purchased_miles"),
+    [
+        (dt.date(2023, 11, 15), 36, 0),  # 1,096 days with a leap day: prorating the whole term gives 36,032
+        (dt.date(2023, 12, 15), 36, 1500),
+        (dt.date(2024, 1, 31), 24, 0),
+        (dt.date(2025, 3, 1), 12, 0),
+    ],
+)
+def test_allowed_to_date_is_the_engine_s_prorated_allowance_and_never_more_than_the_whole(
+    start, term_months, purchased_miles
+):
+    """Before the end, the figure an early return is billed against (the engine's prorated
+    allowance); from the end on, the figure a turn-in is billed against (allowance_total)."""
+    lease = make_lease(start=start, term_months=term_months, purchased_miles=purchased_miles)
+    terms = lease.terms()
+    assert lease.allowance_total == terms.allowance_total == 12000 * term_months // 12 + purchased_miles
+    for day in _days(start, lease.maturity_date - dt.timedelta(days=1)):
+        assert lease.miles_allowed_to(day) == terms.prorated_allowance(day) <= lease.allowance_total, day
+    for day in _days(lease.maturity_date, lease.maturity_date + dt.timedelta(days=200)):
+        assert lease.miles_allowed_to(day) == lease.allowance_total, day
+    assert lease.miles_allowed_to(start - dt.timedelta(days=1)) == purchased_miles  # nothing earned yet
+
+
+def test_allowed_to_date_is_capped_where_the_prorated_days_outrun_the_months():
+    """Seven months from March 1 are 214 days, more than 7/12 of 365: the day before the end,
+    prorating by day earns 7,002 miles of a 7,000-mile allowance. The figure stops at 7,000."""
+    lease = make_lease(start=dt.date(2025, 3, 1), term_months=7)
+    day = lease.maturity_date - dt.timedelta(days=1)
+    assert lease.terms().prorated_allowance(day) == 7002
+    assert lease.miles_allowed_to(day) == lease.allowance_total == 7000
+    for day in _days(lease.start_date, lease.maturity_date + dt.timedelta(days=30)):
+        assert lease.miles_allowed_to(day) <= lease.allowance_total, day
+
+
+@pytest.mark.parametrize("driven", [0, 20_000, 24_031, 24_032, 30_000, 36_000, 38_880])
+def test_miles_over_is_what_the_bill_would_charge_for_those_miles(driven):
+    """Before the end, an early return's excess miles; from the end on, a turn-in's."""
+    lease = make_lease(start=dt.date(2023, 11, 15))  # 36 months, 1,096 days
+    terms, odometer = lease.terms(), lease.start_odometer + driven
+    for day in (dt.date(2025, 11, 15), lease.maturity_date - dt.timedelta(days=1)):
+        early = compute_quote(terms, EarlyTermination(date=day, odometer=odometer, realized_value=Decimal("21000")))
+        assert lease.miles_over(driven, day) == int(early.derived["excess_miles"]), day
+    for day in (lease.maturity_date, lease.maturity_date + dt.timedelta(days=10)):
+        turn_in = compute_quote(terms, TurnIn(date=day, odometer=odometer))
+        assert lease.miles_over(driven, day) == int(turn_in.derived["excess_miles"]), day
+    assert lease.miles_over(38_880, lease.maturity_date) == 2_880
 
 
 def test_status_moves_only_along_the_state_machine():

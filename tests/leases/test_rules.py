@@ -6,6 +6,7 @@ Each test sets up a lease where the old copies of a rule disagreed and checks ev
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,13 +21,15 @@ from quotes.forms import ExtensionForm
 from quotes.services import quote_create
 from quotes.views import _detail_context
 from returnkit.emails import reminder_message
-from returnkit.services import kit_for_lease
+from returnkit.services import kit_for_lease, kit_pdf_bytes
 from returnkit.turnin.checkin import _vehicle_and_lessees as checkin_statement
 from returnkit.turnin.services import appointment_book
 from returnkit.turnin.slots import booking_window
 from tests.factories import (
     NOW,
+    add_reading,
     issue,
+    lease_ending_in,
     make_dealer,
     make_dealer_user,
     make_lease,
@@ -35,6 +38,7 @@ from tests.factories import (
     make_user,
     return_and_sell,
 )
+from tests.returnkit.pdf import text as pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +236,84 @@ class TestPrimaryLesseeFirst:
         client.force_login(make_dealer_user(dealer))
         page = text(client.get(reverse("turnin:dealer_day"), {"day": "2026-12-01"}))
         assert "Robin Primary, Sam Second" in page
+
+
+def words(response) -> str:
+    """The page's text without its tags, runs of whitespace as one space."""
+    assert response.status_code == 200
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+class TestMilesAllowedAndOver:
+    """Lease.miles_allowed_to and Lease.miles_over: the allowance earned to a day is never more than
+    the whole lease's, and the miles over it are the miles the bill charges. A 36-month lease over
+    a leap day has 1,096 days: prorating 12,000 miles a year over all of them gave 36,032 "allowed
+    to date" against a 36,000-mile allowance, and My Vehicles said 2,848 miles over where the bill
+    charged 2,880."""
+
+    DRIVEN = 38_880  # 2,880 over the 36,000-mile allowance
+
+    @pytest.fixture
+    def lease(self, settings):
+        lease = lease_ending_in(-10)  # ended November 15, 2026; 2023-11-15 to 2026-11-15 is 1,096 days
+        assert (lease.maturity_date - lease.start_date).days == 1096
+        add_reading(lease, lease.maturity_date, lease.start_odometer + self.DRIVEN)
+        # The pages are seen on the end date, the day of the reading: compare and the kit project
+        # nothing past it, so every place has the same miles driven.
+        settings.PORTAL_TODAY = lease.maturity_date
+        return lease
+
+    @pytest.fixture
+    def today(self, lease):
+        return lease.maturity_date
+
+    def test_every_place_shows_the_same_allowance_and_miles_over(self, client, lease, today):
+        client.force_login(lease.primary_lessee.user)
+        assert (lease.miles_allowed_to(today), lease.miles_over(self.DRIVEN, today)) == (36_000, 2_880)
+
+        mine = words(client.get(reverse("leases:list")))
+        assert "Miles allowed to date 36,000" in mine
+        assert "Miles driven 38,880" in mine
+        assert "You have driven 2,880 miles more than your allowance" in mine
+
+        page = words(client.get(reverse("leases:detail", args=[lease.public_id])))
+        assert "Allowance for the whole lease 36,000 miles" in page
+        assert "Allowed to date 36,000 miles" in page
+        assert "Miles driven 38,880" in page
+        assert "You have driven 2,880 miles more than your allowance" in page
+
+        compared = words(client.get(reverse("quotes:compare", args=[lease.public_id])))
+        assert "2,880 miles over your 36,000-mile allowance" in compared
+
+        kit = kit_for_lease(fresh(lease), today=today)
+        mileage = kit.payload["mileage"]
+        assert (mileage["allowance_total"], mileage["projected_excess_miles"]) == ("36,000", "2,880")
+        kit_words = pdf_text(kit_pdf_bytes(kit))
+        assert "Allowance 36,000 miles" in kit_words
+        assert "Projected excess 2,880 miles" in kit_words
+
+        for shown in (mine, page, compared, kit_words):
+            assert "36,032" not in shown and "2,848" not in shown
+
+        return_and_sell(lease, returned_on=lease.maturity_date, odometer=lease.start_odometer + self.DRIVEN)
+        bill = issue(lease)
+        mileage_line = next(line for line in bill.lines if line["code"] == "excess_mileage")
+        assert mileage_line["rule"] == "2,880 miles over your 36,000-mile allowance × $0.25 a mile"
+        assert mileage_line["amount"] == "720.00"  # 2,880 × 0.25
+        billed = words(client.get(reverse("leases:bill", args=[lease.public_id])))
+        assert "2,880 miles over your 36,000-mile allowance" in billed
+
+        # After the return, My Vehicles and the lease page still agree with the bill.
+        assert "You have driven 2,880 miles more than your allowance" in words(client.get(reverse("leases:list")))
+        page = words(client.get(reverse("leases:detail", args=[lease.public_id])))
+        assert "Allowed to date 36,000 miles" in page
+        assert "You have driven 2,880 miles more than your allowance" in page
+
+    def test_within_the_allowance_nothing_is_said_to_be_over(self, client, lease, today):
+        OdometerReading.objects.filter(lease=lease, source="lessee").update(miles=lease.start_odometer + 36_000)
+        client.force_login(lease.primary_lessee.user)
+        assert lease.miles_over(36_000, today) == 0
+        for url in (reverse("leases:list"), reverse("leases:detail", args=[lease.public_id])):
+            shown = words(client.get(url))
+            assert "Miles driven 36,000" in shown
+            assert "more than your allowance" not in shown
