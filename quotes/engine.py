@@ -31,11 +31,13 @@ __all__ = [
     "QuoteError",
     "TurnIn",
     "add_months",
+    "allowance_total",
     "answer",
     "compute_quote",
     "long_date",
     "money",
     "parse_request",
+    "prorated_allowance",
     "quote_to_json",
     "usd",
 ]
@@ -86,6 +88,16 @@ def _decimal_for_money(value: object) -> Decimal:
         return Decimal(value)
     except ArithmeticError:
         raise ValueError(f"not an amount: {value!r}") from None
+
+
+def allowance_total(*, annual_miles: int, term_months: int, purchased_miles: int) -> int:
+    """The whole lease's mileage allowance: the yearly miles for the term, plus purchased miles."""
+    return annual_miles * term_months // 12 + purchased_miles
+
+
+def prorated_allowance(*, annual_miles: int, days: int, purchased_miles: int) -> int:
+    """The allowance earned in ``days`` from the start (an early return's), plus purchased miles."""
+    return annual_miles * days // 365 + purchased_miles
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -263,7 +275,9 @@ class LeaseTerms:
 
     @cached_property
     def allowance_total(self) -> int:
-        return self.annual_miles * self.term_months // 12 + self.purchased_miles
+        return allowance_total(
+            annual_miles=self.annual_miles, term_months=self.term_months, purchased_miles=self.purchased_miles
+        )
 
     @cached_property
     @_exact
@@ -325,7 +339,7 @@ class LeaseTerms:
         days = (day - self.start_date).days
         if days < 0:
             raise QuoteError(f"{day} is before the lease start date {self.start_date}")
-        return self.annual_miles * days // 365 + self.purchased_miles
+        return prorated_allowance(annual_miles=self.annual_miles, days=days, purchased_miles=self.purchased_miles)
 
     def _payments_due_by(self, day: dt.date) -> int:
         # Due dates are one a month, so the candidate is fixed by the month count; one

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from leases.identifiers import validate_account_number
 from leases.models.fields import US_STATES, MoneyField
 from leases.models.vehicles import Vehicle
-from quotes.engine import LeaseTerms, add_months
+from quotes.engine import LeaseTerms, add_months, allowance_total, prorated_allowance
 
 if TYPE_CHECKING:
     from leases.models.extensions import ExtensionRequest
@@ -219,10 +219,11 @@ class Lease(models.Model):
         term by day can come to more than the total (36 months with a leap day are 1,096 days:
         36,032 of 36,000 miles), so the figure stops at the total. Before the start: the purchased
         miles only."""
-        terms = self.terms()
-        if on >= terms.maturity_date:
-            return terms.allowance_total
-        return min(terms.prorated_allowance(max(on, self.start_date)), terms.allowance_total)
+        if on >= self.maturity_date:
+            return self.allowance_total
+        days = max(0, (on - self.start_date).days)
+        earned = prorated_allowance(annual_miles=self.annual_miles, days=days, purchased_miles=self.purchased_miles)
+        return min(earned, self.allowance_total)
 
     def miles_driven(self, odometer: int) -> int:
         """Miles driven since signing by an odometer reading, as the engine counts them."""
@@ -235,8 +236,11 @@ class Lease(models.Model):
 
     @property
     def allowance_total(self) -> int:
-        """The whole lease's mileage allowance, as the engine counts it (``LeaseTerms.allowance_total``)."""
-        return self.terms().allowance_total
+        """The whole lease's mileage allowance, by the engine's rule. Read from the lease's fields
+        alone, so a page can show it even for terms the engine would refuse to quote."""
+        return allowance_total(
+            annual_miles=self.annual_miles, term_months=self.term_months, purchased_miles=self.purchased_miles
+        )
 
     def odometer_projection(self, on: dt.date) -> OdometerProjection:
         """The odometer expected on ``on``: carried straight on from the signing reading through
