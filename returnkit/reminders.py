@@ -22,15 +22,15 @@ from dataclasses import dataclass
 
 from django.core import mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from leases.models import Lease, LeaseParty
+from leases.models import Lease, LeaseQuerySet
 from portal import once
 from portal.models import Notification
 from returnkit import emails
 from returnkit.models import Reminder
-from returnkit.services import KIT_PREFETCH, kits_for_leases
+from returnkit.services import for_kits, kits_for_leases
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +46,12 @@ WINDOWS: dict[str, tuple[int, int]] = {
 CHUNK_SIZE = 250
 
 
-def due(kind: str, today: dt.date) -> QuerySet[Lease]:
+def due(kind: str, today: dt.date) -> LeaseQuerySet:
     """Open leases in the kind's window with no reminder of that kind: an end-date index gives the
     window, the unique (lease, kind) index answers "already reminded"."""
     first, last = WINDOWS[kind]
-    return Lease.objects.filter(
-        status__in=Lease.Status.open_values(),
-        maturity_date__gte=today + dt.timedelta(days=first),
-        maturity_date__lte=today + dt.timedelta(days=last),
-    ).exclude(Exists(Reminder.objects.filter(lease=OuterRef("pk"), kind=kind)))
+    window = Lease.objects.maturing_between(today + dt.timedelta(days=first), today + dt.timedelta(days=last))
+    return window.open().exclude(Exists(Reminder.objects.filter(lease=OuterRef("pk"), kind=kind)))
 
 
 def sweep(today: dt.date, *, enqueue: Callable[[list[int], str, str], object], chunk_size: int = CHUNK_SIZE) -> dict:
@@ -95,11 +92,8 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
     its mark as sent holds only the SMTP conversation.
     """
     lease_ids = list(lease_ids)
-    chunk = due(kind, today).filter(pk__in=lease_ids).select_related("vehicle__make")
-    if kind == Kind.KIT_120:
-        chunk = chunk.with_extension_days_in_review().prefetch_related(*KIT_PREFETCH)
-    else:
-        chunk = chunk.prefetch_related(*_EMAIL_PREFETCH)
+    chunk = due(kind, today).filter(pk__in=lease_ids)
+    chunk = for_kits(chunk) if kind == Kind.KIT_120 else chunk.with_vehicle().with_parties()
     leases = list(chunk.order_by("pk"))
     result = ChunkResult(skipped=len(lease_ids))
     if not leases:
@@ -139,9 +133,6 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
     result.sent = len(sent)
     result.no_address = sum(1 for lease in ours if not lease.email_addresses())
     return result
-
-
-_EMAIL_PREFETCH = (Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")),)
 
 
 def _record(

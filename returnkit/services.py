@@ -7,31 +7,34 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from django.db.models import Prefetch
-
 from leases.billing import ledger
-from leases.models import Lease, LeaseParty
+from leases.models import Lease, LeaseQuerySet
 from returnkit.kit import build_payload, fingerprint
 from returnkit.models import KitSnapshot, PlateRule
 from returnkit.render import KIT_PDF
 
 log = logging.getLogger(__name__)
 
-# What building a kit reads besides the lease row and its vehicle (select_related("vehicle__make")).
-KIT_PREFETCH = (
-    Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")),
-    "odometer_readings",
-    "vehicle__equipment",
-)
+
+def for_kits(leases: LeaseQuerySet) -> LeaseQuerySet:
+    """``leases`` with everything building their kits reads, in a fixed number of queries: the days
+    waiting for review and the vehicle with its make in the leases' own query, then one query each
+    for the parties, the odometer readings and the vehicles' equipment."""
+    return (
+        leases.with_extension_days_in_review()
+        .with_vehicle()
+        .with_parties()
+        .with_odometer_readings()
+        .with_vehicle_equipment()
+    )
 
 
 def kits_for_leases(leases: Sequence[Lease], *, today: dt.date, skip_failures: bool = False) -> dict[int, KitSnapshot]:
     """The current kit of each lease (lease id → snapshot), in a constant number of queries.
 
-    Expects ``vehicle__make`` selected, ``KIT_PREFETCH`` prefetched and the leases loaded
-    ``with_extension_days_in_review()``. A PDF is rendered only for
-    a lease whose data gives a fingerprint no stored kit has. With ``skip_failures`` a lease whose
-    kit cannot be built is logged and left out, so one bad lease does not hold up a whole chunk.
+    Expects the leases loaded ``for_kits()``. A PDF is rendered only for a lease whose data gives
+    a fingerprint no stored kit has. With ``skip_failures`` a lease whose kit cannot be built is
+    logged and left out, so one bad lease does not hold up a whole chunk.
     """
     if not leases:
         return {}
@@ -90,12 +93,7 @@ def kits_for_leases(leases: Sequence[Lease], *, today: dt.date, skip_failures: b
 
 def kit_for_lease(lease: Lease, *, today: dt.date) -> KitSnapshot:
     """One lease's kit (the lease page's link and the ``returnkit`` command), from fresh rows."""
-    fresh = (
-        Lease.objects.with_extension_days_in_review()
-        .select_related("vehicle__make")
-        .prefetch_related(*KIT_PREFETCH)
-        .get(pk=lease.pk)
-    )
+    fresh = for_kits(Lease.objects.all()).get(pk=lease.pk)
     return kits_for_leases([fresh], today=today)[lease.pk]
 
 
