@@ -175,31 +175,36 @@ def _mileage(terms, turn_in: Quote, start: Mileage, latest: Mileage | None, proj
 
 
 def _timeline(end: dt.date, make: str) -> list[dict]:
-    def before(days: int) -> dt.date:
-        return end - dt.timedelta(days=days)
+    """The kit's checklist in order, each step dated back from the end date: getting the vehicle
+    ready, then turning it in."""
+    return _getting_ready(end) + _turning_in(end, make)
 
-    def between(first: dt.date, last: dt.date) -> dict:
-        return {"from": first.isoformat(), "to": last.isoformat()}
 
+def _getting_ready(end: dt.date) -> list[dict]:
     return [
         {
-            "when": between(before(90), before(15)),
+            "when": _between(end, 90, 15),
             "title": "Pre-inspect your vehicle",
             "detail": "Walk round it in daylight with the wear guide and the Wear Square in this kit. "
             "Repairing damage before the inspection can cost less than paying for it afterwards.",
         },
         {
-            "when": {"by": before(90).isoformat(), "then": ", then monthly"},
+            "when": {"by": _before(end, 90), "then": ", then monthly"},
             "title": "Check your mileage",
             "detail": "Compare your odometer with the projection in this kit and add a reading in the portal.",
         },
         {
-            "when": {"by": before(30).isoformat()},
+            "when": {"by": _before(end, 30)},
             "title": "Check the plate rules for your state",
             "detail": "Some states want the plates back before the insurance ends. See License plates below.",
         },
+    ]
+
+
+def _turning_in(end: dt.date, make: str) -> list[dict]:
+    return [
         {
-            "when": between(before(28), before(7)),
+            "when": _between(end, 28, 7),
             "title": "Book your turn-in appointment",
             "detail": f"Call any franchised {make} dealer and ask for a lease turn-in appointment.",
         },
@@ -215,3 +220,13 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
             "the date and your signature.",
         },
     ]
+
+
+def _before(end: dt.date, days: int) -> str:
+    """The day ``days`` before the end date (ISO)."""
+    return (end - dt.timedelta(days=days)).isoformat()
+
+
+def _between(end: dt.date, first: int, last: int) -> dict:
+    """From ``first`` days before the end date to ``last`` days before it."""
+    return {"from": _before(end, first), "to": _before(end, last)}
