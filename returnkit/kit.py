@@ -123,7 +123,9 @@ def _lines(quote: Quote) -> list[dict]:
     ]
 
 
-def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: int, projected) -> dict:
+def _options(
+    terms: LeaseTerms, turn_in: Quote, buyout: Quote, lease: Lease, day: dt.date, odometer: int, projected: int | None
+) -> dict:
     days_left = lease.extension_days_left()
     example_days = min(EXTENSION_EXAMPLE_DAYS, days_left)
     example = (
@@ -155,7 +157,9 @@ def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: 
     }
 
 
-def _mileage(terms, turn_in: Quote, start: Mileage, latest: Mileage | None, projected, day) -> dict:
+def _mileage(
+    terms: LeaseTerms, turn_in: Quote, start: Mileage, latest: Mileage | None, projected: int | None, day: dt.date
+) -> dict:
     lines = {line.code: line for line in turn_in.lines}
     excess = int(turn_in.derived["excess_miles"]) if projected is not None else None
     return {
