@@ -18,8 +18,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 
-from leases.models import Lease, Mileage
-from quotes.engine import Buyout, Extension, Quote, TurnIn, compute_quote
+from leases.models import Lease, Mileage, Vehicle
+from quotes.engine import Buyout, Extension, LeaseTerms, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
 KIT_VERSION = 2
@@ -39,53 +39,66 @@ def _amount(value: Decimal) -> str:
 
 
 def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed: tuple[Decimal, Decimal]) -> dict:
-    """Everything the kit shows. Expects ``parties__lessee``, ``odometer_readings`` and
-    ``vehicle__equipment`` prefetched and the lease loaded ``with_extension_days_in_review()``
-    (the sweep builds hundreds of kits at once)."""
+    """Everything the kit shows. Expects the lease loaded ``for_kits()`` (returnkit.services): the
+    sweep builds hundreds of kits at once, so building one reads nothing more."""
     terms = lease.terms()
-    end = lease.end_date
-    # Before the end date the figures are for returning on it; after, for returning today.
-    last_day = terms.maturity_date + dt.timedelta(days=terms.max_extension_days)
-    turn_in_day = end if today <= end else min(today, last_day)
+    turn_in_day = _turn_in_day(lease, terms, today)
     projection = lease.odometer_projection(turn_in_day)
-    start, latest, odometer = projection.start, projection.latest, projection.miles
-    projected = odometer if projection.from_readings else None
-    past_due, property_tax = owed
-    turn_in = compute_quote(
-        terms, TurnIn(date=turn_in_day, odometer=odometer, past_due=past_due, property_tax=property_tax)
-    )
-    buyout = compute_quote(terms, Buyout(date=turn_in_day, past_due=past_due, property_tax=property_tax))
-    lessees = [
-        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines}
-        for p in lease.parties_primary_first()
-    ]
-    vehicle = lease.vehicle
+    projected = projection.miles if projection.from_readings else None
+    turn_in, buyout = _quotes(terms, turn_in_day, projection.miles, owed)
     return {
         "version": KIT_VERSION,
         "account_number": lease.account_number,
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
-        "lessees": lessees,
-        "vehicle": {
-            "year": vehicle.year,
-            "make": vehicle.make.name,
-            "model": vehicle.model,
-            "trim": vehicle.trim,
-            "body_type": vehicle.body_type,
-            "colour": vehicle.colour,
-            "vin": vehicle.vin,
-            "description": vehicle.description,
-        },
+        "lessees": _lessees(lease),
+        "vehicle": _vehicle(lease.vehicle),
         "start_date": lease.start_date.isoformat(),
-        "end_date": end.isoformat(),
+        "end_date": lease.end_date.isoformat(),
         "term_months": lease.term_months,
         "registration_state": lease.get_registration_state_display(),
         "lessor": _lessor(),
-        "options": _options(terms, turn_in, buyout, lease, turn_in_day, odometer, projected),
-        "timeline": _timeline(end, vehicle.make.name),
-        "equipment": [{"name": e.name, "quantity": e.quantity} for e in vehicle.equipment.all()],
-        "mileage": _mileage(terms, turn_in, start, latest, projected, turn_in_day),
+        "options": _options(terms, turn_in, buyout, lease, turn_in_day, projection.miles, projected),
+        "timeline": _timeline(lease.end_date, lease.vehicle.make.name),
+        "equipment": [{"name": e.name, "quantity": e.quantity} for e in lease.vehicle.equipment.all()],
+        "mileage": _mileage(terms, turn_in, projection.start, projection.latest, projected, turn_in_day),
         "plates": {"state": lease.get_registration_state_display(), "rule": plate_rule},
         "deposit": _amount(terms.security_deposit),
+    }
+
+
+def _turn_in_day(lease: Lease, terms: LeaseTerms, today: dt.date) -> dt.date:
+    """The day the kit's figures are for. Before the end date they are for returning on it; after,
+    for returning today, but no later than the last day the lease could be extended to."""
+    end = lease.end_date
+    last_day = terms.maturity_date + dt.timedelta(days=terms.max_extension_days)
+    return end if today <= end else min(today, last_day)
+
+
+def _quotes(terms: LeaseTerms, day: dt.date, odometer: int, owed: tuple[Decimal, Decimal]) -> tuple[Quote, Quote]:
+    """The engine's quotes for returning the vehicle and for buying it on ``day``."""
+    past_due, property_tax = owed
+    turn_in = compute_quote(terms, TurnIn(date=day, odometer=odometer, past_due=past_due, property_tax=property_tax))
+    buyout = compute_quote(terms, Buyout(date=day, past_due=past_due, property_tax=property_tax))
+    return turn_in, buyout
+
+
+def _lessees(lease: Lease) -> list[dict]:
+    return [
+        {"name": p.lessee.full_name, "role": p.get_role_display(), "address": p.lessee.address_lines}
+        for p in lease.parties_primary_first()
+    ]
+
+
+def _vehicle(vehicle: Vehicle) -> dict:
+    return {
+        "year": vehicle.year,
+        "make": vehicle.make.name,
+        "model": vehicle.model,
+        "trim": vehicle.trim,
+        "body_type": vehicle.body_type,
+        "colour": vehicle.colour,
+        "vin": vehicle.vin,
+        "description": vehicle.description,
     }
 
 
@@ -110,7 +123,9 @@ def _lines(quote: Quote) -> list[dict]:
     ]
 
 
-def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: int, projected) -> dict:
+def _options(
+    terms: LeaseTerms, turn_in: Quote, buyout: Quote, lease: Lease, day: dt.date, odometer: int, projected: int | None
+) -> dict:
     days_left = lease.extension_days_left()
     example_days = min(EXTENSION_EXAMPLE_DAYS, days_left)
     example = (
@@ -142,7 +157,9 @@ def _options(terms, turn_in: Quote, buyout: Quote, lease: Lease, day, odometer: 
     }
 
 
-def _mileage(terms, turn_in: Quote, start: Mileage, latest: Mileage | None, projected, day) -> dict:
+def _mileage(
+    terms: LeaseTerms, turn_in: Quote, start: Mileage, latest: Mileage | None, projected: int | None, day: dt.date
+) -> dict:
     lines = {line.code: line for line in turn_in.lines}
     excess = int(turn_in.derived["excess_miles"]) if projected is not None else None
     return {
@@ -162,31 +179,36 @@ def _mileage(terms, turn_in: Quote, start: Mileage, latest: Mileage | None, proj
 
 
 def _timeline(end: dt.date, make: str) -> list[dict]:
-    def before(days: int) -> dt.date:
-        return end - dt.timedelta(days=days)
+    """The kit's checklist in order, each step dated back from the end date: getting the vehicle
+    ready, then turning it in."""
+    return _getting_ready(end) + _turning_in(end, make)
 
-    def between(first: dt.date, last: dt.date) -> dict:
-        return {"from": first.isoformat(), "to": last.isoformat()}
 
+def _getting_ready(end: dt.date) -> list[dict]:
     return [
         {
-            "when": between(before(90), before(15)),
+            "when": _between(end, 90, 15),
             "title": "Pre-inspect your vehicle",
             "detail": "Walk round it in daylight with the wear guide and the Wear Square in this kit. "
             "Repairing damage before the inspection can cost less than paying for it afterwards.",
         },
         {
-            "when": {"by": before(90).isoformat(), "then": ", then monthly"},
+            "when": {"by": _before(end, 90), "then": ", then monthly"},
             "title": "Check your mileage",
             "detail": "Compare your odometer with the projection in this kit and add a reading in the portal.",
         },
         {
-            "when": {"by": before(30).isoformat()},
+            "when": {"by": _before(end, 30)},
             "title": "Check the plate rules for your state",
             "detail": "Some states want the plates back before the insurance ends. See License plates below.",
         },
+    ]
+
+
+def _turning_in(end: dt.date, make: str) -> list[dict]:
+    return [
         {
-            "when": between(before(28), before(7)),
+            "when": _between(end, 28, 7),
             "title": "Book your turn-in appointment",
             "detail": f"Call any franchised {make} dealer and ask for a lease turn-in appointment.",
         },
@@ -202,3 +224,13 @@ def _timeline(end: dt.date, make: str) -> list[dict]:
             "the date and your signature.",
         },
     ]
+
+
+def _before(end: dt.date, days: int) -> str:
+    """The day ``days`` before the end date (ISO)."""
+    return (end - dt.timedelta(days=days)).isoformat()
+
+
+def _between(end: dt.date, first: int, last: int) -> dict:
+    """From ``first`` days before the end date to ``last`` days before it."""
+    return {"from": _before(end, first), "to": _before(end, last)}

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 
 from django.core import mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from leases.models import Lease, LeaseParty
+from leases.models import Lease, LeaseQuerySet
 from portal import once
 from portal.models import Notification
 from returnkit import emails
-from returnkit.models import Reminder
-from returnkit.services import KIT_PREFETCH, kits_for_leases
+from returnkit.models import KitSnapshot, Reminder
+from returnkit.services import for_kits, kits_for_leases
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +46,12 @@ WINDOWS: dict[str, tuple[int, int]] = {
 CHUNK_SIZE = 250
 
 
-def due(kind: str, today: dt.date) -> QuerySet[Lease]:
+def due(kind: str, today: dt.date) -> LeaseQuerySet:
     """Open leases in the kind's window with no reminder of that kind: an end-date index gives the
     window, the unique (lease, kind) index answers "already reminded"."""
     first, last = WINDOWS[kind]
-    return Lease.objects.filter(
-        status__in=Lease.Status.open_values(),
-        maturity_date__gte=today + dt.timedelta(days=first),
-        maturity_date__lte=today + dt.timedelta(days=last),
-    ).exclude(Exists(Reminder.objects.filter(lease=OuterRef("pk"), kind=kind)))
+    window = Lease.objects.maturing_between(today + dt.timedelta(days=first), today + dt.timedelta(days=last))
+    return window.open().exclude(Exists(Reminder.objects.filter(lease=OuterRef("pk"), kind=kind)))
 
 
 def sweep(today: dt.date, *, enqueue: Callable[[list[int], str, str], object], chunk_size: int = CHUNK_SIZE) -> dict:
@@ -95,53 +92,72 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
     its mark as sent holds only the SMTP conversation.
     """
     lease_ids = list(lease_ids)
-    chunk = due(kind, today).filter(pk__in=lease_ids).select_related("vehicle__make")
-    if kind == Kind.KIT_120:
-        chunk = chunk.with_extension_days_in_review().prefetch_related(*KIT_PREFETCH)
-    else:
-        chunk = chunk.prefetch_related(*_EMAIL_PREFETCH)
-    leases = list(chunk.order_by("pk"))
-    result = ChunkResult(skipped=len(lease_ids))
+    leases = _still_due(lease_ids, kind, today)
     if not leases:
-        return result
-    if kind == Kind.KIT_120:
-        kits = kits_for_leases(leases, today=today, skip_failures=True)
-        leases = [lease for lease in leases if lease.pk in kits]  # no kit, no kit email: tried again tomorrow
-    else:
-        kits = {}
+        return ChunkResult(skipped=len(lease_ids))
+    leases, kits = _with_kits(leases, kind, today)
     rows = [Reminder(lease=lease, kind=kind, due_on=today, kit=kits.get(lease.pk)) for lease in leases]
     with once.claimed(rows) as claim:
         claims = {reminder.lease_id: reminder for reminder in claim}
-        ours = [lease for lease in leases if lease.pk in claims]
-        result.skipped = len(lease_ids) - len(ours)
-        if not ours:
-            return result
-        claim.keep(*(claims[lease.pk] for lease in ours if not lease.email_addresses()))  # a portal notice only
-        sent: list[Lease] = []
-        attempted: Lease | None = None
-        try:
-            with mail.mailers.default as connection:
-                for lease in ours:
-                    if not lease.email_addresses():
-                        continue
-                    message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
-                    # Handed to the SMTP server from here: should it fail, the email may have gone all
-                    # the same, so this claim is kept (at most once), not given back.
-                    attempted = lease
-                    claim.keep(claims[lease.pk])
-                    connection.send_messages([message])
-                    sent.append(lease)
-                    attempted = None
-        finally:
-            # Runs for an SMTP error too: what went out is marked sent; the claims never tried are
-            # given back by once.claimed for the next sweep; the one that failed mid-send stays claimed.
-            _record(claims, ours, sent, attempted, kind, today)
-    result.sent = len(sent)
-    result.no_address = sum(1 for lease in ours if not lease.email_addresses())
-    return result
+        ours = [lease for lease in leases if lease.pk in claims]  # the rest: claimed by another run
+        sent = _send(claim, claims, ours, kits=kits, kind=kind, today=today) if ours else []
+    return ChunkResult(
+        sent=len(sent),
+        no_address=sum(1 for lease in ours if not lease.email_addresses()),
+        skipped=len(lease_ids) - len(ours),
+    )
 
 
-_EMAIL_PREFETCH = (Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")),)
+def _still_due(lease_ids: list[int], kind: str, today: dt.date) -> list[Lease]:
+    """The chunk's leases that are still due (one returned, or reminded, since the sweep drops
+    out), with what the emails read and, for the kit, what the kit reads."""
+    chunk = due(kind, today).filter(pk__in=lease_ids)
+    chunk = for_kits(chunk) if kind == Kind.KIT_120 else chunk.with_vehicle().with_parties()
+    return list(chunk.order_by("pk"))
+
+
+def _with_kits(leases: list[Lease], kind: str, today: dt.date) -> tuple[list[Lease], dict[int, KitSnapshot]]:
+    """For the kit reminder, the leases that have a kit and their kits: no kit, no kit email, and
+    the lease is tried again tomorrow. A follow-up attaches no kit."""
+    if kind != Kind.KIT_120:
+        return leases, {}
+    kits = kits_for_leases(leases, today=today, skip_failures=True)
+    return [lease for lease in leases if lease.pk in kits], kits
+
+
+def _send(
+    claim: once.Claim,
+    claims: dict[int, Reminder],
+    ours: list[Lease],
+    *,
+    kits: dict[int, KitSnapshot],
+    kind: str,
+    today: dt.date,
+) -> list[Lease]:
+    """Email the claimed leases that have an address, over one connection, and then mark what went
+    and what had nobody to go to (``_record``), even if sending failed part way. Returns the
+    leases emailed."""
+    claim.keep(*(claims[lease.pk] for lease in ours if not lease.email_addresses()))  # a portal notice only
+    sent: list[Lease] = []
+    attempted: Lease | None = None
+    try:
+        with mail.mailers.default as connection:
+            for lease in ours:
+                if not lease.email_addresses():
+                    continue
+                message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
+                # Handed to the SMTP server from here: should it fail, the email may have gone all
+                # the same, so this claim is kept (at most once), not given back.
+                attempted = lease
+                claim.keep(claims[lease.pk])
+                connection.send_messages([message])
+                sent.append(lease)
+                attempted = None
+    finally:
+        # Runs for an SMTP error too: what went out is marked sent; the claims never tried are
+        # given back by once.claimed for the next sweep; the one that failed mid-send stays claimed.
+        _record(claims, ours, sent, attempted, kind, today)
+    return sent
 
 
 def _record(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from leases.identifiers import validate_account_number
@@ -96,6 +96,33 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
             .values("days")
         )
         return self.annotate(loaded_extension_days_in_review=Coalesce(Subquery(waiting), 0))
+
+    def open(self) -> LeaseQuerySet:
+        """Leases whose lessee still has the vehicle (``Lease.is_open``)."""
+        return self.filter(status__in=Lease.Status.open_values())
+
+    def maturing_between(self, first: dt.date, last: dt.date) -> LeaseQuerySet:
+        """Leases whose scheduled end date (``maturity_date``: before any extension, so not
+        ``end_date``) falls from ``first`` to ``last``, both included; an index lookup."""
+        return self.filter(maturity_date__gte=first, maturity_date__lte=last)
+
+    def with_vehicle(self) -> LeaseQuerySet:
+        """Each lease with its vehicle and the vehicle's make, in the same query as the leases."""
+        return self.select_related("vehicle__make")
+
+    def with_vehicle_equipment(self) -> LeaseQuerySet:
+        """Each lease's vehicle with its equipment, in one query for all the leases."""
+        return self.prefetch_related("vehicle__equipment")
+
+    def with_parties(self) -> LeaseQuerySet:
+        """Each lease with its parties, their lessees and the lessees' users, in one query for all
+        the leases, so that ``parties_primary_first()`` and ``email_addresses()`` need none."""
+        return self.prefetch_related(Prefetch("parties", queryset=LeaseParty.objects.select_related("lessee__user")))
+
+    def with_odometer_readings(self) -> LeaseQuerySet:
+        """Each lease with its odometer readings, in one query for all the leases, so that
+        ``odometer_projection()`` needs none."""
+        return self.prefetch_related("odometer_readings")
 
 
 class Lease(models.Model):

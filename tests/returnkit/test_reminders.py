@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from leases.models import Lease
 from portal.models import Notification
+from portal.pdf import StoredPdf
 from returnkit import tasks
-from returnkit.models import Reminder
+from returnkit.models import KitSnapshot, Reminder
 from returnkit.reminders import due, send_chunk
 from tests.factories import TODAY, add_reading, lease_ending_in, make_lessee, make_user
 
@@ -191,6 +192,22 @@ class TestExactlyOnce:
         assert send_chunk([broken.pk, fine.pk], KIT, TODAY).sent == 1
         assert [m.to for m in mailoutbox] == [[fine.parties.get().lessee.email]]
         assert list(Reminder.objects.values_list("lease_id", flat=True)) == [fine.pk]  # broken: tried again tomorrow
+        assert f"No return kit for lease {broken.pk}" in caplog.text
+
+    def test_a_lease_whose_kit_pdf_cannot_be_drawn_does_not_hold_up_its_chunk(self, monkeypatch, mailoutbox, caplog):
+        broken, fine = lease_ending_in(100), lease_ending_in(100)
+        attach = StoredPdf.attach
+
+        def fails_for_broken(stored, kit):
+            if kit.lease_id == broken.pk:
+                raise OSError("storage full")
+            return attach(stored, kit)
+
+        monkeypatch.setattr(StoredPdf, "attach", fails_for_broken)
+        assert send_chunk([broken.pk, fine.pk], KIT, TODAY).sent == 1
+        assert [m.to for m in mailoutbox] == [[fine.parties.get().lessee.email]]
+        assert list(Reminder.objects.values_list("lease_id", flat=True)) == [fine.pk]  # broken: tried again tomorrow
+        assert list(KitSnapshot.objects.values_list("lease_id", flat=True)) == [fine.pk]
         assert f"No return kit for lease {broken.pk}" in caplog.text
 
     def test_a_lease_without_any_email_gets_the_portal_notice_only(self, mailoutbox):
