@@ -10,9 +10,7 @@ import datetime as dt
 import pytest
 
 from leases.models import Lease
-from tests.conftest import TODAY
-from tests.factories import make_lessee, make_user
-from tests.returnkit.conftest import add_reading, lease_ending_in
+from tests.factories import TODAY, add_reading, lease_ending_in, make_lessee, make_user
 
 pytestmark = pytest.mark.django_db
 
