@@ -9,28 +9,6 @@ from django.db import connection
 from django.test import Client
 
 
-def fire_at_once(url: str, user, forms: list[dict]) -> list:
-    """POST each form from its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(forms))
-    responses: list = [None] * len(forms)
-
-    def worker(i: int) -> None:
-        client = Client()
-        client.force_login(user)
-        try:
-            barrier.wait()
-            responses[i] = client.post(url, forms[i])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(forms))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return responses
-
-
 def call_at_once(calls: list[Callable[[], object]]) -> list:
     """Call each function from its own thread and connection, all released at the same moment.
 
@@ -54,3 +32,14 @@ def call_at_once(calls: list[Callable[[], object]]) -> list:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def fire_at_once(url: str, user, forms: list[dict]) -> list:
+    """POST each form from its own signed-in client, thread and connection, all at the same moment.
+    The clients sign in first, so the posts themselves are what race."""
+    clients = [Client() for _ in forms]
+    for client in clients:
+        client.force_login(user)
+    return call_at_once(
+        [lambda client=client, form=form: client.post(url, form) for client, form in zip(clients, forms, strict=True)]
+    )

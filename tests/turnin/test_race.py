@@ -7,13 +7,12 @@ is only lost sometimes is the one that matters.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from returnkit.turnin.models import Appointment
 from returnkit.turnin.services import SLOT_TAKEN, BookingRefused, appointment_book
+from tests.concurrency import call_at_once
 from tests.factories import NOW, make_dealer, make_lease, make_slot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -22,27 +21,16 @@ THREADS = 20
 
 def _race(targets: list, book) -> list[str]:
     """Run ``book(target)`` in one thread per target, all released at once; return the outcomes."""
-    barrier = threading.Barrier(len(targets))
-    outcomes: list[str] = [""] * len(targets)
+    results = call_at_once([lambda target=target: book(target) for target in targets])
+    return [_outcome(result) for result in results]
 
-    def run(i: int, target) -> None:
-        try:
-            barrier.wait(timeout=10)
-            book(target)
-            outcomes[i] = "booked"
-        except BookingRefused as refused:
-            outcomes[i] = refused.message
-        except Exception as error:  # noqa: BLE001 - reported in the assertion below
-            outcomes[i] = f"error: {error!r}"
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
+def _outcome(result) -> str:
+    if isinstance(result, BookingRefused):
+        return result.message
+    if isinstance(result, Exception):
+        return f"error: {result!r}"
+    return "booked"
 
 
 @pytest.mark.parametrize("attempt", range(3))
