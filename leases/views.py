@@ -29,6 +29,7 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         lease.over_by = lease.miles_over(lease.driven, today) if lease.driven is not None else 0
         lease.days_to_end = lease.days_left(today)
         lease.days_past = -lease.days_to_end
+        lease.status_words = lease.status_phrase(today)
     return render(request, "leases/lease_list.html", {"leases": leases, "today": today})
 
 

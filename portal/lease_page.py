@@ -33,6 +33,8 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "driven": driven,
         "over_by": lease.miles_over(driven, today) if driven is not None else 0,
         "days_left": lease.days_left(today),
+        "days_past": -lease.days_left(today),
+        "status_words": lease.status_phrase(today),
         "parties": lease.parties_primary_first(),
         "equipment": list(lease.vehicle.equipment.all()),
         "odometer_form": OdometerForm(lease=lease, today=today),

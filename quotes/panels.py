@@ -13,8 +13,8 @@ SHOWN_FIRST = 5
 def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
     """The lease's quotes, newest first, in one query however many there are."""
     quotes = list(Quote.objects.filter(lease=lease).only(*LIST_FIELDS).order_by("-created_at", "-id"))
-    for quote in quotes:
-        quote.expired = quote.is_expired(today)
+    for quote in quotes:  # a lease no longer open has no live quotes: each shows as past
+        quote.expired = quote.is_expired(today) or not lease.is_open
     return {
         "lease_quotes": quotes[:SHOWN_FIRST],
         "older_lease_quotes": quotes[SHOWN_FIRST:],

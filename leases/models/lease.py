@@ -237,6 +237,12 @@ class Lease(models.Model):
         """Days from today to the end date (negative once it has passed)."""
         return (self.end_date - today).days
 
+    def status_phrase(self, today: dt.date) -> str:
+        """The status in words as of today: an open lease whose end date has passed says so."""
+        if self.is_open and self.days_left(today) < 0:
+            return "Past its end date"
+        return self.get_status_display()
+
     def miles_allowed_to(self, on: dt.date) -> int:
         """The allowance earned by ``on``, never more than the whole lease's (``allowance_total``).
 
