@@ -181,6 +181,7 @@ def lease_panel(
         summary = {
             "bill": bill,
             "balance": money.balance,
+            "credit": -money.balance if money.balance < 0 else None,  # what we owe the lessee
             "pending": money.pending,
             "refund": money.refund,
         }
