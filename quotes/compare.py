@@ -13,6 +13,7 @@ from decimal import Decimal
 from leases.models import Lease
 from quotes import engine
 from quotes.engine import long_date, usd
+from quotes.services import BUYOUT_APPLY_DEPOSIT, buyout_event
 
 EXTENSION_CHOICES = (30, 90)
 
@@ -122,12 +123,20 @@ def _return_and_buy(
             f"Buy it on {long_date(end)}",
             end,
             "The purchase option price in your lease, with the purchase fee and sales tax.",
-            engine.Buyout(date=end, **owed),
+            buyout_event(lease, end, apply_deposit=BUYOUT_APPLY_DEPOSIT, **owed),
         ),
     ]
     if today < lease.maturity_date:
         summary = "Your adjusted lease balance today, with the purchase fee and sales tax."
-        candidates.append(("buy_today", "Buy it today", today, summary, engine.Buyout(date=today, **owed)))
+        candidates.append(
+            (
+                "buy_today",
+                "Buy it today",
+                today,
+                summary,
+                buyout_event(lease, today, apply_deposit=BUYOUT_APPLY_DEPOSIT, **owed),
+            )
+        )
     return candidates
 
 
