@@ -469,7 +469,7 @@ class TestComparePage:
         assert "Buying costs $19,262.16 more up front than returning, and you keep the car." in page
         assert "$1,256.59" in page and "$20,518.75" in page and "$446.40" in page and "$1,339.20" in page
         assert "about 41,138 miles" in page
-        assert page.count(">Save as a quote</button>") == 5
+        assert page.count(">Save as a quote</button>") == 4  # not "Buy it on December 15": see below
         assert not Quote.objects.exists()  # computed on the fly
 
     def test_saving_an_option_stores_the_figures_shown(self, client, personas):
@@ -499,6 +499,26 @@ class TestComparePage:
         assert (from_compare.total, from_compare.net_after_deposit) == (from_form.total, from_form.net_after_deposit)
         assert from_form.total == Decimal("20604.11")  # 20,484.11 with the $120.00 past due
         assert page.count(usd(from_form.total)) >= 1
+
+    def test_a_buyout_too_far_ahead_to_be_paid_is_shown_but_not_saved(self, client, personas):
+        client.force_login(personas.owner)
+        url = reverse("quotes:compare", args=[personas.lease.public_id])
+
+        page = text(client.get(url))
+        assert "A buyout quote is good for 10 days, so you can save this one from December 5, 2026" in page
+        assert 'value="buy_end"' not in page
+
+        response = client.post(url, {"option": "buy_end"})
+        assert response.status_code == 400
+        assert "can&#x27;t be saved" in text(response)
+        assert not Quote.objects.exists()
+
+    def test_a_buyout_within_the_good_through_days_can_be_saved(self, client, personas, settings):
+        settings.QUOTE_GOOD_THROUGH_DAYS = 20  # the end date, December 15, is now payable on a quote given today
+        client.force_login(personas.owner)
+        response = client.post(reverse("quotes:compare", args=[personas.lease.public_id]), {"option": "buy_end"})
+        assert response.status_code == 302
+        assert Quote.objects.get().event_date == END
 
     def test_an_unknown_option_saves_nothing(self, client, personas):
         client.force_login(personas.owner)
