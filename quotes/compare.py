@@ -6,13 +6,17 @@ until the lessee saves one option as a quote (which goes through services.quote_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from leases.models import Lease
 from quotes import engine
 from quotes.engine import long_date, usd
+from quotes.services import BUYOUT_APPLY_DEPOSIT, buyout_event, buyout_last_day
 
 EXTENSION_CHOICES = (30, 90)
 
@@ -35,6 +39,11 @@ class Option:
     event: engine.Event
     quote: engine.Quote | None
     error: str = ""
+    not_saveable: str = ""  # why these figures cannot be saved as a quote today, or ""
+
+    @property
+    def saveable(self) -> bool:
+        return self.quote is not None and not self.not_saveable
 
     @property
     def is_extension(self) -> bool:
@@ -103,7 +112,21 @@ def compare_options(
         *_extensions(lease),
     ]
     terms = lease.terms()
-    return [_priced(terms, *candidate) for candidate in candidates]
+    return [_saveable_today(_priced(terms, *candidate), today) for candidate in candidates]
+
+
+def _saveable_today(option: Option, today: dt.date) -> Option:
+    """A buyout for a day past buyout_last_day(today) would lapse before it could be paid: its
+    figures are shown to compare, but it is saved only once that day is close enough."""
+    if not isinstance(option.event, engine.Buyout) or option.when <= buyout_last_day(today):
+        return option
+    days = settings.QUOTE_GOOD_THROUGH_DAYS
+    from_day = option.when - dt.timedelta(days=days)
+    note = (
+        f"A buyout quote is good for {days} days, so you can save this one from {long_date(from_day)}, "
+        "when it can still be paid on the day it prices."
+    )
+    return dataclasses.replace(option, not_saveable=note)
 
 
 def _return_and_buy(
@@ -122,12 +145,20 @@ def _return_and_buy(
             f"Buy it on {long_date(end)}",
             end,
             "The purchase option price in your lease, with the purchase fee and sales tax.",
-            engine.Buyout(date=end, **owed),
+            buyout_event(lease, end, apply_deposit=BUYOUT_APPLY_DEPOSIT, **owed),
         ),
     ]
     if today < lease.maturity_date:
         summary = "Your adjusted lease balance today, with the purchase fee and sales tax."
-        candidates.append(("buy_today", "Buy it today", today, summary, engine.Buyout(date=today, **owed)))
+        candidates.append(
+            (
+                "buy_today",
+                "Buy it today",
+                today,
+                summary,
+                buyout_event(lease, today, apply_deposit=BUYOUT_APPLY_DEPOSIT, **owed),
+            )
+        )
     return candidates
 
 

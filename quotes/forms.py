@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 
 from leases.models import Lease, OdometerReading
-from quotes import engine
+from quotes import engine, services
 from quotes.engine import long_date, usd
 from quotes.models import Quote
 
@@ -194,7 +195,7 @@ class BuyoutForm(QuoteForm):
         ],
         coerce=lambda value: value == "yes",
         empty_value=False,
-        initial="yes",
+        initial="yes" if services.BUYOUT_APPLY_DEPOSIT else "no",
         help_text="Either way, what you pay online is the same: the deposit is never charged twice or lost.",
         widget=forms.RadioSelect,
     )
@@ -202,10 +203,16 @@ class BuyoutForm(QuoteForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         end = self.lease.maturity_date
-        self._set_date_range("purchase_date", self.today, self.last_day, end if self.today < end else self.today)
+        # A quote is paid on or after the day it prices and by its good-through date, so the latest
+        # day offered is the earlier of that and the lease's extension limit.
+        self.payable_by = services.buyout_last_day(self.today)
+        self.latest_day = min(self.last_day, self.payable_by)
+        self._set_date_range("purchase_date", self.today, self.latest_day, self.today)
         self.fields["purchase_date"].help_text = (
-            f"From today to {long_date(self.last_day)}, {self.lease.max_extension_days} days after your "
-            f"scheduled end date, {long_date(end)}."
+            f"From today to {long_date(self.latest_day)}. A buyout quote is good for "
+            f"{settings.QUOTE_GOOD_THROUGH_DAYS} days and is paid on the purchase date it prices, so it can "
+            f"price a day up to {long_date(self.payable_by)}; your lease runs to {long_date(self.last_day)} at "
+            f"most ({self.lease.max_extension_days} days after your scheduled end date, {long_date(end)})."
         )
         deposit = self.terms.security_deposit
         if deposit:
@@ -216,19 +223,27 @@ class BuyoutForm(QuoteForm):
     def clean_purchase_date(self) -> dt.date:
         day = self.cleaned_data["purchase_date"]
         self._check_not_past(day)
-        if day > self.last_day:
+        if day > self.last_day and self.last_day <= self.payable_by:
             raise forms.ValidationError(
                 f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
                 f"allows. Choose {long_date(self.last_day)} or earlier.",
                 code="past_limit",
             )
+        if day > self.payable_by:
+            raise forms.ValidationError(
+                f"A buyout quote is good for {settings.QUOTE_GOOD_THROUGH_DAYS} days, so choose a date by "
+                f"{long_date(self.payable_by)}: a quote for a later day would lapse before you could pay it. "
+                "Closer to that day, come back for a new quote.",
+                code="not_payable",
+            )
         return day
 
     def event(self) -> engine.Buyout:
         data = self.cleaned_data
-        return engine.Buyout(
-            date=data["purchase_date"],
-            apply_security_deposit=bool(data.get("apply_security_deposit", False)),
+        return services.buyout_event(
+            self.lease,
+            data["purchase_date"],
+            apply_deposit=bool(data.get("apply_security_deposit", False)),
             **self._owed(),
         )
 

@@ -61,6 +61,32 @@ def buyout_not_due(quote: Quote, today: dt.date) -> str:
     )
 
 
+BUYOUT_APPLY_DEPOSIT = True
+"""The deposit choice a buyout is priced with unless the lessee says otherwise: the buyout form's
+default and the one Compare my options shows."""
+
+
+def buyout_event(
+    lease: Lease, day: dt.date, *, apply_deposit: bool, past_due: Decimal, property_tax: Decimal
+) -> engine.Buyout:
+    """The engine's Buyout for buying the lease's vehicle on `day`: the one builder behind the buyout
+    form and Compare my options, so the same day and choice price the same everywhere. `past_due`
+    and `property_tax` are what the account owes (leases.billing.ledger.amounts_owed); a lease with
+    no security deposit has none to apply."""
+    return engine.Buyout(
+        date=day,
+        apply_security_deposit=bool(apply_deposit and lease.security_deposit),
+        past_due=past_due,
+        property_tax=property_tax,
+    )
+
+
+def buyout_last_day(today: dt.date) -> dt.date:
+    """The latest purchase date a buyout quote given today can be paid on: it is paid on or after
+    the day it prices (buyout_not_due) and no later than its good-through date."""
+    return good_through(today)
+
+
 def buyout_refusal(quote: Quote, today: dt.date) -> QuoteRefused | None:
     """Why this buyout quote cannot be paid today, or None if it can: the one check behind the
     quote page's pay button, the pay page and paying itself."""
@@ -103,13 +129,18 @@ def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> 
             net_after_deposit=result.net_after_deposit,
             derived=dict(result.derived),
             quoted_on=today,
-            good_through=today + dt.timedelta(days=settings.QUOTE_GOOD_THROUGH_DAYS),
+            good_through=good_through(today),
             created_by=user,
         )
         quote.clean()
         _insert_with_reference(quote, year=today.year)
         QUOTE_PDF.enqueue(quote.pk)
     return quote
+
+
+def good_through(today: dt.date) -> dt.date:
+    """The last day a quote given today holds."""
+    return today + dt.timedelta(days=settings.QUOTE_GOOD_THROUGH_DAYS)
 
 
 def _check_current(quote: Quote, *, kind: str, today: dt.date) -> None:

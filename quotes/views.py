@@ -120,7 +120,7 @@ def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
     error = ""
     if request.method == "POST":
         option = comparison.option(request.POST.get("option", ""))
-        if option is None or option.quote is None:
+        if option is None or not option.saveable:
             error = "That option can't be saved: please choose one of the options below."
         else:
             try:

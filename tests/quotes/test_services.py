@@ -10,7 +10,7 @@ from quotes import engine
 from quotes.compare import compare, projected_odometer
 from quotes.engine import usd
 from quotes.models import Quote, is_valid_reference
-from quotes.services import LeaseNotOpen, quote_create
+from quotes.services import LeaseNotOpen, buyout_event, quote_create
 
 pytestmark = pytest.mark.django_db
 
@@ -163,8 +163,9 @@ class TestCompare:
         assert figures == {
             # 5,126 miles over × 0.25 = 1,281.50; tax 80.09; disposition 395.00
             "return": (Decimal("1756.59"), Decimal("1256.59")),
-            "buy_end": (Decimal("21018.75"), Decimal("20518.75")),
-            "buy_today": (Decimal("20984.11"), Decimal("20484.11")),
+            # the $500.00 deposit comes off the price, as the buyout form's default does
+            "buy_end": (Decimal("20518.75"), Decimal("20518.75")),
+            "buy_today": (Decimal("20484.11"), Decimal("20484.11")),
             "extend_30": (Decimal("446.40"), Decimal("446.40")),
             "extend_90": (Decimal("1339.20"), Decimal("1339.20")),
         }
@@ -228,3 +229,26 @@ class TestMoneyText:
     def test_floats_are_refused(self):
         with pytest.raises(TypeError):
             usd(1723.13)
+
+
+class TestBuyoutEvent:
+    def test_the_event_carries_the_day_the_deposit_choice_and_what_the_account_owes(self, personas):
+        day = dt.date(2026, 11, 30)
+        event = buyout_event(
+            personas.lease, day, apply_deposit=True, past_due=Decimal("12.00"), property_tax=Decimal("3.50")
+        )
+        assert event == engine.Buyout(
+            date=day, apply_security_deposit=True, past_due=Decimal("12.00"), property_tax=Decimal("3.50")
+        )
+
+    def test_no_deposit_to_apply_without_one(self, personas):
+        lease = personas.lease
+        lease.security_deposit = Decimal("0")
+        event = buyout_event(lease, END, apply_deposit=True, past_due=Decimal("0"), property_tax=Decimal("0"))
+        assert event.apply_security_deposit is False
+
+    def test_compare_buys_with_the_same_event(self, personas, today):
+        comparison = compare(lease=personas.lease, today=today, past_due=Decimal("7.00"), property_tax=Decimal("0"))
+        assert comparison.option("buy_today").event == buyout_event(
+            personas.lease, today, apply_deposit=True, past_due=Decimal("7.00"), property_tax=Decimal("0")
+        )

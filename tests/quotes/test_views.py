@@ -9,6 +9,7 @@ from django.urls import reverse
 from leases.billing.ledger import entry_post
 from leases.models import Lease, OdometerReading
 from quotes import engine
+from quotes.engine import usd
 from quotes.models import Quote
 from quotes.services import quote_create
 from tests.factories import make_lease, make_lessee
@@ -216,7 +217,22 @@ class TestBuyoutForm:
         assert "adjusted lease balance" in page
         assert "purchase option price</strong> in your lease, $19,500.00" in page
         assert "Apply your $500.00 security deposit to the price?" in page
-        assert 'name="purchase_date" value="2026-12-15"' in page
+        assert 'name="purchase_date" value="2026-11-25"' in page  # today (tests.factories.TODAY), not the end date
+        assert 'max="2026-12-05"' in page  # the last day a quote given today can still be paid
+
+    def test_a_date_past_the_good_through_date_is_refused(self, client, personas):
+        client.force_login(personas.owner)
+        response = post(client, "buyout", personas.lease, purchase_date="2026-12-06", apply_security_deposit="no")
+        assert response.status_code == 400
+        assert "A buyout quote is good for 10 days, so choose a date by December 5, 2026" in text(response)
+        assert not Quote.objects.exists()
+
+    def test_the_last_day_a_quote_can_be_paid_is_accepted(self, client, personas):
+        client.force_login(personas.owner)
+        response = post(client, "buyout", personas.lease, purchase_date="2026-12-05", apply_security_deposit="no")
+        assert response.status_code == 302
+        quote = Quote.objects.get()
+        assert quote.event_date == quote.good_through == dt.date(2026, 12, 5)
 
     def test_buying_today_with_the_deposit_applied(self, client, personas):
         client.force_login(personas.owner)
@@ -233,7 +249,7 @@ class TestBuyoutForm:
 
     @pytest.mark.parametrize(
         ("day", "message"),
-        [("2026-11-24", "can&#x27;t be in the past"), ("2027-06-14", "Choose June 13, 2027 or earlier")],
+        [("2026-11-24", "can&#x27;t be in the past"), ("2027-06-14", "so choose a date by December 5, 2026")],
     )
     def test_purchase_dates_outside_the_range_are_refused(self, client, personas, day, message):
         client.force_login(personas.owner)
@@ -453,7 +469,7 @@ class TestComparePage:
         assert "Buying costs $19,262.16 more up front than returning, and you keep the car." in page
         assert "$1,256.59" in page and "$20,518.75" in page and "$446.40" in page and "$1,339.20" in page
         assert "about 41,138 miles" in page
-        assert page.count(">Save as a quote</button>") == 5
+        assert page.count(">Save as a quote</button>") == 4  # not "Buy it on December 15": see below
         assert not Quote.objects.exists()  # computed on the fly
 
     def test_saving_an_option_stores_the_figures_shown(self, client, personas):
@@ -466,6 +482,43 @@ class TestComparePage:
         assert response["Location"] == quote.get_absolute_url()
         assert (quote.kind, quote.total, quote.net_after_deposit) == ("turn_in", Decimal("1756.59"), Decimal("1256.59"))
         assert quote.inputs["odometer"] == "41138"
+
+    def test_buying_today_shows_and_saves_what_the_buyout_form_saves(self, client, personas):
+        entry_post(lease=personas.lease, kind="past_due", amount=Decimal("120.00"), posted_on=dt.date(2026, 11, 20))
+        client.force_login(personas.owner)
+        compare_url = reverse("quotes:compare", args=[personas.lease.public_id])
+        form_post = {"purchase_date": "2026-11-25", "apply_security_deposit": "yes"}  # the form's own defaults
+
+        assert post(client, "buyout", personas.lease, **form_post).status_code == 302
+        page = text(client.get(compare_url))
+        assert client.post(compare_url, {"option": "buy_today"}).status_code == 302
+
+        from_form, from_compare = Quote.objects.order_by("pk")
+        assert from_compare.inputs == from_form.inputs
+        assert from_compare.lines == from_form.lines
+        assert (from_compare.total, from_compare.net_after_deposit) == (from_form.total, from_form.net_after_deposit)
+        assert from_form.total == Decimal("20604.11")  # 20,484.11 with the $120.00 past due
+        assert page.count(usd(from_form.total)) >= 1
+
+    def test_a_buyout_too_far_ahead_to_be_paid_is_shown_but_not_saved(self, client, personas):
+        client.force_login(personas.owner)
+        url = reverse("quotes:compare", args=[personas.lease.public_id])
+
+        page = text(client.get(url))
+        assert "A buyout quote is good for 10 days, so you can save this one from December 5, 2026" in page
+        assert 'value="buy_end"' not in page
+
+        response = client.post(url, {"option": "buy_end"})
+        assert response.status_code == 400
+        assert "can&#x27;t be saved" in text(response)
+        assert not Quote.objects.exists()
+
+    def test_a_buyout_within_the_good_through_days_can_be_saved(self, client, personas, settings):
+        settings.QUOTE_GOOD_THROUGH_DAYS = 20  # the end date, December 15, is now payable on a quote given today
+        client.force_login(personas.owner)
+        response = client.post(reverse("quotes:compare", args=[personas.lease.public_id]), {"option": "buy_end"})
+        assert response.status_code == 302
+        assert Quote.objects.get().event_date == END
 
     def test_an_unknown_option_saves_nothing(self, client, personas):
         client.force_login(personas.owner)
