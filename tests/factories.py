@@ -32,6 +32,8 @@ NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=NEW_YORK)
 
 # LEASE_MATH.md's worked example: a turn-in on 2026-03-15 at 41,012 miles owes 1,723.13 before
 # the 500.00 deposit (excess mileage 1,250.00, disposition 395.00, taxes 78.13).
+# Every status in which the lessee no longer has the car.
+FINISHED_STATUSES = [status for status in Lease.Status if status not in Lease.Status.open_values()]
 EXAMPLE_START = dt.date(2023, 3, 15)
 EXAMPLE_RETURN = dt.date(2026, 3, 15)
 EXAMPLE_ODOMETER = 41_012

@@ -6,7 +6,7 @@ from django.urls import reverse
 from leases.models import Lease
 from quotes import engine
 from quotes.services import quote_create
-from tests.factories import TODAY, lease_ending_in
+from tests.factories import FINISHED_STATUSES, TODAY, lease_ending_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +42,7 @@ def test_maturing_lease_before_its_end_keeps_its_wording(client):
 
 @pytest.mark.parametrize(
     "status",
-    [
-        Lease.Status.RETURNED,
-        Lease.Status.INSPECTED,
-        Lease.Status.SOLD,
-        Lease.Status.CLOSED,
-        Lease.Status.PURCHASED,
-        Lease.Status.TERMINATED_EARLY,
-    ],
+    FINISHED_STATUSES,
 )
 @pytest.mark.parametrize("days", [20, -12])
 def test_finished_lease_shows_no_countdown_and_no_live_quotes(client, status, days):

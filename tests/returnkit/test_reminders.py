@@ -16,7 +16,7 @@ from portal.pdf import StoredPdf
 from returnkit import tasks
 from returnkit.models import KitSnapshot, Reminder
 from returnkit.reminders import due, send_chunk
-from tests.factories import TODAY, add_reading, lease_ending_in, make_lessee, make_user
+from tests.factories import FINISHED_STATUSES, TODAY, add_reading, lease_ending_in, make_lessee, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -65,14 +65,7 @@ class TestWhatIsDue:
 
     @pytest.mark.parametrize(
         "status",
-        [
-            Lease.Status.RETURNED,
-            Lease.Status.INSPECTED,
-            Lease.Status.SOLD,
-            Lease.Status.CLOSED,
-            Lease.Status.PURCHASED,
-            Lease.Status.TERMINATED_EARLY,
-        ],
+        FINISHED_STATUSES,
     )
     def test_leases_no_longer_open_are_never_due(self, status):
         lease_ending_in(50, status=status)
