@@ -49,7 +49,7 @@ from returnkit import reminders  # noqa: E402
 from returnkit.kit import build_payload  # noqa: E402
 from returnkit.models import KitSnapshot, PlateRule, Reminder  # noqa: E402
 from returnkit.render import render_kit  # noqa: E402
-from returnkit.services import KIT_PREFETCH  # noqa: E402
+from returnkit.services import for_kits  # noqa: E402
 
 
 def ensure_portfolio(count: int) -> int:
@@ -65,13 +65,9 @@ def ensure_portfolio(count: int) -> int:
 
 
 def bench_render(today) -> None:
-    lease = (
+    lease = for_kits(
         Lease.objects.filter(status__in=Lease.Status.open_values(), odometer_readings__source="lessee")
-        .with_extension_days_in_review()
-        .select_related("vehicle__make")
-        .prefetch_related(*KIT_PREFETCH)
-        .first()
-    )
+    ).first()
     rule = PlateRule.objects.filter(state=lease.registration_state).values_list("rule", flat=True).first()
     payload = build_payload(lease, today=today, plate_rule=rule, owed=ledger.amounts_owed(lease))
     render_kit(payload, prepared_on=today)  # fonts and stylesheet loaded once, as in a worker
