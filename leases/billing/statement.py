@@ -31,7 +31,6 @@ def statement_context(bill: FinalBill) -> dict:
         "lines": lines,
         "total": bill.total,
         "deposit": -bill.security_deposit,  # a credit on the bill, shown with a minus sign
-        "net": bill.net_after_deposit,
         "prior": bill.prior_balance,  # shown only when not zero
         "balance_due": bill.balance_due,
         "refund_due": -bill.balance_due if bill.balance_due < 0 else None,
