@@ -34,9 +34,10 @@ def _json_value(value: object) -> object:
 def final_bill_request(lease: Lease) -> dict:
     """The quote engine's request for this lease's final bill, in its JSON form (LEASE_MATH.md).
 
-    A lease ended early is billed as an early termination, the sale price being the realized
-    value; any other return as a turn-in dated no earlier than the scheduled end (a vehicle
-    handed back a few days before it, as a regular turn-in, owes no early-termination charge).
+    A lease ended early (returned before the turn-in window) is billed as an early termination,
+    the sale price being the realized value, with no refund of unused purchased miles; any other
+    return as a turn-in dated no earlier than the scheduled end (``Lease.turn_in_billed_on``: a
+    vehicle handed back in the turn-in window owes no early-termination charge).
     """
     inspection = Inspection.objects.get(lease=lease)
     sale = AuctionSale.objects.get(lease=lease)
@@ -53,7 +54,7 @@ def final_bill_request(lease: Lease) -> dict:
     if inspection.ended_early:
         event.update(kind="early_termination", date=inspection.returned_on.isoformat(), realized_value=str(sale.price))
     else:
-        event.update(kind="turn_in", date=max(inspection.returned_on, lease.maturity_date).isoformat())
+        event.update(kind="turn_in", date=lease.turn_in_billed_on(inspection.returned_on).isoformat())
     terms = lease.terms()
     return {"terms": {name: _json_value(getattr(terms, name)) for name in terms.__dataclass_fields__}, "event": event}
 

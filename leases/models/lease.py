@@ -237,6 +237,23 @@ class Lease(models.Model):
         """Days from today to the end date (negative once it has passed)."""
         return (self.end_date - today).days
 
+    # --- the return ---------------------------------------------------------------------------
+    @property
+    def turn_in_window_opens(self) -> dt.date:
+        """The first day a return is a turn-in: ``TURN_IN_WINDOW_DAYS`` before the scheduled end.
+        A return before it ends the lease early."""
+        return self.maturity_date - dt.timedelta(days=settings.TURN_IN_WINDOW_DAYS)
+
+    def return_is_early(self, on: dt.date) -> bool:
+        """Whether a return on ``on`` is an early termination (billed with the adjusted lease
+        balance against the sale price) rather than a turn-in."""
+        return on < self.turn_in_window_opens
+
+    def turn_in_billed_on(self, returned_on: dt.date) -> dt.date:
+        """The date a turn-in is billed as of: a car handed back in the turn-in window, before the
+        scheduled end, is billed as if returned on that end date (no early-termination charge)."""
+        return max(returned_on, self.maturity_date)
+
     def status_phrase(self, today: dt.date) -> str:
         """The status in words as of today: an open lease whose end date has passed says so."""
         if self.is_open and self.days_left(today) < 0:

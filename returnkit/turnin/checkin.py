@@ -66,7 +66,7 @@ def turnin_check_in(
         )
         turnin = _turnin_create(dealer, lease, check_in, reading, user=user, now=now, today=today)
         _returned_items_create(turnin, lease, check_in.returned)
-        _lease_mark_returned(lease, dealer, now)
+        _lease_mark_returned(lease, dealer, now, early=lease.return_is_early(today))
         RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
     return turnin
@@ -123,10 +123,11 @@ def _returned_items_create(turnin: TurnIn, lease: Lease, returned: dict[int, int
     )
 
 
-def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime) -> None:
-    """The lease is returned; its booking here is completed, a booking elsewhere cancelled."""
+def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime, *, early: bool) -> None:
+    """The lease is returned (or, before the turn-in window, ended early); its booking here is
+    completed, a booking elsewhere cancelled."""
     try:
-        lease.mark_returned()
+        lease.mark_terminated_early() if early else lease.mark_returned()
     except InvalidTransition as error:
         raise CheckInRefused(str(error)) from None
     active = Appointment.objects.active().filter(lease=lease)

@@ -98,6 +98,20 @@ class CheckInForm(forms.Form):
                 initial=item.quantity,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control item-count"}),
             )
+        self.early = lease.return_is_early(today)
+        if self.early:
+            self.fields["early_return_confirmed"] = forms.BooleanField(
+                label="The lessee knows this return ends the lease early and is billed as an early termination.",
+                error_messages={
+                    "required": "Confirm that the lessee knows this return ends the lease early, or don't check the "
+                    "vehicle in today."
+                },
+            )
+
+    @property
+    def days_early(self) -> int:
+        """Days before the scheduled end date (for the early-return warning)."""
+        return (self.lease.maturity_date - self.today).days
 
     @staticmethod
     def item_field(item: VehicleEquipment) -> str:
