@@ -281,10 +281,12 @@ def _demo_lease(serial, account, spec: DemoLease, makes, password_hash, today, r
         body_type=spec.body,
         colour=spec.colour,
     )
-    equipment = [("Smart key", 2), ("Owner's manual", 1), ("Floor mats (set)", 1)]
+    equipment = [("Smart key", 2, "350.00"), ("Owner's manual", 1, "0.00"), ("Floor mats (set)", 1, "120.00")]
     if "SUV" in spec.body or "wagon" in spec.body:
-        equipment.append(("Cargo cover", 1))
-    VehicleEquipment.objects.bulk_create(VehicleEquipment(vehicle=vehicle, name=n, quantity=q) for n, q in equipment)
+        equipment.append(("Cargo cover", 1, "175.00"))
+    VehicleEquipment.objects.bulk_create(
+        VehicleEquipment(vehicle=vehicle, name=n, quantity=q, charge_each=Decimal(c)) for n, q, c in equipment
+    )
     lease = Lease(
         account_number=account,
         vehicle=vehicle,

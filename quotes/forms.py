@@ -266,7 +266,8 @@ class EarlyReturnForm(QuoteForm):
         self._set_date_range("return_date", self.today, self.last_early_day, self.today)
         self.fields["return_date"].help_text = (
             f"From today to {long_date(self.last_early_day)}. From {long_date(self.lease.turn_in_window_opens)} "
-            f"a return is a regular turn-in, priced as if on your scheduled end date, {long_date(self.lease.maturity_date)}."
+            "a return is a regular turn-in, priced as if on your scheduled end date, "
+            f"{long_date(self.lease.maturity_date)}."
         )
         residual = self.terms.residual_value
         value = self.fields["realized_value"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from leases.billing import emails, ledger, statement
+from leases.billing.equipment import missing_equipment, missing_equipment_rule, missing_equipment_total
 from leases.billing.errors import BillingError
 from leases.billing.refunds import lease_close_if_settled, refund_create
 from leases.models import (
@@ -51,6 +52,9 @@ def final_bill_request(lease: Lease) -> dict:
         "past_due": str(past_due),
         "property_tax": str(property_tax),
     }
+    missing = missing_equipment_total(missing_equipment(lease))
+    if missing:
+        event["missing_equipment"] = str(missing)
     if inspection.ended_early:
         event.update(kind="early_termination", date=inspection.returned_on.isoformat(), realized_value=str(sale.price))
     else:
@@ -80,6 +84,10 @@ def _facts(lease: Lease, request: dict) -> dict:
         "wear_total": str(inspection.wear_total),
         "sold_on": sale.sold_on.isoformat(),
         "sale_price": str(sale.price),
+        "missing_equipment": [
+            {"name": c.name, "missing": c.missing, "charge_each": str(c.charge_each), "amount": str(c.amount)}
+            for c in missing_equipment(lease)
+        ],
     }
 
 
@@ -87,6 +95,8 @@ def _bill_rule(line, lease: Lease) -> str:
     """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
     if line.code == "excess_wear" and not Inspection.objects.get(lease=lease).wear_total:
         return "The inspection found no chargeable excess wear"
+    if line.code == "missing_equipment":
+        return missing_equipment_rule(missing_equipment(lease))
     return line.rule
 
 

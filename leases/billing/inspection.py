@@ -93,4 +93,3 @@ def auction_sale_record(
         )
         lease.mark_sold()
         return sale
-

@@ -144,8 +144,7 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
     if key == "settled" and bill is not None and money is not None:
         if money.refund is not None:
             return (
-                f"Your refund of {usd(money.refund.amount)} is being prepared. "
-                "We will email you when it is on its way."
+                f"Your refund of {usd(money.refund.amount)} is being prepared. We will email you when it is on its way."
             )
         if money.pending:
             paid = usd(sum((p.amount for p in money.pending), Decimal(0)))

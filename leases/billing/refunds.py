@@ -42,7 +42,6 @@ def refund_create(*, bill: FinalBill, lease: Lease) -> Refund:
     )
 
 
-
 def refund_issue(*, refund: Refund, user, today: dt.date) -> bool:
     """Send the refund (a check is mailed, or the credit goes in the next ACH file), post it to
     the ledger and tell the lessee. False if it was already issued."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from leases.billing.equipment import missing_equipment_record
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
 from leases.selectors import dealer_franchised_for, open_lease_for_dealer, open_leases_for_dealer
 from leases.services import lease_locked, odometer_record
@@ -66,6 +67,7 @@ def turnin_check_in(
         )
         turnin = _turnin_create(dealer, lease, check_in, reading, user=user, now=now, today=today)
         _returned_items_create(turnin, lease, check_in.returned)
+        missing_equipment_record(lease=lease, returned=check_in.returned)
         _lease_mark_returned(lease, dealer, now, early=lease.return_is_early(today))
         RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)

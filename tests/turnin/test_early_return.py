@@ -52,9 +52,7 @@ def test_an_early_return_is_refused_until_the_dealer_confirms_it(client, dealer_
 
 def test_a_confirmed_early_return_ends_the_lease_early(client, dealer_user, early_lease):
     client.force_login(dealer_user)
-    response = client.post(
-        walk_in_url(early_lease), statement(early_lease, miles=30_000, early_return_confirmed="on")
-    )
+    response = client.post(walk_in_url(early_lease), statement(early_lease, miles=30_000, early_return_confirmed="on"))
     assert response.status_code == 302
     early_lease.refresh_from_db()
     assert early_lease.status == Lease.Status.TERMINATED_EARLY
@@ -94,9 +92,7 @@ def test_from_early_return_quote_to_check_in_to_sale_to_bill(client, dealer_user
     inspection.inspection_record(
         lease=early_lease, returned_on=TODAY, inspected_on=TODAY, wear_total=Decimal("0"), user=None, today=TODAY
     )
-    inspection.auction_sale_record(
-        lease=early_lease, sold_on=TODAY, price=Decimal("17250.00"), user=None, today=TODAY
-    )
+    inspection.auction_sale_record(lease=early_lease, sold_on=TODAY, price=Decimal("17250.00"), user=None, today=TODAY)
     bill = issue(early_lease)
 
     assert bill.kind == "early_termination"
