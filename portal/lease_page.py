@@ -49,6 +49,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
             today=today,
             kit_sent=context["return_kit"]["sent_on"],
             appointment_day=appointment_day(lease),
+            returned_on=turnin.returned_on if (turnin := context["turnin_panel"].turnin) else None,
         )
     )
     return render(request, "portal/lease_page.html", context)

@@ -102,6 +102,8 @@ class FinalBill(models.Model):
     balance_due = SignedMoneyField("balance at issue", help_text="Negative: money owed to the lessee.")
     issued_on = models.DateField()
     due_on = models.DateField()
+    # The day the bill was paid in full (the last payment cleared); the statement is drawn again then.
+    paid_on = models.DateField(null=True, blank=True, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     statement = models.FileField(upload_to="private/statements/%Y/%m/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)

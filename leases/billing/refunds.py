@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
-from leases.billing import emails, ledger
+from leases.billing import emails, ledger, statement
 from leases.billing.errors import BillingError
 from leases.models import (
     BankAccount,
@@ -88,4 +89,18 @@ def lease_close_if_settled(*, lease: Lease) -> bool:
         return False
     lease.status = status
     lease.close()
+    _bill_mark_paid(lease)
     return True
+
+
+def _bill_mark_paid(lease: Lease) -> None:
+    """A bill that asked for money and is now settled by payments is paid on the day the last one
+    cleared; its statement is drawn again to say so."""
+    cleared = lease.payments.filter(status=Payment.Status.SETTLED).aggregate(day=Max("settled_on"))["day"]
+    if cleared is None:
+        return
+    bill = FinalBill.objects.filter(lease=lease, balance_due__gt=0, paid_on__isnull=True).first()
+    if bill is None:
+        return
+    FinalBill.objects.filter(pk=bill.pk).update(paid_on=cleared, statement="")
+    statement.STATEMENT_PDF.enqueue(bill.pk)
