@@ -252,6 +252,7 @@ class OdometerReadingAdmin(admin.ModelAdmin):
         "void_action",
     )
     readonly_fields = fields
+    actions = None
 
     def get_queryset(self, request):
         return OdometerReading.history.all()
@@ -260,11 +261,6 @@ class OdometerReadingAdmin(admin.ModelAdmin):
         return False
 
     # Not has_delete_permission: deleting a blank lease (LeaseAdmin) takes its readings with it.
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def delete_view(self, request, object_id, extra_context=None):
         raise PermissionDenied  # a wrong reading is voided, never deleted
 
