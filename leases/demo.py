@@ -264,7 +264,7 @@ def seed_people(today: dt.date) -> list[tuple[str, str]]:
     return [
         (STAFF_EMAIL, "operations (admin at /ops/)"),
         ("alex@example.com", "two vehicles: ends in ~110 and ~20 days"),
-        ("jordan@example.com", "lease ending in ~60 days, with co-lessee sam@example.com"),
+        ("jordan@example.com", "lease ending in ~60 days, with co-lessee sam@example.com; a corrected odometer typo"),
         ("casey@example.com", "lease ending in ~150 days"),
         ("morgan@example.com", "lease past its end date"),
         ("taylor@example.com", "vehicle returned, inspected and sold: a final bill to pay"),
