@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from leases import extensions
@@ -208,7 +209,7 @@ class DealerAdmin(admin.ModelAdmin):
 def _voided(reading: OdometerReading) -> str:
     if not reading.is_voided:
         return ""
-    return f"Voided {reading.voided_at:%Y-%m-%d}: {reading.void_reason}"
+    return f"Voided {timezone.localdate(reading.voided_at):%Y-%m-%d}: {reading.void_reason}"
 
 
 def _void_link(reading: OdometerReading) -> str:
@@ -234,7 +235,7 @@ class OdometerReadingAdmin(admin.ModelAdmin):
     """Readings are never edited or deleted here: a wrong one is voided, with its reason
     (``Void…``, which calls ``leases.services.odometer_void``), and then counts nowhere."""
 
-    list_display = ("lease", "reading_date", "miles", "source", "voided", "void_action")
+    list_display = ("lease", "reading_date", "miles_struck", "source", "voided", "void_action")
     list_filter = ("source", ("voided_at", admin.EmptyFieldListFilter))
     search_fields = ("lease__account_number", "lease__vehicle__vin")
     list_select_related = ("lease__vehicle__make",)
@@ -272,6 +273,10 @@ class OdometerReadingAdmin(admin.ModelAdmin):
     @admin.display(description="voided")
     def voided(self, obj: OdometerReading) -> str:
         return _voided(obj)
+
+    @admin.display(description="miles", ordering="miles")
+    def miles_struck(self, obj: OdometerReading) -> str:
+        return format_html("<del>{}</del>", f"{obj.miles:,}") if obj.is_voided else f"{obj.miles:,}"
 
     @admin.display(description="")
     def void_action(self, obj: OdometerReading) -> str:

@@ -39,7 +39,8 @@ def test_operations_void_a_reading_with_a_reason(client, staff, personas, typo):
     assert (typo.is_voided, typo.void_reason, typo.voided_by, typo.miles) == (True, REASON, staff, 45_000)
     assert latest_reading(personas.lease).source == "signing"  # the typo counts nowhere now
     changelist = client.get(reverse("admin:leases_odometerreading_changelist")).content.decode()
-    assert f"Voided 2026-11-25: {REASON}" in changelist  # still listed, with its reason
+    assert f"Voided 2026-11-25: {REASON}" in changelist  # still listed, struck through, with its reason
+    assert "<del>45,000</del>" in changelist
 
     client.force_login(personas.owner)
     page = client.get(reverse("leases:detail", args=[personas.lease.public_id])).content.decode()
