@@ -10,7 +10,8 @@ from django.views.decorators.http import require_safe
 
 from leases.billing import panel as billing_panel
 from leases.forms import OdometerForm
-from leases.selectors import lease_for_user
+from leases.selectors import lease_for_user, odometer_history
+from leases.services import correction_refusal
 from portal import clock
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
@@ -23,12 +24,14 @@ from returnkit.turnin.services import appointment_day
 def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     today = clock.today()
-    readings = list(lease.odometer_readings.order_by("-reading_date", "-miles", "-id")[:5])
-    driven = lease.miles_driven(readings[0].miles) if readings else None  # the latest reading, as My Vehicles
+    readings, latest = odometer_history(lease)
+    driven = lease.miles_driven(latest.miles) if latest else None  # the latest reading, as My Vehicles
     context = {
         "lease": lease,
         "today": today,
         "readings": readings,
+        "latest_reading": latest,
+        "can_correct": correction_refusal(lease, latest) is None,
         "allowed_to_date": lease.miles_allowed_to(today),
         "driven": driven,
         "over_by": lease.miles_over(driven, today) if driven is not None else 0,

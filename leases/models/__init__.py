@@ -18,6 +18,7 @@ from leases.models.dealers import Dealer
 from leases.models.extensions import ExtensionRequest
 from leases.models.fields import US_STATES, MoneyField, SignedMoneyField
 from leases.models.lease import (
+    VOID_REASON_MAX,
     InvalidTransition,
     Lease,
     LeaseParty,
@@ -31,6 +32,7 @@ from leases.models.vehicles import Make, Vehicle, VehicleEquipment
 
 __all__ = [
     "US_STATES",
+    "VOID_REASON_MAX",
     "AchFile",
     "AuctionSale",
     "BankAccount",
