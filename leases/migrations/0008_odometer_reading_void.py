@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leases', '0005_leaseparty_primary_first'),
+        ('leases', '0007_finalbill_paid_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
