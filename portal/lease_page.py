@@ -32,9 +32,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "readings": readings,
         "latest_reading": latest,
         "can_correct": correction_refusal(lease, latest) is None,
-        "allowed_to_date": lease.miles_allowed_to(today),
         "driven": driven,
-        "over_by": lease.miles_over(driven, today) if driven is not None else 0,
         "days_left": lease.days_left(today),
         "days_past": -lease.days_left(today),
         "status_words": lease.status_phrase(today),
@@ -45,6 +43,14 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Each app adds its own part of the page; billing's timeline shows the kit and turn-in dates.
     for panel in (quote_panels, kit_panels, turnin_panels):
         context.update(panel.lease_panel(lease, user=request.user, today=today))
+    turnin = context["turnin_panel"].turnin
+    # Once the car is back, the allowance stops at the day it came back.
+    mileage_on = turnin.returned_on if turnin is not None and not lease.is_open else today
+    context.update(
+        allowed_to_date=lease.miles_allowed_to(mileage_on),
+        allowed_at_return=mileage_on != today,
+        over_by=lease.miles_over(driven, mileage_on) if driven is not None else 0,
+    )
     context.update(
         billing_panel.lease_panel(
             lease,
@@ -52,7 +58,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
             today=today,
             kit_sent=context["return_kit"]["sent_on"],
             appointment_day=appointment_day(lease),
-            returned_on=turnin.returned_on if (turnin := context["turnin_panel"].turnin) else None,
+            returned_on=turnin.returned_on if turnin else None,
         )
     )
     return render(request, "portal/lease_page.html", context)

@@ -103,3 +103,18 @@ def test_from_early_return_quote_to_check_in_to_sale_to_bill(client, dealer_user
     assert bill.net_after_deposit == quote.net_after_deposit
     codes = [line["code"] for line in bill.lines]
     assert "remaining_balance" in codes and "unused_mileage_refund" not in codes
+
+
+def test_after_an_early_return_the_lease_page_stops_the_clock_at_the_return(client, dealer_user, early_lease):
+    client.force_login(dealer_user)
+    client.post(walk_in_url(early_lease), statement(early_lease, miles=30_000, early_return_confirmed="on"))
+    owner = make_user()
+    party = early_lease.parties_primary_first()[0].lessee
+    party.user = owner
+    party.save()
+    client.force_login(owner)
+    page = page_text(client.get(reverse("leases:detail", args=[early_lease.public_id])))
+    assert "Ended early" in page
+    allowed = f"{early_lease.miles_allowed_to(TODAY):,} miles"
+    assert f"Allowed at the return</dt><dd class=\"col-sm-6\">{allowed}" in page
+    assert "days from today" not in page and "Request a quote" not in page
