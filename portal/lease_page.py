@@ -45,10 +45,11 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         context.update(panel.lease_panel(lease, user=request.user, today=today))
     turnin = context["turnin_panel"].turnin
     # Once the car is back, the allowance stops at the day it came back.
-    mileage_on = turnin.returned_on if turnin is not None and not lease.is_open else today
+    at_return = turnin is not None and not lease.is_open
+    mileage_on = turnin.returned_on if at_return else today
     context.update(
         allowed_to_date=lease.miles_allowed_to(mileage_on),
-        allowed_at_return=mileage_on != today,
+        allowed_at_return=at_return,
         over_by=lease.miles_over(driven, mileage_on) if driven is not None else 0,
     )
     context.update(
