@@ -2,7 +2,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -294,9 +294,13 @@ class OdometerReadingAdmin(admin.ModelAdmin):
         form = OdometerVoidForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             reason = form.cleaned_data["reason"]
-            voided = odometer_void(reading=reading, reason=reason, user=request.user, now=clock.now())
-            self.message_user(request, f"{reading}: {'voided' if voided else 'was already voided'}.")
-            return HttpResponseRedirect(reverse("admin:leases_odometerreading_change", args=[reading.pk]))
+            try:
+                voided = odometer_void(reading=reading, reason=reason, user=request.user, now=clock.now())
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                self.message_user(request, f"{reading}: {'voided' if voided else 'was already voided'}.")
+                return HttpResponseRedirect(reverse("admin:leases_odometerreading_change", args=[reading.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Void the reading {reading}",

@@ -259,8 +259,15 @@ def odometer_correct(
 
 
 def odometer_void(*, reading: OdometerReading, reason: str, user, now: dt.datetime) -> bool:
-    """Operations void a reading (any source) with a reason; it then counts nowhere. False if it
-    was already voided. A bill already issued keeps the reading it was issued with."""
+    """Operations void a reading with a reason; it then counts nowhere. False if it was already
+    voided. A bill already issued keeps the reading it was issued with. The dealer's odometer
+    statement is the signed record of the return and the bill's authority: it is never voided."""
+    if reading.source == OdometerReading.Source.DEALER:
+        raise ValidationError(
+            "This is the odometer statement signed at the return: it is the record the final bill uses and "
+            "cannot be voided. If it is wrong, record the correction in the turn-in's notes and the bill's review.",
+            code="statement",
+        )
     with transaction.atomic():
         lease_locked(reading.lease_id)
         return _reading_void(reading, reason=void_reason_clean(reason), user=user, now=now)

@@ -81,3 +81,15 @@ def test_only_operations_reach_the_void_page(client, personas, typo):
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
     typo.refresh_from_db()
     assert not typo.is_voided
+
+
+def test_the_dealer_s_signed_statement_is_never_voided(client, staff, personas):
+    statement = OdometerReading.objects.create(
+        lease=personas.lease, reading_date=dt.date(2026, 11, 24), miles=32_700, source=OdometerReading.Source.DEALER
+    )
+    client.force_login(staff)
+    response = client.post(void_url(statement), {"reason": REASON})
+    assert response.status_code == 200
+    assert "cannot be voided" in response.content.decode()
+    statement.refresh_from_db()
+    assert not statement.is_voided
