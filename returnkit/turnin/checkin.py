@@ -11,6 +11,7 @@ from django.db import transaction
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
 from leases.selectors import dealer_franchised_for, open_lease_for_dealer, open_leases_for_dealer
 from leases.services import lease_locked, odometer_record
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
@@ -69,6 +70,7 @@ def turnin_check_in(
         _lease_mark_returned(lease, dealer, now)
         RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
+        notify(lease, Kind.VEHICLE_CHECKED_IN, url=link("turnin:receipt", lease.public_id), key=turnin.pk)
     return turnin
 
 
