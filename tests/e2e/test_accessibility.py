@@ -51,6 +51,10 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
             "quote": reverse("quotes:detail", args=[lease, w.quote.public_id]),
             "compare": reverse("quotes:compare", args=[lease]),
             "notifications": reverse("returnkit:notifications"),
+            "notification-preferences": reverse("notification_preferences"),
+            "messages": reverse("messaging:inbox"),
+            "message-new": reverse("messaging:compose") + f"?lease={lease}&topic=buyout",
+            "message-thread": reverse("messaging:thread", args=[w.thread.public_id]),
             "bill": reverse("leases:bill", args=[billed]),
             "pay": reverse("leases:pay", args=[billed]),
             "receipt": reverse("leases:receipt", args=[billed, w.payment.public_id]),
@@ -73,7 +77,7 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
 # Forms also audited after an empty submission: error messages must be tied to their fields.
 SUBMITTED_EMPTY = {
     "sign-in", "sign-up", "link", "odometer", "quote-form-turn-in", "quote-form-early-return", "pay",
-    "turn-in-times", "dealer-check-in",
+    "turn-in-times", "dealer-check-in", "message-new", "message-thread",
 }  # fmt: skip
 BLANK_AND_SUBMIT = """() => {
     const form = [...document.querySelectorAll("main form[method=post]")].at(-1);
