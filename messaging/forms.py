@@ -38,7 +38,10 @@ class FilesField(forms.FileField):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your message", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}), strip=True
+        label="Your message",
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Please write your message."},
     )
     files = FilesField(label="Attachments (optional)", help_text="Up to 3 files: PDF, JPEG or PNG, 10 MB each.")
 

@@ -27,3 +27,10 @@ def send_new_message_email(message_id: int) -> None:
                 },
                 to=notify.email_addresses(lease, notify.Kind.NEW_MESSAGE),
             )
+
+
+@shared_task
+def messaging_emails_catch_up() -> int:
+    """Queue the "new message" emails whose task never ran (the broker was down); each claims first."""
+    unsent = Message.objects.filter(from_staff=True, emailed_at__isnull=True, **once.recent("created_at"))
+    return once.catch_up((send_new_message_email, unsent.values_list("pk")))

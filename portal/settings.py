@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "returnkit.turnin.tasks.turnin_emails_catch_up",
         "schedule": crontab(minute=35),
     },
+    "messaging-emails-catch-up": {
+        "task": "messaging.tasks.messaging_emails_catch_up",
+        "schedule": crontab(minute=50),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from messaging.files import CheckedFile
 from messaging.models import Attachment, Message, Thread
@@ -181,3 +184,17 @@ def test_someone_with_no_lease_is_asked_to_link_one(client):
     client.force_login(make_user())
     response = client.get(reverse("messaging:compose"))
     assert response.status_code == 200 and reverse("leases:link").encode() in response.content
+
+
+def test_a_reply_email_the_broker_dropped_is_sent_by_the_hourly_catch_up(
+    personas, thread, django_capture_on_commit_callbacks
+):
+    staff = make_user("ops@example.com", is_staff=True)
+    message = message_add(thread=thread, user=staff, body="Answer", now=NOW, from_staff=True)  # never queued
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - dt.timedelta(hours=1))
+    from messaging.tasks import messaging_emails_catch_up
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert messaging_emails_catch_up() == 1
+    assert len(mail.outbox) == 1
+    assert messaging_emails_catch_up() == 0
