@@ -83,9 +83,9 @@ def is_required(kind: str) -> bool:
     return ABOUT[preference_kind(kind)].required
 
 
-def notify(to, kind: str, *, url: str, key: object, body: str = "", title: str = "") -> int:
+def notify(to, kind: str, *, url: str, key: object, body: str = "", title: str = "") -> None:
     """Add a notice of ``kind`` linking to ``url`` for each lessee with an account on the lease ``to``
-    (or for the one user ``to``), once per (``kind``, ``key``). Returns how many were new."""
+    (or for the one user ``to``), once per (``kind``, ``key``): a notice already there is left as it is."""
     users, lease = ([to.pk], None) if isinstance(to, User) else (_account_holders(to), to)
     rows = [
         Notification(
@@ -99,7 +99,7 @@ def notify(to, kind: str, *, url: str, key: object, body: str = "", title: str =
         )
         for user_id in users
     ]
-    return len(Notification.objects.bulk_create(rows, ignore_conflicts=True)) if rows else 0
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def link(name: str, *args: object) -> str:

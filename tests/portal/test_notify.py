@@ -172,3 +172,18 @@ def test_the_appointment_email_honours_the_choice(world, django_capture_on_commi
         appointment_move(appointment=world.appointment, slot_id=other.public_id, user=world.users["owner"], now=NOW)
     [email] = mail.outbox
     assert email.to == ["owner@example.com"]
+
+
+def test_a_reminder_skips_a_lessee_who_turned_reminders_off_and_offers_a_message(settings):
+    from returnkit.reminders import send_chunk
+    from tests.factories import lease_ending_in
+
+    settings.SITE_URL = "https://lease-end.example.com"
+    owner, co = make_user("pat@example.com"), make_user("robin@example.com")
+    lease = lease_ending_in(20, lessee=make_lessee(owner), co_lessee=make_lessee(co))
+    notify.preferences_set(user=co, email_on={"kit_120"})  # the 60/30/7-day reminders off
+    result = send_chunk([lease.pk], "followup_30", TODAY)
+    [email] = mail.outbox
+    assert (result.sent, email.to) == (1, ["pat@example.com"])
+    assert f"https://lease-end.example.com/messages/new/?lease={lease.public_id}" in email.body
+    assert kinds(co) == {"followup_30": 1}  # the notice still shows in the portal
