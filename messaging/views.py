@@ -16,9 +16,20 @@ from leases.models import Lease
 from messaging import services
 from messaging.forms import NewThreadForm, ReplyForm
 from messaging.models import Attachment, Thread, Topic
-from portal import clock
+from portal import clock, ratelimit
 from portal.models import Notification
 from portal.notify import Kind
+
+# Messages one user may send in an hour: plenty for a person, a wall for a script.
+SEND_LIMIT = 30
+
+
+def _may_send(request: HttpRequest, form) -> bool:
+    """Count this message against the user's hourly limit; past it, say so on the form."""
+    if ratelimit.hit(f"messages:user:{request.user.pk}", limit=SEND_LIMIT, window_seconds=3600):
+        return True
+    form.add_error(None, "You have sent a lot of messages in the last hour. Please wait a while and send it again.")
+    return False
 
 
 def _thread_for_user(user, public_id) -> Thread:
@@ -52,7 +63,7 @@ def compose(request: HttpRequest) -> HttpResponse:
         return render(request, "messaging/no_lease.html")
     if request.method == "POST":
         form = NewThreadForm(request.POST, request.FILES, leases=leases)
-        if form.is_valid():
+        if form.is_valid() and _may_send(request, form):
             data = form.cleaned_data
             thread = services.thread_start(
                 lease=data["lease"],
@@ -78,7 +89,7 @@ def thread_detail(request: HttpRequest, thread_id) -> HttpResponse:
     thread = _thread_for_user(request.user, thread_id)
     if request.method == "POST":
         form = ReplyForm(request.POST, request.FILES)
-        if form.is_valid():
+        if form.is_valid() and _may_send(request, form):
             services.message_add(
                 thread=thread,
                 user=request.user,

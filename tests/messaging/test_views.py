@@ -198,3 +198,16 @@ def test_a_reply_email_the_broker_dropped_is_sent_by_the_hourly_catch_up(
         assert messaging_emails_catch_up() == 1
     assert len(mail.outbox) == 1
     assert messaging_emails_catch_up() == 0
+
+
+def test_past_the_hourly_limit_a_message_is_not_sent_and_the_page_says_why(client, personas):
+    from messaging.views import SEND_LIMIT
+    from portal import ratelimit
+
+    for _ in range(SEND_LIMIT):
+        assert ratelimit.hit(f"messages:user:{personas.owner.pk}", limit=SEND_LIMIT, window_seconds=3600)
+    client.force_login(personas.owner)
+    response = compose(client, personas.lease)
+    assert response.status_code == 400
+    assert "sent a lot of messages in the last hour" in response.content.decode()
+    assert not Thread.objects.exists()
