@@ -22,7 +22,14 @@ from django.db.models import F
 from leases.billing import ledger
 from leases.models import ExtensionRequest, Lease
 from leases.services import lease_locked
+from portal.notify import Kind, link, notify
 from quotes.engine import money, usd
+
+# What a new request tells the lessees: approved at once, or waiting for review.
+EXTENSION_NOTICE = {
+    ExtensionRequest.Status.APPROVED: Kind.EXTENSION_APPROVED,
+    ExtensionRequest.Status.IN_REVIEW: Kind.EXTENSION_IN_REVIEW,
+}
 
 
 class ExtensionRefused(Exception):
@@ -103,6 +110,7 @@ def extension_request_create(
         else:
             _grant(lease=lease, request=request, user=None, today=today)
         request.save(force_insert=True)
+        notify(lease, EXTENSION_NOTICE[request.status], url=link("leases:detail", lease.public_id), key=request.pk)
         return request
 
 
@@ -137,6 +145,7 @@ def extension_approve(*, request: ExtensionRequest, user, today: dt.date) -> boo
         _check_limit(lease, request.days, deciding=request)
         _grant(lease=lease, request=request, user=user, today=today)
         request.save(update_fields=["status", "decided_by", "decided_on", "extended_to"])
+        notify(lease, Kind.EXTENSION_APPROVED, url=link("leases:detail", lease.public_id), key=request.pk)
         return True
 
 
@@ -146,5 +155,8 @@ def extension_decline(*, request: ExtensionRequest, user, today: dt.date, note: 
     if note:
         fields["decision_note"] = note
     moved = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionRequest.Status.IN_REVIEW).update(**fields)
+    if moved:
+        notify(
+            request.lease, Kind.EXTENSION_DECLINED, url=link("leases:detail", request.lease.public_id), key=request.pk
+        )
     return bool(moved)
-

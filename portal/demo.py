@@ -9,6 +9,7 @@ from django.db import transaction
 
 from leases import demo as leases_demo
 from leases.billing import demo as billing_demo
+from messaging import demo as messaging_demo
 from returnkit.turnin import demo as turnin_demo
 
 
@@ -17,4 +18,5 @@ def seed_demo(today: dt.date) -> list[tuple[str, str]]:
     """Create the demo once; returns (sign-in, what it shows) pairs to print."""
     sign_ins = leases_demo.seed_people(today)
     billing_demo.seed_final_bill(today)
+    messaging_demo.seed_messages(staff_email=leases_demo.STAFF_EMAIL, lessee_email="jordan@example.com")
     return [*sign_ins, *turnin_demo.seed_turnins(today)]

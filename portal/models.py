@@ -52,6 +52,8 @@ class Notification(models.Model):
         "leases.Lease", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=40)
+    # The event this notice is about (portal.notify): unique per user, so an event notifies once.
+    key = models.CharField(max_length=120, null=True, blank=True)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     link = models.CharField(max_length=300, blank=True, help_text="A path on this site.")
@@ -67,6 +69,20 @@ class Notification(models.Model):
             # The header's unread count on every page reads only this small partial index.
             models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
         ]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_event")]
 
     def __str__(self) -> str:
         return self.title
+
+
+class EmailOptOut(models.Model):
+    """A lessee turned one kind of email off (portal.notify); no row means the email goes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: no {self.kind} emails"

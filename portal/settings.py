@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "quotes",
     "returnkit",
     "returnkit.turnin",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
     "turnin-emails-catch-up": {
         "task": "returnkit.turnin.tasks.turnin_emails_catch_up",
         "schedule": crontab(minute=35),
+    },
+    "messaging-emails-catch-up": {
+        "task": "messaging.tasks.messaging_emails_catch_up",
+        "schedule": crontab(minute=50),
     },
 }
 

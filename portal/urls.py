@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("quotes.urls")),
     path("", include("returnkit.urls")),
     path("", include("returnkit.turnin.urls")),
+    path("", include("messaging.urls")),
+    path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("ops/", admin.site.urls),
 ]
 

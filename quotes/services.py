@@ -15,6 +15,7 @@ from leases import extensions
 from leases.billing import payments
 from leases.models import ExtensionRequest, Lease, Payment
 from leases.services import lease_locked
+from portal.notify import Kind, link, notify
 from quotes import engine
 from quotes.models import Quote, new_reference, sum_of_lines
 from quotes.pdf import QUOTE_PDF
@@ -135,6 +136,12 @@ def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> 
         quote.clean()
         _insert_with_reference(quote, year=today.year)
         QUOTE_PDF.enqueue(quote.pk)
+        notify(
+            current,
+            Kind.QUOTE_SAVED,
+            url=link("quotes:detail", current.public_id, quote.public_id),
+            key=quote.pk,
+        )
     return quote
 
 

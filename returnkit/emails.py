@@ -38,12 +38,15 @@ def _context(lease: Lease, kind: str, today: dt.date) -> dict:
     }
 
 
-def reminder_message(lease: Lease, kind: str, *, today: dt.date, kit: KitSnapshot | None) -> EmailMultiAlternatives:
-    """The email for one reminder. Expects ``vehicle__make`` and ``parties__lessee__user`` loaded."""
+def reminder_message(
+    lease: Lease, kind: str, *, today: dt.date, kit: KitSnapshot | None, to: list[str] | None = None
+) -> EmailMultiAlternatives:
+    """The email for one reminder, to ``to`` (default: every lessee). Expects ``vehicle__make`` and
+    ``parties__lessee__user`` loaded."""
     return mail.message(
         TEMPLATES[kind],
         _context(lease, kind, today),
-        to=lease.email_addresses(),
+        to=lease.email_addresses() if to is None else to,
         attachments=[(kit.filename, kit_pdf_bytes(kit), "application/pdf")] if kit is not None else [],
         headers={
             # One Message-ID per lease and reminder: a mail system that sees it twice can drop the copy.

@@ -26,7 +26,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from leases.models import Lease, LeaseQuerySet
-from portal import once
+from portal import notify, once
 from portal.models import Notification
 from returnkit import emails
 from returnkit.models import KitSnapshot, Reminder
@@ -96,14 +96,15 @@ def send_chunk(lease_ids: Iterable[int], kind: str, today: dt.date) -> ChunkResu
     if not leases:
         return ChunkResult(skipped=len(lease_ids))
     leases, kits = _with_kits(leases, kind, today)
+    to = _recipients(leases, kind)
     rows = [Reminder(lease=lease, kind=kind, due_on=today, kit=kits.get(lease.pk)) for lease in leases]
     with once.claimed(rows) as claim:
         claims = {reminder.lease_id: reminder for reminder in claim}
         ours = [lease for lease in leases if lease.pk in claims]  # the rest: claimed by another run
-        sent = _send(claim, claims, ours, kits=kits, kind=kind, today=today) if ours else []
+        sent = _send(claim, claims, ours, kits=kits, kind=kind, today=today, to=to) if ours else []
     return ChunkResult(
         sent=len(sent),
-        no_address=sum(1 for lease in ours if not lease.email_addresses()),
+        no_address=sum(1 for lease in ours if not to[lease.pk]),
         skipped=len(lease_ids) - len(ours),
     )
 
@@ -114,6 +115,13 @@ def _still_due(lease_ids: list[int], kind: str, today: dt.date) -> list[Lease]:
     chunk = due(kind, today).filter(pk__in=lease_ids)
     chunk = for_kits(chunk) if kind == Kind.KIT_120 else chunk.with_vehicle().with_parties()
     return list(chunk.order_by("pk"))
+
+
+def _recipients(leases: list[Lease], kind: str) -> dict[int, list[str]]:
+    """Each lease's addresses that still want this kind by email (portal.notify), in one query."""
+    holders = {p.lessee.user_id for lease in leases for p in lease.parties_primary_first() if p.lessee.user_id}
+    off = notify.users_opted_out(holders, kind)
+    return {lease.pk: notify.email_addresses(lease, kind, opted_out=off) for lease in leases}
 
 
 def _with_kits(leases: list[Lease], kind: str, today: dt.date) -> tuple[list[Lease], dict[int, KitSnapshot]]:
@@ -133,19 +141,20 @@ def _send(
     kits: dict[int, KitSnapshot],
     kind: str,
     today: dt.date,
+    to: dict[int, list[str]],
 ) -> list[Lease]:
     """Email the claimed leases that have an address, over one connection, and then mark what went
     and what had nobody to go to (``_record``), even if sending failed part way. Returns the
     leases emailed."""
-    claim.keep(*(claims[lease.pk] for lease in ours if not lease.email_addresses()))  # a portal notice only
+    claim.keep(*(claims[lease.pk] for lease in ours if not to[lease.pk]))  # a portal notice only
     sent: list[Lease] = []
     attempted: Lease | None = None
     try:
         with mail.mailers.default as connection:
             for lease in ours:
-                if not lease.email_addresses():
+                if not to[lease.pk]:
                     continue
-                message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk))
+                message = emails.reminder_message(lease, kind, today=today, kit=kits.get(lease.pk), to=to[lease.pk])
                 # Handed to the SMTP server from here: should it fail, the email may have gone all
                 # the same, so this claim is kept (at most once), not given back.
                 attempted = lease
@@ -156,7 +165,7 @@ def _send(
     finally:
         # Runs for an SMTP error too: what went out is marked sent; the claims never tried are
         # given back by once.claimed for the next sweep; the one that failed mid-send stays claimed.
-        _record(claims, ours, sent, attempted, kind, today)
+        _record(claims, ours, sent, attempted, kind, today, to)
     return sent
 
 
@@ -167,13 +176,14 @@ def _record(
     attempted: Lease | None,
     kind: str,
     today: dt.date,
+    to: dict[int, list[str]],
 ) -> None:
     """Mark the reminders that went out, or had nobody to go to, with their portal notices."""
     now = timezone.now()
     sent_ids = {lease.pk for lease in sent}
     done, notices = [], []
     for lease in ours:
-        address = lease.email_addresses()
+        address = to[lease.pk]  # none: no address, or every lessee turned this email off
         if lease.pk in sent_ids or not address:
             claim = claims[lease.pk]
             claim.status = Reminder.Status.SENT if address else Reminder.Status.NO_ADDRESS

@@ -11,7 +11,8 @@ walk every page (access, headers, axe):
 - ``billed``: the owner's second lease, returned, inspected, sold and billed, part paid online;
 - ``returned``: the owner's third lease, checked in at ``dealer`` (the turn-in and its receipt);
 - ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
-- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user.
+- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user;
+- ``thread``: the owner's secure message about ``lease`` with a PNG ``attachment``, answered by staff.
 Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
 """
 
@@ -23,6 +24,8 @@ from types import SimpleNamespace
 from django.test import Client
 
 from leases.models import LeaseParty
+from messaging.files import CheckedFile
+from messaging.services import message_add, thread_start
 from portal.models import Notification
 from quotes import engine
 from quotes.services import extension_quote_request, quote_create
@@ -41,6 +44,12 @@ from tests.factories import (
     make_user,
     pay,
     return_and_sell,
+)
+
+# A 1×1 PNG, already as messaging.files would store it.
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc8ad\x04\x00\x02\xf2\x01-\xacj'\xeb\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
 PERSONAS = ("anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff")
@@ -98,6 +107,15 @@ def build_world() -> SimpleNamespace:
         today=TODAY,
     )
 
+    thread = thread_start(
+        lease=lease,
+        user=owner,
+        topic="extension",
+        body="Can I keep the car two more weeks?",
+        files=[CheckedFile("odometer.png", "image/png", TINY_PNG)],
+        now=NOW,
+    )
+    message_add(thread=thread, user=staff, body="Yes: ask from your lease page.", now=NOW, from_staff=True)
     Notification.objects.create(
         user=owner,
         lease=lease,
@@ -125,6 +143,8 @@ def build_world() -> SimpleNamespace:
         outsider_lease=personas.other_lease,
         dealer=dealer,
         other_dealer=other_dealer,
+        thread=thread,
+        attachment=thread.messages.first().attachments.get(),
     )
 
 

@@ -20,6 +20,7 @@ from leases.models import (
     Lease,
 )
 from leases.services import reading_at_return
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import QuoteError, compute_quote, money, parse_request
 
@@ -183,4 +184,5 @@ def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
             lease_close_if_settled(lease=lease)
         statement.STATEMENT_PDF.enqueue(bill.pk)
         enqueue_on_commit(emails.final_bill_send, bill.pk)
+        notify(lease, Kind.FINAL_BILL_ISSUED, url=link("leases:bill", lease.public_id), key=bill.pk)
         return bill

@@ -25,6 +25,7 @@ from leases.models import (
     LedgerEntry,
     Payment,
 )
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date, money, usd
 
@@ -137,6 +138,12 @@ def payment_create(
                 payment=payment,
             )
             enqueue_on_commit(emails.payment_receipt_send, payment.pk)
+            notify(
+                lease,
+                Kind.PAYMENT_RECEIVED,
+                url=link("leases:receipt", lease.public_id, payment.public_id),
+                key=payment.pk,
+            )
             return payment
     except IntegrityError:
         if existing := _payment_for_debit(debit, lease=lease):
@@ -276,6 +283,12 @@ def payment_settle(*, payment: Payment, today: dt.date) -> bool:
         )
         if moved:
             lease_close_if_settled(lease=payment.lease)
+            notify(
+                payment.lease,
+                Kind.PAYMENT_SETTLED,
+                url=link("leases:receipt", payment.lease.public_id, payment.public_id),
+                key=payment.pk,
+            )
         return bool(moved)
 
 
@@ -310,4 +323,10 @@ def payment_return(*, payment: Payment, code: str, today: dt.date, user=None) ->
             payment=payment,
         )
         enqueue_on_commit(emails.payment_returned_send, payment.pk)
+        notify(
+            payment.lease,
+            Kind.PAYMENT_RETURNED,
+            url=link("leases:receipt", payment.lease.public_id, payment.public_id),
+            key=payment.pk,
+        )
         return True

@@ -18,6 +18,7 @@ from leases.models import (
     Payment,
     Refund,
 )
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import usd
 
@@ -76,6 +77,7 @@ def refund_issue(*, refund: Refund, user, today: dt.date, check_number: str = ""
         )
         lease_close_if_settled(lease=lease)
         enqueue_on_commit(emails.refund_issued_send, refund.pk)
+        notify(lease, Kind.REFUND_ISSUED, url=link("leases:bill", lease.public_id), key=refund.pk)
         return True
 
 

@@ -12,6 +12,7 @@ from leases.billing.equipment import missing_equipment_record
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
 from leases.selectors import dealer_franchised_for, open_lease_for_dealer, open_leases_for_dealer
 from leases.services import lease_locked, odometer_record, void_reason_clean
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
@@ -82,6 +83,7 @@ def turnin_check_in(
         _lease_mark_returned(lease, dealer, now, early=lease.return_is_early(today))
         RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
+        notify(lease, Kind.VEHICLE_CHECKED_IN, url=link("turnin:receipt", lease.public_id), key=turnin.pk)
     return turnin
 
 

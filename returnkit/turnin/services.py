@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leases.models import Lease
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
@@ -99,6 +100,12 @@ def appointment_book(*, lease: Lease, slot_id: uuid.UUID, user, now: dt.datetime
             raise BookingRefused(ALREADY_BOOKED, code="already_booked") from None
         appointment.slot = slot
         _send_invitation(appointment)
+        notify(
+            lease,
+            Kind.APPOINTMENT_BOOKED,
+            url=link("leases:detail", lease.public_id),
+            key=f"{appointment.pk}:{appointment.sequence}",
+        )
     return appointment
 
 
@@ -119,6 +126,12 @@ def appointment_move(*, appointment: Appointment, slot_id: uuid.UUID, user, now:
         appointment.reminder_sent_at = None  # the new date gets its own reminder
         appointment.save(update_fields=["slot", "sequence", "reminder_sent_at", "updated_at"])
         _send_invitation(appointment)
+        notify(
+            appointment.lease,
+            Kind.APPOINTMENT_MOVED,
+            url=link("leases:detail", appointment.lease.public_id),
+            key=f"{appointment.pk}:{appointment.sequence}",
+        )
     return appointment
 
 
@@ -136,6 +149,12 @@ def appointment_cancel(*, appointment: Appointment, user, now: dt.datetime) -> A
         appointment.sequence += 1
         appointment.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         _send_invitation(appointment)
+        notify(
+            appointment.lease,
+            Kind.APPOINTMENT_CANCELLED,
+            url=link("leases:detail", appointment.lease.public_id),
+            key=f"{appointment.pk}:{appointment.sequence}",
+        )
     return appointment
 
 

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import clock, mail, once
+from portal import clock, mail, notify, once
 from portal.tasks import enqueue_on_commit
 from returnkit.turnin.models import Appointment, AppointmentEmail, TurnIn
 
@@ -47,7 +47,7 @@ def send_appointment_email(appointment_id: int, sequence: int) -> None:
     with once.claimed([AppointmentEmail(appointment=appointment, sequence=sequence, kind=kind)]) as claim:
         if not claim:
             return
-        recipients = appointment.lease.email_addresses()
+        recipients = notify.email_addresses(appointment.lease, f"appointment_{kind}")
         ics = appointment_ics(appointment, stamp=clock.now(), attendee_email=recipients[0] if recipients else "")
         mail.send(
             f"turnin/{kind}",
@@ -103,7 +103,7 @@ def send_appointment_reminder(appointment_id: int) -> None:
                 "lease_url": _lease_url(appointment),
                 "equipment": list(appointment.lease.vehicle.equipment.all()),
             },
-            to=appointment.lease.email_addresses(),
+            to=notify.email_addresses(appointment.lease, notify.Kind.APPOINTMENT_BOOKED),
         )
 
 

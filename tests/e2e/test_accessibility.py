@@ -54,6 +54,10 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
             "quote": reverse("quotes:detail", args=[lease, w.quote.public_id]),
             "compare": reverse("quotes:compare", args=[lease]),
             "notifications": reverse("returnkit:notifications"),
+            "notification-preferences": reverse("notification_preferences"),
+            "messages": reverse("messaging:inbox"),
+            "message-new": reverse("messaging:compose") + f"?lease={lease}&topic=buyout",
+            "message-thread": reverse("messaging:thread", args=[w.thread.public_id]),
             "bill": reverse("leases:bill", args=[billed]),
             "pay": reverse("leases:pay", args=[billed]),
             "receipt": reverse("leases:receipt", args=[billed, w.payment.public_id]),
@@ -76,7 +80,7 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
 # Forms also audited after an empty submission: error messages must be tied to their fields.
 SUBMITTED_EMPTY = {
     "sign-in", "sign-up", "link", "odometer", "odometer-correct", "quote-form-turn-in", "quote-form-early-return",
-    "pay", "turn-in-times", "dealer-check-in",
+    "pay", "turn-in-times", "dealer-check-in", "message-new",
 }  # fmt: skip
 BLANK_AND_SUBMIT = """() => {
     const form = [...document.querySelectorAll("main form[method=post]")].at(-1);

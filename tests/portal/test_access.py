@@ -82,6 +82,29 @@ ACCESS: dict[str, Rule] = {
     "help": Rule(get=PUBLIC),
     "healthz": Rule(get=PUBLIC),
     "returnkit:notifications": Rule(get=SIGNED_IN, note="each user's own notices"),
+    "notification_preferences": Rule(
+        get=SIGNED_IN, post=answering(SIGNED_IN, 302), note="each user's own switches; an empty form turns all off"
+    ),
+    # --- secure messages ------------------------------------------------------------------------
+    "messaging:inbox": Rule(get=SIGNED_IN, note="each user's own threads"),
+    "messaging:compose": Rule(
+        get=SIGNED_IN,
+        post=answering(SIGNED_IN, 400, "owner", "co_lessee", "outsider"),
+        note="no lease: a page saying to link one (dealers, staff); an empty message sends nothing: 400",
+    ),
+    "messaging:thread": Rule(
+        args=lambda w: [w.thread.public_id], get=CUSTOMER_OBJECT, post=answering(CUSTOMER_OBJECT, 400)
+    ),
+    "messaging:close": Rule(
+        args=lambda w: [w.thread.public_id],
+        get=answering(CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff"),
+        post=answering(CUSTOMER_OBJECT, 302),
+    ),
+    "messaging:attachment": Rule(
+        args=lambda w: [w.thread.public_id, w.attachment.public_id],
+        get=CUSTOMER_OBJECT,
+        note="never a public media URL; another customer's is a 404",
+    ),
     # --- leases ---------------------------------------------------------------------------------
     "leases:list": Rule(get=SIGNED_IN),
     "leases:link": Rule(get=SIGNED_IN, post=SIGNED_IN),
