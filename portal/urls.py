@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from leases.urls import urlpatterns as lease_urls
 from portal import lease_page, views
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", include("quotes.urls")),
     path("", include("returnkit.urls")),
     path("", include("returnkit.turnin.urls")),
+    # Operations sign in through allauth (two-factor, attempt limits), never the admin's own form.
+    path("ops/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("ops/", admin.site.urls),
 ]
 
