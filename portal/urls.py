@@ -1,13 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from leases.urls import urlpatterns as lease_urls
 from portal import lease_page, views
 
 admin.site.site_header = "Lease-end operations"
 admin.site.site_title = "Lease-end operations"
+# Operations sign in through allauth (two-factor, attempt limits), never the admin's own form:
+# /ops/login/ sends them to the sign-in page with its ?next=.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,8 +24,6 @@ urlpatterns = [
     path("", include("quotes.urls")),
     path("", include("returnkit.urls")),
     path("", include("returnkit.turnin.urls")),
-    # Operations sign in through allauth (two-factor, attempt limits), never the admin's own form.
-    path("ops/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("ops/", admin.site.urls),
 ]
 
