@@ -4,6 +4,7 @@ secrets sealed at rest, and a sign-up that costs the same for known and unknown 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -77,6 +78,28 @@ def unseal(stored: str) -> str:
 
 def is_sealed(stored: str) -> bool:
     return stored.startswith(SEALED)
+
+
+# Where allauth keeps secrets in an authenticator's ``data``, by type (webauthn keeps none).
+SECRET_FIELDS = {"totp": ("secret",), "recovery_codes": ("seed",)}
+
+
+def secrets_change(authenticator_model, change: Callable[[str], str]) -> int:
+    """Pass every stored secret through ``change`` (seal, unseal, re-seal under a new key); rows
+    ``change`` leaves as they are are not written. ``authenticator_model`` may be a migration's
+    historical model. Returns how many rows changed."""
+    changed = 0
+    for authenticator in authenticator_model.objects.filter(type__in=SECRET_FIELDS).order_by("pk").iterator():
+        data = dict(authenticator.data)
+        for field in SECRET_FIELDS[authenticator.type]:
+            if isinstance(data.get(field), str):
+                data[field] = change(data[field])
+        if isinstance(data.get("migrated_codes"), list):  # recovery codes carried over from elsewhere
+            data["migrated_codes"] = [change(code) for code in data["migrated_codes"]]
+        if data != authenticator.data:
+            authenticator_model.objects.filter(pk=authenticator.pk).update(data=data)
+            changed += 1
+    return changed
 
 
 class SignupForm(AllauthSignupForm):

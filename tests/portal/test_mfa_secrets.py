@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import time
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -21,6 +22,14 @@ from tests.factories import PASSWORD, TOTP_SECRET, make_user
 from tests.totp import totp
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def still_clock(time_machine):
+    """Hold the process clock: allauth checks a code against time.time() with no tolerance, so a
+    code computed just before a 30-second boundary would be refused just after it."""
+    time_machine.move_to(time.time(), tick=False)
+
 
 sealing = importlib.import_module("portal.migrations.0004_encrypt_authenticator_secrets")
 
@@ -96,3 +105,23 @@ def test_sign_up_hashes_one_password_for_known_and_new_emails(client, settings, 
     assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
     assert CountingHasher.calls == 1
     assert len(mailoutbox) == 1  # the verification email, or "you already have an account"
+
+
+def test_after_a_key_rotation_reseal_moves_secrets_to_the_new_key(client, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEY = old_key
+    user = make_user("ops@example.com", is_staff=True)
+    under_old = Authenticator.objects.get(user=user, type="totp").data["secret"]
+
+    settings.FIELD_ENCRYPTION_KEY = new_key
+    call_command("reseal_mfa_secrets", "--old-key", old_key)
+    under_new = Authenticator.objects.get(user=user, type="totp").data["secret"]
+    assert under_new != under_old and under_new.startswith("fernet:")
+    call_command("reseal_mfa_secrets", "--old-key", old_key)  # again: nothing to do
+    assert Authenticator.objects.get(user=user, type="totp").data["secret"] == under_new
+
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert client.post(reverse("mfa_authenticate"), {"code": totp(TOTP_SECRET)})["Location"] == reverse("leases:list")
