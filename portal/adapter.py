@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base import forms as mfa_forms
 from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
@@ -53,6 +55,32 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             ratelimit.give_back(self._sign_in_limits)
         return user
+
+
+def two_factor_limits(*, user, ip: str) -> list[ratelimit.Limit]:
+    """Wrong authenticator codes: five for one person from one IP address in 15 minutes."""
+    return [ratelimit.Limit("two-factor", f"user+ip:{user.pk}|{ip}", 5, dt.timedelta(minutes=15))]
+
+
+class CodeLimitedMixin:
+    """Counts wrong codes in the database as well as on allauth's cache (gone in an outage)."""
+
+    def clean_code(self) -> str:
+        ip = ratelimit.client_ip(context.request)
+        limits = two_factor_limits(user=self.user, ip=ip)
+        if not ratelimit.attempt(limits, ip=ip, user=self.user, target=self.user.email):
+            raise DefaultAccountAdapter().validation_error("too_many_login_attempts")
+        code = super().clean_code()
+        ratelimit.give_back(limits)
+        return code
+
+
+class AuthenticateForm(CodeLimitedMixin, mfa_forms.AuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(CodeLimitedMixin, mfa_forms.ReauthenticateForm):
+    pass
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -270,6 +270,7 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Sign-up hashes the password for a known email too (portal.adapter.SignupForm).
 MFA_ADAPTER = "portal.adapter.MFAAdapter"
 ACCOUNT_FORMS = {"signup": "portal.adapter.SignupForm"}
+MFA_FORMS = {"authenticate": "portal.adapter.AuthenticateForm", "reauthenticate": "portal.adapter.ReauthenticateForm"}
 # allauth's failed-sign-in limit keyed on the email alone would let a stranger lock anyone out:
 # keep only its per-IP part; portal.adapter counts per email from one IP, in the database.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}

@@ -13,7 +13,16 @@ from django.core import mail
 from leases.models import Lease, OdometerReading
 from returnkit.turnin.models import Appointment, TurnIn
 from tests.e2e.conftest import sign_in
-from tests.factories import NOW, TOTP_SECRET, make_dealer, make_dealer_user, make_lease, make_lessee, make_slot, make_user
+from tests.factories import (
+    NOW,
+    TOTP_SECRET,
+    make_dealer,
+    make_dealer_user,
+    make_lease,
+    make_lessee,
+    make_slot,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -136,3 +136,18 @@ def test_operations_see_who_is_locked_out(client, staff):
     assert "calm@example.com" not in page
     everyone = client.get(reverse("admin:portal_attemptcounter_changelist")).content.decode()
     assert "calm@example.com" in everyone
+
+
+def test_wrong_authenticator_codes_are_limited_while_the_cache_is_down(client, cache_down):
+    from tests.factories import TOTP_SECRET
+    from tests.totp import totp
+
+    staff = make_user("ops@example.com", is_staff=True)
+    assert sign_in(client, staff.email, PASSWORD)["Location"] == reverse("mfa_authenticate")
+    right = totp(TOTP_SECRET)
+    wrong = [f"{(int(right) + n) % 10**6:06d}" for n in range(1, 7)]
+    pages = [client.post(reverse("mfa_authenticate"), {"code": code}).content.decode() for code in wrong]
+    assert all("Incorrect code" in page for page in pages[:5])
+    assert "Too many failed login attempts" in pages[5]
+    refused = client.post(reverse("mfa_authenticate"), {"code": right})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
