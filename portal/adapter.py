@@ -17,18 +17,16 @@ from django.urls import reverse
 from leases.billing import fieldcrypt
 from portal import ratelimit
 
-# Failed sign-ins: five for one email from one IP address in 15 minutes, thirty from one IP
-# address in an hour. On top of allauth's own limits (on the cache), and kept when Redis is down.
-SIGN_IN_LIMITS = ((5, dt.timedelta(minutes=15)), (30, dt.timedelta(hours=1)))
 # Authenticator secrets and recovery-code seeds are stored as this prefix and a Fernet token.
 SEALED = "fernet:"
 
 
 def sign_in_limits(*, email: str, ip: str) -> list[ratelimit.Limit]:
-    (per_email, email_window), (per_ip, ip_window) = SIGN_IN_LIMITS
+    """Failed sign-ins: five for one email from one IP address in 15 minutes, thirty from one IP
+    address in an hour; on top of allauth's per-IP limit on the cache, and kept when Redis is down."""
     return [
-        ratelimit.Limit("sign-in", f"email+ip:{email}|{ip}", per_email, email_window),
-        ratelimit.Limit("sign-in", f"ip:{ip}", per_ip, ip_window),
+        ratelimit.Limit("sign-in", f"email+ip:{email}|{ip}", 5, dt.timedelta(minutes=15)),
+        ratelimit.Limit("sign-in", f"ip:{ip}", 30, dt.timedelta(hours=1)),
     ]
 
 
