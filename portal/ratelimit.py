@@ -46,6 +46,15 @@ def give_back(limits: Sequence[Limit]) -> None:
         rows.filter(count__lt=F("limit")).update(locked_until=None)
 
 
+KEPT_FOR = dt.timedelta(days=1)  # longer than any window, so operations can see yesterday's lockouts
+
+
+def expired_purge() -> int:
+    """Delete counters whose window ended over a day ago (the nightly task); returns how many."""
+    deleted, _ = AttemptCounter.objects.filter(window_start__lt=clock.now() - KEPT_FOR).delete()
+    return deleted
+
+
 def _count(limit: Limit, *, now: dt.datetime, ip: str, user, target: str) -> bool:
     row, _ = AttemptCounter.objects.select_for_update().get_or_create(
         scope=limit.scope, key=limit.key, defaults={"limit": limit.limit, "window_start": now}

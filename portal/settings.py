@@ -274,6 +274,10 @@ MFA_FORMS = {"authenticate": "portal.adapter.AuthenticateForm", "reauthenticate"
 # allauth's failed-sign-in limit keyed on the email alone would let a stranger lock anyone out:
 # keep only its per-IP part; portal.adapter counts per email from one IP, in the database.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+CELERY_BEAT_SCHEDULE["attempt-counters-purge"] = {
+    "task": "portal.attempt_counters_purge",
+    "schedule": crontab(hour=3, minute=15),
+}
 # --- end of staff sign-in -------------------------------------------------------------------
 
 PASSWORD_HASHERS = [

@@ -151,3 +151,16 @@ def test_wrong_authenticator_codes_are_limited_while_the_cache_is_down(client, c
     assert "Too many failed login attempts" in pages[5]
     refused = client.post(reverse("mfa_authenticate"), {"code": right})
     assert refused.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_counters_are_forgotten_a_day_after_their_window(settings):
+    import datetime as dt
+
+    from portal.tasks import attempt_counters_purge
+    from tests.factories import NOW
+
+    settings.PORTAL_NOW = NOW
+    for key, started in (("ip:old", NOW - dt.timedelta(days=2)), ("ip:recent", NOW - dt.timedelta(hours=2))):
+        AttemptCounter.objects.create(scope="sign-in", key=key, count=9, limit=5, window_start=started)
+    assert attempt_counters_purge() == 1
+    assert list(AttemptCounter.objects.values_list("key", flat=True)) == ["ip:recent"]
