@@ -200,8 +200,6 @@ def _payment_allowed(*, lease: Lease, amount: Decimal, purpose: str) -> None:
         raise PaymentRefused(f"The smallest online payment is {usd(low)}.")
 
 
-
-
 def buyout_payment_for(*, lease: Lease, quote_reference: str) -> Payment | None:
     """The payment that bought the vehicle under this quote, if one was made."""
     return (
