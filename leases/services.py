@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from leases.models import VOID_REASON_MAX, Lease, LeaseParty, Lessee, OdometerReading
+from portal import ratelimit
 from quotes.engine import long_date
 
 # Faster than any car is driven for long: a reading implying more is a typo or a roll-forward.
@@ -30,6 +31,18 @@ def lease_locked(pk: int, *, with_vehicle: bool = False) -> Lease:
 
 class LinkFailed(Exception):
     """The details did not match a lease that can be linked. One message for every cause."""
+
+
+LINK_WINDOW = dt.timedelta(hours=1)
+
+
+def link_limits(*, user, ip: str) -> list[ratelimit.Limit]:
+    """Failed links allowed an hour: five for a signed-in person, twenty from one IP address. Never
+    per account number, so a stranger's guesses cannot lock the real lessee out."""
+    return [
+        ratelimit.Limit("link", f"user:{user.pk}", 5, LINK_WINDOW),
+        ratelimit.Limit("link", f"ip:{ip}", 20, LINK_WINDOW),
+    ]
 
 
 def lease_link(*, user, account_number: str, vin_last6: str, zip_code: str) -> Lease:

@@ -12,6 +12,7 @@ from leases.services import (
     LinkFailed,
     correctable_reading,
     lease_link,
+    link_limits,
     odometer_correct,
     odometer_record,
     reading_at_return,
@@ -46,9 +47,8 @@ def lease_link_view(request: HttpRequest) -> HttpResponse:
     form = LinkLeaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         account = form.cleaned_data["account_number"].strip()
-        allowed = ratelimit.hit(f"link:ip:{ratelimit.client_ip(request)}", limit=20, window_seconds=3600)
-        allowed &= ratelimit.hit(f"link:acct:{account}", limit=5, window_seconds=3600)
-        if not allowed:
+        limits = link_limits(user=request.user, ip=ratelimit.client_ip(request))
+        if not ratelimit.attempt(limits, ip=ratelimit.client_ip(request), user=request.user, target=account):
             form.add_error(None, LINK_LOCKED)
             return render(request, "leases/link.html", {"form": form}, status=429)
         try:
@@ -61,6 +61,7 @@ def lease_link_view(request: HttpRequest) -> HttpResponse:
         except LinkFailed:
             form.add_error(None, LINK_FAILED)
         else:
+            ratelimit.give_back(limits)
             messages.success(request, f"Your {lease.vehicle} is now in My Vehicles.")
             return redirect("leases:detail", public_id=lease.public_id)
     return render(request, "leases/link.html", {"form": form})

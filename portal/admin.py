@@ -1,7 +1,11 @@
+from allauth.mfa.admin import AuthenticatorAdmin as AllauthAuthenticatorAdmin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 
-from portal.models import Notification, User
+from portal import clock
+from portal.models import AttemptCounter, Notification, User
 
 
 @admin.register(User)
@@ -25,3 +29,52 @@ class NotificationAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "title", "lease__account_number")
     raw_id_fields = ("user", "lease")
     date_hierarchy = "created_at"
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
+    """Who has which authenticator; never its secret (``data`` holds the sealed secret or seed).
+    Operations may delete one so its owner enrols again; nothing here can read or change it."""
+
+    exclude = ("data",)
+    readonly_fields = ("user", "type", "created_at", "last_used_at")
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class LockedNowFilter(admin.SimpleListFilter):
+    title = "locked now"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Locked out now"), ("no", "Not locked"))
+
+    def queryset(self, request, queryset):
+        locked = Q(locked_until__gt=clock.now())
+        if self.value() == "yes":
+            return queryset.filter(locked)
+        if self.value() == "no":
+            return queryset.exclude(locked)
+        return queryset
+
+
+@admin.register(AttemptCounter)
+class AttemptCounterAdmin(admin.ModelAdmin):
+    """Failed sign-ins and lease links by who tried (portal.ratelimit). Deleting a row unlocks it."""
+
+    list_display = ("scope", "key", "count", "limit", "locked_until", "last_target", "last_ip", "updated_at")
+    list_filter = (LockedNowFilter, "scope")
+    search_fields = ("key", "last_target", "last_ip", "last_user__email")
+    readonly_fields = [field.name for field in AttemptCounter._meta.fields]
+    ordering = ("-updated_at",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -86,3 +86,27 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: no {self.kind} emails"
+
+
+class AttemptCounter(models.Model):
+    """Failed sign-ins or lease links counted for one attacker key (an IP, a person, an email from
+    an IP) in a fixed window. Kept in the database so a cache outage cannot reset or skip a limit
+    (portal.ratelimit). Operations see who is locked out in the admin and can unlock by deleting."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=400, help_text="Who is counted: an IP, a person, an email from an IP.")
+    count = models.PositiveIntegerField(default=0)
+    limit = models.PositiveIntegerField()
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+    last_user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_target = models.CharField(max_length=254, blank=True, help_text="The email or account number tried last.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="attempt_counter_key")]
+        indexes = [models.Index(fields=["locked_until"], name="attempt_counter_locked")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
+    "portal.twofactor.StaffTwoFactorMiddleware",  # see "Staff sign-in" below
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -267,6 +268,25 @@ MFA_TOTP_ISSUER = LESSOR["name"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "leases:list"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# --- Staff sign-in, two-factor and attempt limits (issue 13) -------------------------------
+# Operations sign in through allauth like everyone else (/ops/login/ redirects there, so
+# two-factor and the limits apply); staff and dealer staff must add an authenticator
+# (portal.twofactor). Failed sign-ins and lease links are counted in the database
+# (portal.ratelimit), so a Redis outage neither resets nor skips them. Authenticator secrets
+# and recovery-code seeds are encrypted with FIELD_ENCRYPTION_KEY (portal.adapter.MFAAdapter).
+# Sign-up hashes the password for a known email too (portal.adapter.SignupForm).
+MFA_ADAPTER = "portal.adapter.MFAAdapter"
+ACCOUNT_FORMS = {"signup": "portal.adapter.SignupForm"}
+MFA_FORMS = {"authenticate": "portal.adapter.AuthenticateForm", "reauthenticate": "portal.adapter.ReauthenticateForm"}
+# allauth's failed-sign-in limit keyed on the email alone would let a stranger lock anyone out:
+# keep only its per-IP part; portal.adapter counts per email from one IP, in the database.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+CELERY_BEAT_SCHEDULE["attempt-counters-purge"] = {
+    "task": "portal.attempt_counters_purge",
+    "schedule": crontab(hour=3, minute=15),
+}
+# --- end of staff sign-in -------------------------------------------------------------------
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task
+from celery import Task, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -28,3 +28,11 @@ def _publish(task: Task, args: tuple, kwargs: dict) -> None:
         task.apply_async(args, kwargs, retry=False)
     except BrokerUnavailable as error:
         log.error("broker unavailable, %s%r not queued (its sweep picks it up): %s", task.name, args, error)
+
+
+@shared_task(name="portal.attempt_counters_purge")
+def attempt_counters_purge() -> int:
+    """Forget failed-attempt counters a day after their window (portal.ratelimit)."""
+    from portal import ratelimit
+
+    return ratelimit.expired_purge()

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,9 @@ from portal import lease_page, views
 
 admin.site.site_header = "Lease-end operations"
 admin.site.site_title = "Lease-end operations"
+# Operations sign in through allauth (two-factor, attempt limits), never the admin's own form:
+# /ops/login/ sends them to the sign-in page with its ?next=.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -12,6 +12,8 @@ import zoneinfo
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from stdnum import luhn
 
@@ -41,12 +43,28 @@ GOOD_ROUTING = "011000015"  # a valid ABA check digit
 OTHER_ROUTING = "021000021"
 
 
-def make_user(email: str | None = None, **extra):
+# Operations and dealer staff must have an authenticator app (portal.twofactor), so the makers
+# give them one with this secret; tests.totp.totp(TOTP_SECRET) is the code it shows now.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_user(email: str | None = None, *, two_factor: bool | None = None, **extra):
+    """A user with a verified email; staff (``is_staff``) also get an authenticator unless
+    ``two_factor=False``."""
     n = next(_serial)
     email = email or f"user{n}@example.com"
     user = get_user_model().objects.create_user(email=email, password=PASSWORD, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if two_factor if two_factor is not None else user.is_staff:
+        give_authenticator(user)
     return user
+
+
+def give_authenticator(user, secret: str = TOTP_SECRET) -> Authenticator:
+    """An authenticator app for ``user``, stored as allauth stores one (secret through the MFA adapter)."""
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": get_mfa_adapter().encrypt(secret)}
+    )
 
 
 def make_lessee(user=None, *, zip_code: str = "10001", email: str = "", **extra) -> Lessee:
@@ -166,8 +184,8 @@ def make_slot(dealer: Dealer, day: dt.date, hour: int = 10, *, capacity: int = 2
     )
 
 
-def make_dealer_user(dealer: Dealer, email: str | None = None):
-    user = make_user(email)
+def make_dealer_user(dealer: Dealer, email: str | None = None, *, two_factor: bool = True):
+    user = make_user(email, two_factor=two_factor)
     DealerStaff.objects.create(user=user, dealer=dealer)
     return user
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
-from portal import clock
+from portal import clock, twofactor
 from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm, statement_error
 from returnkit.turnin.geo import zone_for_zip
@@ -36,9 +36,11 @@ def dealer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        staff = DealerStaff.objects.select_related("dealer").filter(user=request.user).first()
+        staff = twofactor.with_enrolled(DealerStaff.objects.select_related("dealer")).filter(user=request.user).first()
         if staff is None:
             raise Http404("No such page")
+        if enrol := twofactor.enrolment_redirect(request, enrolled=staff.enrolled):
+            return enrol
         request.dealer = staff.dealer
         return view(request, *args, **kwargs)
 

@@ -13,7 +13,16 @@ from django.core import mail
 from leases.models import Lease, OdometerReading
 from returnkit.turnin.models import Appointment, TurnIn
 from tests.e2e.conftest import sign_in
-from tests.factories import NOW, make_dealer, make_dealer_user, make_lease, make_lessee, make_slot, make_user
+from tests.factories import (
+    NOW,
+    TOTP_SECRET,
+    make_dealer,
+    make_dealer_user,
+    make_lease,
+    make_lessee,
+    make_slot,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,7 +101,7 @@ def test_lessee_books_moves_and_cancels_then_the_dealer_checks_the_vehicle_in(pa
     # --- Dealer: today's list, a rolled-back odometer refused, then the check-in --------------
     dealer_page = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     dealer_page.shots = type(page.shots)(dealer_page, "test_turnin_dealer")
-    sign_in(dealer_page, base, dealer_user.email)
+    sign_in(dealer_page, base, dealer_user.email, totp_secret=TOTP_SECRET)
     dealer_page.goto(base + "/dealer/")
     dealer_page.get_by_role("heading", name="Turn-ins on Wednesday, November 25").wait_for()
     dealer_page.shots("day-view")

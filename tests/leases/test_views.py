@@ -163,7 +163,7 @@ class TestLinkLease:
         assert "couldn&#x27;t match those details" in response.content.decode()
         assert Lessee.objects.get(parties__lease=lease).user == owner
 
-    def test_attempts_are_limited_per_account_number(self, client):
+    def test_failed_attempts_are_limited_per_person(self, client):
         lease = make_lease(make_lessee(None, zip_code="02139"))
         client.force_login(make_user())
         for _ in range(5):

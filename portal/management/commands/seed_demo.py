@@ -27,6 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):"))
         for email, what in sign_ins:
             self.stdout.write(f"  {email:<38} {what}")
+        self.stdout.write("Operations and dealer staff add an authenticator app (two-factor) on their first sign-in.")
         unlinked = demo.unlinked_demo_lease()
         if unlinked:
             lessee = unlinked.parties.first().lessee
