@@ -31,7 +31,7 @@ def still_clock(time_machine):
     time_machine.move_to(time.time(), tick=False)
 
 
-sealing = importlib.import_module("portal.migrations.0004_encrypt_authenticator_secrets")
+sealing = importlib.import_module("portal.migrations.0005_encrypt_authenticator_secrets")
 
 
 def test_the_stored_totp_secret_is_not_the_secret_and_codes_still_verify(client):

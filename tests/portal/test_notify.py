@@ -119,8 +119,8 @@ def test_a_refund_tells_once(staff):
     return_and_sell(lease)
     issue(lease)
     refund = Refund.objects.get(lease=lease)
-    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is True
-    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is False
+    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001") is True
+    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001") is False
     assert kinds(user)["refund_issued"] == 1
 
 
