@@ -46,6 +46,14 @@ def give_back(limits: Sequence[Limit]) -> None:
         rows.filter(count__lt=F("limit")).update(locked_until=None)
 
 
+def hit(key: str, *, limit: int, window_seconds: int) -> bool:
+    """A plain throttle (messages sent, walk-in look-ups): count one use under ``key``
+    ("scope:who"), in the database like every other limit; False once more than ``limit`` uses
+    fell in the window."""
+    scope = key.split(":", 1)[0][:20]
+    return attempt([Limit(scope=scope, key=key, limit=limit, window=dt.timedelta(seconds=window_seconds))])
+
+
 KEPT_FOR = dt.timedelta(days=1)  # longer than any window, so operations can see yesterday's lockouts
 
 

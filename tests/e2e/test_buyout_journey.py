@@ -75,7 +75,7 @@ def test_lessee_buys_the_car_from_a_buyout_quote_with_a_double_click(page, live_
 
     page.get_by_role("link", name="Back to your vehicle").click()
     page.get_by_role("heading", name="Title paperwork: what happens next").wait_for()
-    assert "Purchased" in page.locator(".badge").first.inner_text()
+    assert "Purchased" in page.locator("main .badge").first.inner_text()
     page.shots("lease-page-purchased")
 
     page.go_back()
