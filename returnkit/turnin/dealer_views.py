@@ -45,19 +45,38 @@ def dealer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+# The days the day view shows: a turn-in record is never older than this, nor a slot further out.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def _day_param(value: str | None, today: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else today
-    except ValueError:
+    """The day asked for (today when none is); ValidationError for anything else, said plainly."""
+    if not value:
         return today
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"“{value[:20]}” is not a date. Use the form YYYY-MM-DD, like {today.isoformat()}.")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"Pick a day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+    return day
 
 
 @dealer_required
 @require_GET
 def day_view(request: DealerRequest) -> HttpResponse:
-    dealer = request.dealer
     today = clock.today()
-    day = _day_param(request.GET.get("day"), today)
+    try:
+        day = _day_param(request.GET.get("day"), today)
+    except ValidationError as error:
+        # Today's page, with the reason, answered as a bad request.
+        messages.error(request, error.messages[0])
+        return _day_page(request, today, today, status=400)
+    return _day_page(request, day, today)
+
+
+def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: int = 200) -> HttpResponse:
+    dealer = request.dealer
     zone = zone_for_zip(dealer.zip_code)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     appointments = list(
@@ -85,6 +104,7 @@ def day_view(request: DealerRequest) -> HttpResponse:
             "walk_ins": walk_ins,
             "walk_in_form": WalkInForm(),
         },
+        status=status,
     )
 
 
