@@ -56,7 +56,8 @@ def _day_param(value: str | None, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(f"“{value[:20]}” is not a date. Use the form YYYY-MM-DD, like {today.isoformat()}.")
+        example = today.isoformat()
+        raise ValidationError(f"“{value[:20]}” is not a date. Use the form YYYY-MM-DD, like {example}.") from None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise ValidationError(f"Pick a day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
     return day
