@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
 from portal import clock
-from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, turnin_check_in
+from portal.ratelimit import client_ip
+from returnkit.turnin.checkin import CheckInRefused, checkable_leases, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm
 from returnkit.turnin.geo import zone_for_zip
 from returnkit.turnin.models import Appointment, DealerStaff, TurnIn
 from returnkit.turnin.views import pdf_response
+from returnkit.turnin.walk_in import find_walk_in
 
 
 class DealerRequest(HttpRequest):
@@ -113,15 +115,20 @@ def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: i
 @require_GET
 def walk_in(request: DealerRequest) -> HttpResponse:
     form = WalkInForm(request.GET or None)
-    not_found = False
+    not_found = throttled = False
     if form.is_valid():
-        lease = find_walk_in(request.dealer, form.cleaned_data["query"])
-        if lease is not None:
-            return redirect("turnin:dealer_walk_in_check_in", public_id=lease.public_id)
-        not_found = True
-    return render(
-        request, "turnin/dealer/walk_in.html", {"dealer": request.dealer, "form": form, "not_found": not_found}
-    )
+        found = find_walk_in(
+            dealer=request.dealer,
+            user=request.user,
+            identifier=form.cleaned_data["query"],
+            last_name=form.cleaned_data["last_name"],
+            ip=client_ip(request),
+        )
+        if found.lease is not None:
+            return redirect("turnin:dealer_walk_in_check_in", public_id=found.lease.public_id)
+        not_found, throttled = not found.throttled, found.throttled
+    context = {"dealer": request.dealer, "form": form, "not_found": not_found, "throttled": throttled}
+    return render(request, "turnin/dealer/walk_in.html", context, status=429 if throttled else 200)
 
 
 @dealer_required
