@@ -58,7 +58,7 @@ def _broker_answers() -> None:
     if celery_app.conf.task_always_eager:
         return  # no broker: tasks run in-process
     with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -136,7 +136,7 @@ def originator_problem(o: Originator) -> str | None:
             f"the immediate origin {o.immediate_origin!r} must be a 9-digit routing number or "
             "10 capital letters or digits (often 1 and the tax ID)"
         )
-    if not re.fullmatch(r"[0-9A-Z ]{10}", o.company_id.ljust(10), flags=re.ASCII) or len(o.company_id) > 10:
+    if not re.fullmatch(r"[0-9A-Z]{1,10}", o.company_id):
         return f"the company ID {o.company_id!r} must be up to 10 capital letters or digits"
     for name, value, width in (
         ("immediate destination name", o.immediate_destination_name, 23),
