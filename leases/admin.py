@@ -1,11 +1,20 @@
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from leases import extensions
 from leases.billing import admin as billing_admin  # noqa: F401  (registers billing's admin pages)
 from leases.models import (
+    VOID_REASON_MAX,
     Dealer,
     ExtensionRequest,
     InvalidTransition,
@@ -19,6 +28,7 @@ from leases.models import (
     Vehicle,
     VehicleEquipment,
 )
+from leases.services import odometer_void, void_reason_clean
 from portal import clock
 
 # The terms the quotes and the final bill are computed from: frozen once either exists.
@@ -79,12 +89,23 @@ class PartyInline(admin.TabularInline):
 class OdometerInline(admin.TabularInline):
     model = OdometerReading
     extra = 0
-    fields = ("reading_date", "miles", "source", "recorded_by", "created_at")
+    fields = ("reading_date", "miles", "source", "recorded_by", "created_at", "voided", "void_action")
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request):
+        return OdometerReading.history.select_related("recorded_by")
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="voided")
+    def voided(self, obj: OdometerReading) -> str:
+        return _voided(obj)
+
+    @admin.display(description="")
+    def void_action(self, obj: OdometerReading) -> str:
+        return _void_link(obj)
 
 
 @admin.register(Lease)
@@ -185,12 +206,109 @@ class DealerAdmin(admin.ModelAdmin):
     filter_horizontal = ("makes",)
 
 
+def _voided(reading: OdometerReading) -> str:
+    if not reading.is_voided:
+        return ""
+    return f"Voided {timezone.localdate(reading.voided_at):%Y-%m-%d}: {reading.void_reason}"
+
+
+def _void_link(reading: OdometerReading) -> str:
+    if reading.is_voided or reading.pk is None:
+        return ""
+    return format_html('<a href="{}">Void…</a>', reverse("admin:leases_odometerreading_void", args=[reading.pk]))
+
+
+class OdometerVoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why this reading is wrong",
+        max_length=VOID_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept with the reading and shown to the lessee on their lease page.",
+    )
+
+    def clean_reason(self) -> str:
+        return void_reason_clean(self.cleaned_data["reason"])
+
+
 @admin.register(OdometerReading)
 class OdometerReadingAdmin(admin.ModelAdmin):
-    list_display = ("lease", "reading_date", "miles", "source")
-    list_filter = ("source",)
+    """Readings are never edited or deleted here: a wrong one is voided, with its reason
+    (``Void…``, which calls ``leases.services.odometer_void``), and then counts nowhere."""
+
+    list_display = ("lease", "reading_date", "miles_struck", "source", "voided", "void_action")
+    list_filter = ("source", ("voided_at", admin.EmptyFieldListFilter))
     search_fields = ("lease__account_number", "lease__vehicle__vin")
-    raw_id_fields = ("lease", "recorded_by")
+    list_select_related = ("lease__vehicle__make",)
+    fields = (
+        "lease",
+        "reading_date",
+        "miles",
+        "source",
+        "recorded_by",
+        "created_at",
+        "corrects",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+        "void_action",
+    )
+    readonly_fields = fields
+    actions = None
+
+    def get_queryset(self, request):
+        return OdometerReading.history.all()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    # Not has_delete_permission: deleting a blank lease (LeaseAdmin) takes its readings with it.
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied  # a wrong reading is voided, never deleted
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the page can be saved or deleted: the only change is the void page.
+        hidden = {"show_save": False, "show_save_and_continue": False, "show_delete": False}
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **hidden})
+
+    @admin.display(description="voided")
+    def voided(self, obj: OdometerReading) -> str:
+        return _voided(obj)
+
+    @admin.display(description="miles", ordering="miles")
+    def miles_struck(self, obj: OdometerReading) -> str:
+        return format_html("<del>{}</del>", f"{obj.miles:,}") if obj.is_voided else f"{obj.miles:,}"
+
+    @admin.display(description="")
+    def void_action(self, obj: OdometerReading) -> str:
+        return _void_link(obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.void_view)
+        return [path("<int:pk>/void/", view, name="leases_odometerreading_void"), *super().get_urls()]
+
+    def void_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Void one reading with a reason: it stays on record, struck through, and counts nowhere."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        reading = get_object_or_404(OdometerReading.history.select_related("lease"), pk=pk)
+        form = OdometerVoidForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            try:
+                voided = odometer_void(reading=reading, reason=reason, user=request.user, now=clock.now())
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                self.message_user(request, f"{reading}: {'voided' if voided else 'was already voided'}.")
+                return HttpResponseRedirect(reverse("admin:leases_odometerreading_change", args=[reading.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Void the reading {reading}",
+            "opts": self.model._meta,
+            "reading": reading,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/leases/odometerreading/void.html", context)
 
 
 # --- Extensions: requests sent for review are approved or declined here -----------------------

@@ -20,6 +20,7 @@ from stdnum import luhn
 
 from leases.identifiers import with_vin_check_digit
 from leases.models import Dealer, Lease, LeaseParty, Lessee, Make, OdometerReading, Vehicle, VehicleEquipment
+from leases.services import odometer_correct
 from quotes.engine import add_months
 
 DEMO_PASSWORD = "demo-lease-2026"  # noqa: S105 - printed for people trying the demo
@@ -58,6 +59,7 @@ class DemoLease:
     status: str = Lease.Status.ACTIVE
     co_lessee: tuple[str, str, str] | None = None  # email, first, last
     linked: bool = True
+    typo_corrected: bool = False  # a reading typed with an extra digit, then corrected by the lessee
 
 
 DEMO_LEASES = [
@@ -108,6 +110,7 @@ DEMO_LEASES = [
         1.05,
         Lease.Status.MATURING,
         co_lessee=("sam@example.com", "Sam", "Lee"),
+        typo_corrected=True,
     ),
     DemoLease(
         "casey@example.com",
@@ -261,7 +264,7 @@ def seed_people(today: dt.date) -> list[tuple[str, str]]:
     return [
         (STAFF_EMAIL, "operations (admin at /ops/)"),
         ("alex@example.com", "two vehicles: ends in ~110 and ~20 days"),
-        ("jordan@example.com", "lease ending in ~60 days, with co-lessee sam@example.com"),
+        ("jordan@example.com", "lease ending in ~60 days, with co-lessee sam@example.com; a corrected odometer typo"),
         ("casey@example.com", "lease ending in ~150 days"),
         ("morgan@example.com", "lease past its end date"),
         ("taylor@example.com", "vehicle returned, inspected and sold: a final bill to pay"),
@@ -281,10 +284,12 @@ def _demo_lease(serial, account, spec: DemoLease, makes, password_hash, today, r
         body_type=spec.body,
         colour=spec.colour,
     )
-    equipment = [("Smart key", 2), ("Owner's manual", 1), ("Floor mats (set)", 1)]
+    equipment = [("Smart key", 2, "350.00"), ("Owner's manual", 1, "0.00"), ("Floor mats (set)", 1, "120.00")]
     if "SUV" in spec.body or "wagon" in spec.body:
-        equipment.append(("Cargo cover", 1))
-    VehicleEquipment.objects.bulk_create(VehicleEquipment(vehicle=vehicle, name=n, quantity=q) for n, q in equipment)
+        equipment.append(("Cargo cover", 1, "175.00"))
+    VehicleEquipment.objects.bulk_create(
+        VehicleEquipment(vehicle=vehicle, name=n, quantity=q, charge_each=Decimal(c)) for n, q, c in equipment
+    )
     lease = Lease(
         account_number=account,
         vehicle=vehicle,
@@ -327,6 +332,26 @@ def _demo_lease(serial, account, spec: DemoLease, makes, password_hash, today, r
     readings.append((last_date, lease.start_odometer + driven, OdometerReading.Source.LESSEE))
     OdometerReading.objects.bulk_create(
         OdometerReading(lease=lease, reading_date=d, miles=m, source=s) for d, m, s in readings
+    )
+    if spec.typo_corrected:
+        _typo_corrected(lease, last_date, lease.start_odometer + driven, user, today)
+
+
+def _typo_corrected(lease: Lease, last_date: dt.date, miles: int, user, today: dt.date) -> None:
+    """A later reading typed with an extra digit, corrected by the lessee: struck through on the page."""
+    day = min(today, last_date + dt.timedelta(days=3))
+    typo = OdometerReading.objects.create(
+        lease=lease, reading_date=day, miles=miles * 10, source=OdometerReading.Source.LESSEE, recorded_by=user
+    )
+    now = dt.datetime.combine(day, dt.time(18), tzinfo=dt.UTC)
+    odometer_correct(
+        lease=lease,
+        wrong_miles=typo.miles,
+        miles=miles + 90,
+        reason="Typed an extra zero.",
+        user=user,
+        today=today,
+        now=now,
     )
 
 

@@ -3,8 +3,8 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from leases.models import Lease
-from leases.services import check_odometer, lessee_reading_check
+from leases.models import VOID_REASON_MAX, Lease
+from leases.services import check_odometer, lessee_reading_check, void_reason_clean
 
 
 class LinkLeaseForm(forms.Form):
@@ -57,3 +57,27 @@ class OdometerForm(forms.Form):
             except ValidationError as error:
                 self.add_error("miles", error)
         return data
+
+
+class OdometerCorrectionForm(forms.Form):
+    """The lessee's correction of their own latest reading. ``wrong_miles`` is the reading the page
+    showed, so a correction never lands on a reading that changed meanwhile."""
+
+    miles = forms.IntegerField(
+        label="Correct reading (miles)",
+        min_value=0,
+        max_value=2_000_000,
+        help_text="Whole miles as shown on the dashboard, without tenths.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(
+        label="What was wrong with the earlier reading",
+        max_length=VOID_REASON_MAX,
+        help_text="For example: a typo, or a digit misread. The earlier reading stays on record, marked as corrected.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please say what was wrong with the earlier reading."},
+    )
+    wrong_miles = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_reason(self) -> str:
+        return void_reason_clean(self.cleaned_data["reason"])

@@ -13,11 +13,21 @@ from leases.models import Dealer, Lease, LeaseQuerySet, OdometerReading
 
 
 def _latest(field: str) -> Subquery:
-    return Subquery(
-        OdometerReading.objects.filter(lease=OuterRef("pk"))
-        .order_by("-reading_date", "-miles", "-id")
-        .values(field)[:1]
+    # As leases.services.latest_reading: counted readings only, the dealer's statement first.
+    return Subquery(OdometerReading.objects.filter(lease=OuterRef("pk")).latest_first().values(field)[:1])
+
+
+def odometer_history(lease: Lease, *, limit: int = 6) -> tuple[list[OdometerReading], OdometerReading | None]:
+    """The lease page's latest readings, voided ones included (shown struck through, with the
+    correction that replaced them), and the latest counted reading: one query, two when the
+    newest ``limit`` readings were all voided."""
+    history = list(
+        OdometerReading.history.filter(lease=lease).select_related("correction").latest_first()[:limit]
     )
+    latest = next((r for r in history if not r.is_voided), None)
+    if latest is None and history:
+        latest = OdometerReading.objects.filter(lease=lease).latest_first().first()
+    return history, latest
 
 
 def customer_leases(user):

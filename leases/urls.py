@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.lease_list, name="list"),
     path("link/", views.lease_link_view, name="link"),
     path("<uuid:public_id>/odometer/", views.odometer_new, name="odometer"),
+    path("<uuid:public_id>/odometer/correct/", views.odometer_correct_view, name="odometer_correct"),
     path("", include("leases.billing.urls")),
 ]

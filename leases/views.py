@@ -5,10 +5,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from leases.forms import LinkLeaseForm, OdometerForm
+from leases.forms import LinkLeaseForm, OdometerCorrectionForm, OdometerForm
 from leases.models import OdometerReading
 from leases.selectors import customer_leases, lease_for_user
-from leases.services import LinkFailed, lease_link, odometer_record, reading_at_return
+from leases.services import (
+    LinkFailed,
+    correctable_reading,
+    lease_link,
+    odometer_correct,
+    odometer_record,
+    reading_at_return,
+)
 from portal import clock, ratelimit
 
 LINK_FAILED = (
@@ -84,3 +91,39 @@ def odometer_new(request: HttpRequest, public_id) -> HttpResponse:
             messages.success(request, f"Thanks: {form.cleaned_data['miles']:,} miles recorded.")
             return redirect("leases:detail", public_id=lease.public_id)
     return render(request, "leases/odometer_form.html", {"lease": lease, "form": form})
+
+
+# What a refused correction's message is about: the new number, or the reading as a whole.
+_MILES_ERRORS = {"below_previous", "above_later", "impossible_jump", "unchanged", "future", "before_start"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def odometer_correct_view(request: HttpRequest, public_id) -> HttpResponse:
+    """Correct the lessee's own latest reading (a typo): the wrong one stays, struck through."""
+    lease = lease_for_user(request.user, public_id)
+    status = 400 if request.method == "POST" else 200
+    try:
+        wrong = correctable_reading(lease)
+    except ValidationError as refused:
+        context = {"lease": lease, "refused": refused.messages[0]}
+        return render(request, "leases/odometer_correct.html", context, status=status)
+    form = OdometerCorrectionForm(request.POST or None, initial={"wrong_miles": wrong.miles})
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrected = odometer_correct(
+                lease=lease,
+                wrong_miles=form.cleaned_data["wrong_miles"],
+                miles=form.cleaned_data["miles"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                today=clock.today(),
+                now=clock.now(),
+            )
+        except ValidationError as error:
+            form.add_error("miles" if error.code in _MILES_ERRORS else None, error)
+        else:
+            messages.success(request, f"Thanks: the reading is corrected to {corrected.miles:,} miles.")
+            return redirect("leases:detail", public_id=lease.public_id)
+    context = {"lease": lease, "wrong": wrong, "form": form}
+    return render(request, "leases/odometer_correct.html", context, status=status)

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_safe
 
 from leases.billing import panel as billing_panel
 from leases.forms import OdometerForm
-from leases.selectors import lease_for_user
+from leases.selectors import lease_for_user, odometer_history
+from leases.services import correction_refusal
 from portal import clock
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
@@ -23,15 +24,15 @@ from returnkit.turnin.services import appointment_day
 def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
     today = clock.today()
-    readings = list(lease.odometer_readings.order_by("-reading_date", "-miles", "-id")[:5])
-    driven = lease.miles_driven(readings[0].miles) if readings else None  # the latest reading, as My Vehicles
+    readings, latest = odometer_history(lease)
+    driven = lease.miles_driven(latest.miles) if latest else None  # the latest reading, as My Vehicles
     context = {
         "lease": lease,
         "today": today,
         "readings": readings,
-        "allowed_to_date": lease.miles_allowed_to(today),
+        "latest_reading": latest,
+        "can_correct": correction_refusal(lease, latest) is None,
         "driven": driven,
-        "over_by": lease.miles_over(driven, today) if driven is not None else 0,
         "days_left": lease.days_left(today),
         "days_past": -lease.days_left(today),
         "status_words": lease.status_phrase(today),
@@ -42,6 +43,15 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     # Each app adds its own part of the page; billing's timeline shows the kit and turn-in dates.
     for panel in (quote_panels, kit_panels, turnin_panels):
         context.update(panel.lease_panel(lease, user=request.user, today=today))
+    turnin = context["turnin_panel"].turnin
+    # Once the car is back, the allowance stops at the day it came back.
+    at_return = turnin is not None and not lease.is_open
+    mileage_on = turnin.returned_on if at_return else today
+    context.update(
+        allowed_to_date=lease.miles_allowed_to(mileage_on),
+        allowed_at_return=at_return,
+        over_by=lease.miles_over(driven, mileage_on) if driven is not None else 0,
+    )
     context.update(
         billing_panel.lease_panel(
             lease,
@@ -49,6 +59,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
             today=today,
             kit_sent=context["return_kit"]["sent_on"],
             appointment_day=appointment_day(lease),
+            returned_on=turnin.returned_on if turnin else None,
         )
     )
     return render(request, "portal/lease_page.html", context)

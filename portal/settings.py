@@ -212,6 +212,9 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 # --- Business settings --------------------------------------------------------------------
 QUOTE_GOOD_THROUGH_DAYS = int(env("QUOTE_GOOD_THROUGH_DAYS", "10"))
+# A return this many days or fewer before the scheduled end is a turn-in (billed as of the end
+# date, no early-termination charge); an earlier one ends the lease early (Lease.return_is_early).
+TURN_IN_WINDOW_DAYS = int(env("TURN_IN_WINDOW_DAYS", "30"))
 # Tests and operations can pin "today" (ISO date) or "now" (ISO datetime); unset means the real
 # clock. portal/clock.py is the only reader.
 PORTAL_TODAY = env("PORTAL_TODAY") or None

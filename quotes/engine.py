@@ -15,7 +15,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import cache, cached_property, lru_cache, wraps
@@ -393,6 +393,8 @@ class TurnIn:
     odometer: int
     date: dt.date | None = None  # None: the maturity date
     wear_charges: Decimal = ZERO
+    # Our extension of the contract: equipment not returned, at the lessor's charge per item.
+    missing_equipment: Decimal = ZERO
     past_due: Decimal = ZERO
     property_tax: Decimal = ZERO
 
@@ -409,6 +411,8 @@ class EarlyTermination:
     realized_value: Decimal
     date: dt.date | None = None  # None means maturity, which is refused: that is a turn-in
     wear_charges: Decimal = ZERO
+    # Our extension of the contract: equipment not returned, at the lessor's charge per item.
+    missing_equipment: Decimal = ZERO
     past_due: Decimal = ZERO
     property_tax: Decimal = ZERO
 
@@ -503,14 +507,16 @@ def _turn_in(terms: LeaseTerms, event: TurnIn) -> Quote:
     excess_miles = max(0, driven - terms.allowance_total)
     mileage = _excess_mileage_line(terms, driven, excess_miles, f"your {terms.allowance_total:,}-mile allowance")
     wear = _excess_wear_line(terms, event.wear_charges)
+    equipment = _missing_equipment_lines(event.missing_equipment)
     lines = [
         mileage,
         wear,
+        *equipment,
         _fee_line("disposition_fee", "Disposition fee", terms.disposition_fee, "turn-in fee"),
         _extension_line(terms, days_over),
         _past_due_line(event.past_due),
         _property_tax_line(event.property_tax),
-        _taxes_line(terms, mileage.amount + wear.amount),
+        _taxes_line(terms, mileage.amount + wear.amount, equipment),
         _unused_miles_line(terms, driven),
     ]
     extra = {"miles_driven": str(driven), "excess_miles": str(excess_miles), "days_extended": str(days_over)}
@@ -537,6 +543,7 @@ def _early_termination(terms: LeaseTerms, event: EarlyTermination) -> Quote:
     )
     mileage = _excess_mileage_line(terms, driven, excess_miles, earned)
     wear = _excess_wear_line(terms, event.wear_charges)
+    equipment = _missing_equipment_lines(event.missing_equipment)
     lines = [
         _remaining_balance_line(day, balance, event.realized_value),
         _fee_line(
@@ -545,9 +552,10 @@ def _early_termination(terms: LeaseTerms, event: EarlyTermination) -> Quote:
         _fee_line("disposition_fee", "Disposition fee", terms.disposition_fee, "turn-in fee"),
         mileage,
         wear,
+        *equipment,
         _past_due_line(event.past_due),
         _property_tax_line(event.property_tax),
-        _taxes_line(terms, mileage.amount + wear.amount),
+        _taxes_line(terms, mileage.amount + wear.amount, equipment),
     ]
     extra = {
         "adjusted_lease_balance": _cents(balance),
@@ -677,6 +685,15 @@ def _excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
     return Line("excess_wear", "Excess wear", money(max(ZERO, charges - waiver)), rule)
 
 
+def _missing_equipment_lines(amount: Decimal) -> list[Line]:
+    """Equipment the vehicle was delivered with and not returned: a line only when there is some
+    (an extension of LEASE_MATH.md's events, so requests without it answer exactly as before)."""
+    if not amount:
+        return []
+    rule = f"{usd(amount)} for equipment not returned with the vehicle, at the lessor's charge per item"
+    return [Line("missing_equipment", "Missing equipment", money(amount), rule)]
+
+
 def _fee_line(code: str, label: str, amount: Decimal, what: str) -> Line:
     return Line(code, label, money(amount), f"The {what} in your lease: {usd(amount)}")
 
@@ -709,13 +726,14 @@ def _property_tax_line(amount: Decimal) -> Line:
     return Line("property_tax", "Personal property tax", money(amount), rule)
 
 
-def _taxes_line(terms: LeaseTerms, taxable: Decimal) -> Line:
+def _taxes_line(terms: LeaseTerms, taxable: Decimal, equipment: Sequence[Line] = ()) -> Line:
     rate = _percent(terms.tax_rate)
+    what = "excess mileage and wear charges"
+    if equipment:
+        taxable += sum((line.amount for line in equipment), ZERO)
+        what = "excess mileage, wear and missing-equipment charges"
     return Line(
-        "taxes",
-        f"Tax on charges ({rate})",
-        money(taxable * terms.tax_rate),
-        f"{rate} tax on {usd(taxable)} of excess mileage and wear charges",
+        "taxes", f"Tax on charges ({rate})", money(taxable * terms.tax_rate), f"{rate} tax on {usd(taxable)} of {what}"
     )
 
 

@@ -151,22 +151,23 @@ class TurnInForm(QuoteForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         end = self.lease.maturity_date
-        self.first_day = max(end, self.today)
-        self._set_date_range("return_date", self.first_day, self.last_day, self.first_day)
+        self.first_day = max(self.lease.turn_in_window_opens, self.today)
+        self._set_date_range("return_date", self.first_day, self.last_day, max(end, self.today))
         self.fields["return_date"].help_text = (
-            f"On or after your scheduled end date, {long_date(end)}, and no later than {long_date(self.last_day)} "
-            f"({self.lease.max_extension_days} days after it, your lease's extension limit). "
-            f"Each day past the end date adds {usd(self.terms.daily_extension_fee)} in extension fees."
+            f"From {long_date(self.first_day)} to {long_date(self.last_day)} ({self.lease.max_extension_days} days "
+            f"after your scheduled end date, {long_date(end)}: your lease's extension limit). A return before the "
+            f"end date is priced as if on it, with no early-return charge; each day past it adds "
+            f"{usd(self.terms.daily_extension_fee)} in extension fees."
         )
         self._set_odometer("odometer")
 
     def clean_return_date(self) -> dt.date:
         day = self.cleaned_data["return_date"]
         self._check_not_past(day)
-        if day < self.lease.maturity_date:
+        if self.lease.return_is_early(day):
             raise forms.ValidationError(
-                f"That is before your scheduled end date, {long_date(self.lease.maturity_date)}. "
-                "To hand the car back earlier, ask for an early return quote instead.",
+                f"A return before {long_date(self.lease.turn_in_window_opens)} ends your lease early. "
+                "Ask for an early return quote for that date instead.",
                 code="before_end",
             )
         if day > self.last_day:
@@ -182,7 +183,8 @@ class TurnInForm(QuoteForm):
 
     def event(self) -> engine.TurnIn:
         data = self.cleaned_data
-        return engine.TurnIn(date=data["return_date"], odometer=data["odometer"], **self._owed())
+        day = self.lease.turn_in_billed_on(data["return_date"])
+        return engine.TurnIn(date=day, odometer=data["odometer"], **self._owed())
 
 
 class BuyoutForm(QuoteForm):
@@ -265,11 +267,13 @@ class EarlyReturnForm(QuoteForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.day_before_end = self.lease.maturity_date - dt.timedelta(days=1)
-        self._set_date_range("return_date", self.today, self.day_before_end, self.today)
-        self.fields[
-            "return_date"
-        ].help_text = f"From today to {long_date(self.day_before_end)}, the day before your scheduled end date."
+        self.last_early_day = self.lease.turn_in_window_opens - dt.timedelta(days=1)
+        self._set_date_range("return_date", self.today, self.last_early_day, self.today)
+        self.fields["return_date"].help_text = (
+            f"From today to {long_date(self.last_early_day)}. From {long_date(self.lease.turn_in_window_opens)} "
+            "a return is a regular turn-in, priced as if on your scheduled end date, "
+            f"{long_date(self.lease.maturity_date)}."
+        )
         residual = self.terms.residual_value
         value = self.fields["realized_value"]
         value.initial = f"{residual:.2f}"
@@ -284,17 +288,20 @@ class EarlyReturnForm(QuoteForm):
 
     @classmethod
     def unavailable(cls, lease: Lease, today: dt.date) -> str:
-        if today >= lease.maturity_date:
-            return "Your scheduled end date has come, so a return now is a turn-in rather than an early return."
+        if not lease.return_is_early(today):
+            return (
+                f"Your turn-in window opened on {long_date(lease.turn_in_window_opens)}, so a return now is a "
+                "turn-in rather than an early return: ask for a turn-in estimate."
+            )
         return ""
 
     def clean_return_date(self) -> dt.date:
         day = self.cleaned_data["return_date"]
         self._check_not_past(day)
-        if day > self.day_before_end:
+        if not self.lease.return_is_early(day):
             raise forms.ValidationError(
-                f"An early return is before your scheduled end date, {long_date(self.lease.maturity_date)}: choose "
-                f"{long_date(self.day_before_end)} or earlier, or ask for a turn-in estimate instead.",
+                f"From {long_date(self.lease.turn_in_window_opens)} a return is a turn-in, not an early return: "
+                f"choose {long_date(self.last_early_day)} or earlier, or ask for a turn-in estimate instead.",
                 code="not_early",
             )
         return day

@@ -59,7 +59,10 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
         "lessor": _lessor(),
         "options": _options(terms, turn_in, buyout, lease, turn_in_day, projection.miles, projected),
         "timeline": _timeline(lease.end_date, lease.vehicle.make.name),
-        "equipment": [{"name": e.name, "quantity": e.quantity} for e in lease.vehicle.equipment.all()],
+        "equipment": [
+            {"name": e.name, "quantity": e.quantity, "charge_each": _amount(e.charge_each)}
+            for e in lease.vehicle.equipment.all()
+        ],
         "mileage": _mileage(terms, turn_in, projection.start, projection.latest, projected, turn_in_day),
         "plates": {"state": lease.get_registration_state_display(), "rule": plate_rule},
         "deposit": _amount(terms.security_deposit),

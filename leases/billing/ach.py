@@ -190,4 +190,3 @@ def ach_returns_import(*, text: str, today: dt.date, user=None) -> ReturnsImport
         else:
             result.already.append(payment.reference)
     return result
-

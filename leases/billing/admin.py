@@ -487,12 +487,11 @@ class RefundAdmin(admin.ModelAdmin):
             }
             return TemplateResponse(request, "admin/leases/refund/issue.html", context)
         for refund in chosen:
-            if refund in checks:
-                number = numbers.cleaned_data[numbers.field_name(refund)]
-                Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(check_number=number)
-                refund.check_number = number
+            number = numbers.cleaned_data[numbers.field_name(refund)] if refund in checks else ""
             try:
-                issued = refunds.refund_issue(refund=refund, user=request.user, today=clock.today())
+                issued = refunds.refund_issue(
+                    refund=refund, user=request.user, today=clock.today(), check_number=number
+                )
             except errors.BillingError as error:
                 self.message_user(request, f"{refund}: {error}", messages.ERROR)
             else:

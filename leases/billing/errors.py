@@ -11,7 +11,5 @@ class PaymentRefused(BillingError):
     """A payment that was not made; str() is shown on the form."""
 
 
-
 class BuyoutQuoteOutdated(PaymentRefused):
     """The account has moved since the quote was given: its figures no longer add up to the balance."""
-

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from leases.billing import emails, ledger, statement
+from leases.billing.equipment import missing_equipment, missing_equipment_rule, missing_equipment_total
 from leases.billing.errors import BillingError
 from leases.billing.refunds import lease_close_if_settled, refund_create
 from leases.models import (
@@ -34,9 +35,10 @@ def _json_value(value: object) -> object:
 def final_bill_request(lease: Lease) -> dict:
     """The quote engine's request for this lease's final bill, in its JSON form (LEASE_MATH.md).
 
-    A lease ended early is billed as an early termination, the sale price being the realized
-    value; any other return as a turn-in dated no earlier than the scheduled end (a vehicle
-    handed back a few days before it, as a regular turn-in, owes no early-termination charge).
+    A lease ended early (returned before the turn-in window) is billed as an early termination,
+    the sale price being the realized value, with no refund of unused purchased miles; any other
+    return as a turn-in dated no earlier than the scheduled end (``Lease.turn_in_billed_on``: a
+    vehicle handed back in the turn-in window owes no early-termination charge).
     """
     inspection = Inspection.objects.get(lease=lease)
     sale = AuctionSale.objects.get(lease=lease)
@@ -50,10 +52,13 @@ def final_bill_request(lease: Lease) -> dict:
         "past_due": str(past_due),
         "property_tax": str(property_tax),
     }
+    missing = missing_equipment_total(missing_equipment(lease))
+    if missing:
+        event["missing_equipment"] = str(missing)
     if inspection.ended_early:
         event.update(kind="early_termination", date=inspection.returned_on.isoformat(), realized_value=str(sale.price))
     else:
-        event.update(kind="turn_in", date=max(inspection.returned_on, lease.maturity_date).isoformat())
+        event.update(kind="turn_in", date=lease.turn_in_billed_on(inspection.returned_on).isoformat())
     terms = lease.terms()
     return {"terms": {name: _json_value(getattr(terms, name)) for name in terms.__dataclass_fields__}, "event": event}
 
@@ -79,6 +84,10 @@ def _facts(lease: Lease, request: dict) -> dict:
         "wear_total": str(inspection.wear_total),
         "sold_on": sale.sold_on.isoformat(),
         "sale_price": str(sale.price),
+        "missing_equipment": [
+            {"name": c.name, "missing": c.missing, "charge_each": str(c.charge_each), "amount": str(c.amount)}
+            for c in missing_equipment(lease)
+        ],
     }
 
 
@@ -86,6 +95,8 @@ def _bill_rule(line, lease: Lease) -> str:
     """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
     if line.code == "excess_wear" and not Inspection.objects.get(lease=lease).wear_total:
         return "The inspection found no chargeable excess wear"
+    if line.code == "missing_equipment":
+        return missing_equipment_rule(missing_equipment(lease))
     return line.rule
 
 

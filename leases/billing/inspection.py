@@ -13,7 +13,7 @@ from leases.models import (
     Inspection,
     Lease,
 )
-from quotes.engine import money
+from quotes.engine import long_date, money
 
 
 def inspection_check(*, lease: Lease, returned_on: dt.date, inspected_on: dt.date, today: dt.date) -> None:
@@ -29,8 +29,17 @@ def inspection_check(*, lease: Lease, returned_on: dt.date, inspected_on: dt.dat
         raise ValidationError("The inspection date is before the vehicle was returned.")
     if inspected_on > today:
         raise ValidationError("The inspection date is in the future.")
-    if lease.status == Lease.Status.TERMINATED_EARLY and returned_on >= lease.maturity_date:
-        raise ValidationError("This lease ended early, so its return date must be before the scheduled end date.")
+    early = lease.return_is_early(returned_on)
+    if lease.status == Lease.Status.TERMINATED_EARLY and not early:
+        raise ValidationError(
+            "This lease ended early, so its return date must be before the turn-in window opened on "
+            f"{long_date(lease.turn_in_window_opens)}."
+        )
+    if lease.status == Lease.Status.RETURNED and early:
+        raise ValidationError(
+            f"A return before {long_date(lease.turn_in_window_opens)} ends the lease early: mark the lease "
+            "terminated early first, or check the return date."
+        )
 
 
 def inspection_record(
@@ -84,4 +93,3 @@ def auction_sale_record(
         )
         lease.mark_sold()
         return sale
-

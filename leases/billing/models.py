@@ -38,6 +38,32 @@ class Inspection(models.Model):
         return f"Inspection of {self.lease.account_number} on {self.inspected_on}"
 
 
+class EquipmentCharge(models.Model):
+    """Equipment the vehicle was delivered with that did not come back at the return: counted at
+    check-in, priced at the lessor's charge per item then (``VehicleEquipment.charge_each``), so a
+    later change of that charge never changes this bill."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="equipment_charges")
+    name = models.CharField(max_length=80)
+    missing = models.PositiveSmallIntegerField()
+    expected = models.PositiveSmallIntegerField()
+    charge_each = MoneyField("charge for each")
+    amount = MoneyField("amount")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lease", "name"], name="equipment_charge_once_per_item"),
+            models.CheckConstraint(
+                condition=Q(missing__gt=0) & Q(missing__lte=models.F("expected")), name="equipment_charge_missing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.missing} of {self.expected} {self.name} not returned: {usd(self.amount)}"
+
+
 class AuctionSale(models.Model):
     """The vehicle's sale after the return; its price is the realized value."""
 
@@ -76,6 +102,8 @@ class FinalBill(models.Model):
     balance_due = SignedMoneyField("balance at issue", help_text="Negative: money owed to the lessee.")
     issued_on = models.DateField()
     due_on = models.DateField()
+    # The day the bill was paid in full (the last payment cleared); the statement is drawn again then.
+    paid_on = models.DateField(null=True, blank=True, editable=False)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     statement = models.FileField(upload_to="private/statements/%Y/%m/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -239,6 +267,7 @@ class LedgerEntry(models.Model):
         # Charges (the codes are the quote engine's line codes).
         EXCESS_MILEAGE = "excess_mileage", "Excess mileage"
         EXCESS_WEAR = "excess_wear", "Excess wear"
+        MISSING_EQUIPMENT = "missing_equipment", "Missing equipment"
         DISPOSITION_FEE = "disposition_fee", "Disposition fee"
         EXTENSION_FEES = "extension_fees", "Extension fees"
         PAST_DUE = "past_due", "Past-due amounts"
@@ -297,4 +326,3 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posted_on} {self.get_kind_display()} {self.amount}"
-

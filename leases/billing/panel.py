@@ -82,6 +82,23 @@ def _settle_step(bill: FinalBill | None, money: Money | None) -> Step:
     return Step("settled", "Paid", money.last_settled if done else None, done=done)
 
 
+def _before_the_return(
+    back: bool, today: dt.date, kit_sent: dt.date | None, appointment_day: dt.date | None
+) -> list[Step]:
+    """The kit and the appointment: done with their dates when they happened; an appointment
+    still to come is shown with its day but not done."""
+    steps = []
+    if kit_sent or not back:
+        steps.append(Step("kit", "Return kit sent", kit_sent, done=bool(kit_sent)))
+    if appointment_day is not None:
+        kept = back or appointment_day < today
+        label = "Turn-in appointment" if kept else "Turn-in appointment booked"
+        steps.append(Step("appointment", label, appointment_day, done=kept))
+    elif not back:
+        steps.append(Step("appointment", "Turn-in appointment"))
+    return steps
+
+
 def timeline(
     lease: Lease,
     *,
@@ -89,21 +106,25 @@ def timeline(
     money: Money | None,
     inspection: Inspection | None,
     sale: AuctionSale | None,
+    today: dt.date,
     kit_sent: dt.date | None = None,
     appointment_day: dt.date | None = None,
+    returned_on: dt.date | None = None,
 ) -> tuple[list[Step], str]:
-    """The lease-end steps and one sentence on what happens next. ``kit_sent`` and
-    ``appointment_day`` belong to the return kit and turn-in apps: the lease page passes them in."""
+    """The lease-end steps and one sentence on what happens next: only what happened, each with
+    its date, then what is still to come. ``kit_sent`` and ``appointment_day`` belong to the return
+    kit and turn-in apps: the lease page passes them in. Once the car is back, a kit never sent
+    and an appointment never kept (a walk-in) are left out rather than shown as done."""
     rank = _RANK.get(lease.status, 0)
+    back = rank >= 1
     steps = [
-        Step("kit", "Return kit sent", kit_sent, done=bool(kit_sent) or rank >= 1),
-        Step("appointment", "Turn-in appointment", appointment_day, done=bool(appointment_day) or rank >= 1),
-        Step("returned", "Vehicle returned", inspection.returned_on if inspection else None, done=rank >= 1),
+        *_before_the_return(back, today, kit_sent, appointment_day),
+        Step("returned", "Vehicle returned", inspection.returned_on if inspection else returned_on, done=back),
         Step("inspected", "Inspected", inspection.inspected_on if inspection else None, done=inspection is not None),
         Step("sold", "Sold at auction", sale.sold_on if sale else None, done=sale is not None),
         Step("bill", "Final bill", bill.issued_on if bill else None, done=bill is not None),
         _settle_step(bill, money),
-        Step("closed", "Account closed", done=lease.status == Lease.Status.CLOSED),
+        Step("closed", "Account closed", bill.paid_on if bill else None, done=lease.status == Lease.Status.CLOSED),
     ]
     current = next((step for step in steps if not step.done), None)
     if current:
@@ -139,13 +160,17 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
     end = long_date(lease.end_date)
     if key == "kit":
         return f"Your lease is scheduled to end on {end}. About 120 days before, we email you the Vehicle Return Kit."
+    if key == "appointment" and current.date is not None:
+        return (
+            f"Your turn-in appointment is on {long_date(current.date)}. Bring the vehicle with all its keys "
+            "and the items listed on this page; the dealer records the mileage."
+        )
     if key == "appointment":
         return f"Book a turn-in appointment at any {lease.vehicle.make} dealer, ideally a few weeks before {end}."
     if key == "settled" and bill is not None and money is not None:
         if money.refund is not None:
             return (
-                f"Your refund of {usd(money.refund.amount)} is being prepared. "
-                "We will email you when it is on its way."
+                f"Your refund of {usd(money.refund.amount)} is being prepared. We will email you when it is on its way."
             )
         if money.pending:
             paid = usd(sum((p.amount for p in money.pending), Decimal(0)))
@@ -155,7 +180,13 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
 
 
 def lease_panel(
-    lease: Lease, *, user, today: dt.date, kit_sent: dt.date | None = None, appointment_day: dt.date | None = None
+    lease: Lease,
+    *,
+    user,
+    today: dt.date,
+    kit_sent: dt.date | None = None,
+    appointment_day: dt.date | None = None,
+    returned_on: dt.date | None = None,
 ) -> dict:
     if lease.status == Lease.Status.PURCHASED:
         return {"billing": None}
@@ -173,8 +204,10 @@ def lease_panel(
         money=money,
         inspection=inspection,
         sale=sale,
+        today=today,
         kit_sent=kit_sent,
         appointment_day=appointment_day,
+        returned_on=returned_on,
     )
     summary = None
     if bill is not None and money is not None:

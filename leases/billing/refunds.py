@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 
-from leases.billing import emails, ledger
+from leases.billing import emails, ledger, statement
 from leases.billing.errors import BillingError
 from leases.models import (
     BankAccount,
@@ -42,10 +43,13 @@ def refund_create(*, bill: FinalBill, lease: Lease) -> Refund:
     )
 
 
-
-def refund_issue(*, refund: Refund, user, today: dt.date) -> bool:
+def refund_issue(*, refund: Refund, user, today: dt.date, check_number: str = "") -> bool:
     """Send the refund (a check is mailed, or the credit goes in the next ACH file), post it to
-    the ledger and tell the lessee. False if it was already issued."""
+    the ledger and tell the lessee. A check needs its number (given here or recorded before).
+    False if it was already issued."""
+    check_number = check_number.strip() or refund.check_number
+    if refund.method == Refund.Method.CHECK and not check_number:
+        raise BillingError("A refund by check needs the check's number before it is issued.")
     with transaction.atomic():
         lease = Lease.objects.select_for_update().get(pk=refund.lease_id)
         if not Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).exists():
@@ -57,7 +61,7 @@ def refund_issue(*, refund: Refund, user, today: dt.date) -> bool:
                 f"{usd(refund.amount)}: check the ledger first."
             )
         moved = Refund.objects.filter(pk=refund.pk, status=Refund.Status.PENDING).update(
-            status=Refund.Status.ISSUED, issued_on=today, issued_by=user
+            status=Refund.Status.ISSUED, issued_on=today, issued_by=user, check_number=check_number
         )
         if not moved:
             return False
@@ -89,4 +93,18 @@ def lease_close_if_settled(*, lease: Lease) -> bool:
         return False
     lease.status = status
     lease.close()
+    _bill_mark_paid(lease)
     return True
+
+
+def _bill_mark_paid(lease: Lease) -> None:
+    """A bill that asked for money and is now settled by payments is paid on the day the last one
+    cleared; its statement is drawn again to say so."""
+    cleared = lease.payments.filter(status=Payment.Status.SETTLED).aggregate(day=Max("settled_on"))["day"]
+    if cleared is None:
+        return
+    bill = FinalBill.objects.filter(lease=lease, balance_due__gt=0, paid_on__isnull=True).first()
+    if bill is None:
+        return
+    FinalBill.objects.filter(pk=bill.pk).update(paid_on=cleared, statement="")
+    statement.STATEMENT_PDF.enqueue(bill.pk)

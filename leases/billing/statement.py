@@ -34,7 +34,8 @@ def statement_context(bill: FinalBill) -> dict:
         "prior": bill.prior_balance,  # shown only when not zero
         "balance_due": bill.balance_due,
         "refund_due": -bill.balance_due if bill.balance_due < 0 else None,
-        "owes": bill.balance_due > 0,
+        "owes": bill.balance_due > 0 and bill.paid_on is None,
+        "paid_on": bill.paid_on,
         "lessor": settings.LESSOR,
         "site_url": settings.SITE_URL,
     }

@@ -7,6 +7,7 @@ from leases.billing.models import (
     AchFile,
     AuctionSale,
     BankAccount,
+    EquipmentCharge,
     FinalBill,
     Inspection,
     LedgerEntry,
@@ -17,6 +18,7 @@ from leases.models.dealers import Dealer
 from leases.models.extensions import ExtensionRequest
 from leases.models.fields import US_STATES, MoneyField, SignedMoneyField
 from leases.models.lease import (
+    VOID_REASON_MAX,
     InvalidTransition,
     Lease,
     LeaseParty,
@@ -30,10 +32,12 @@ from leases.models.vehicles import Make, Vehicle, VehicleEquipment
 
 __all__ = [
     "US_STATES",
+    "VOID_REASON_MAX",
     "AchFile",
     "AuctionSale",
     "BankAccount",
     "Dealer",
+    "EquipmentCharge",
     "ExtensionRequest",
     "FinalBill",
     "Inspection",

@@ -22,6 +22,15 @@ if TYPE_CHECKING:
     from leases.models.extensions import ExtensionRequest
 
 
+def _recency(reading: OdometerReading) -> tuple:
+    """``OdometerReadingQuerySet.latest_first()``'s order, for readings already in memory."""
+    return (reading.source == OdometerReading.Source.DEALER, reading.reading_date, reading.miles, reading.pk or 0)
+
+
+# The longest reason a voided odometer reading or an odometer discrepancy can carry.
+VOID_REASON_MAX = 500
+
+
 class Lessee(models.Model):
     """A lessee as the lessor knows them; ``user`` is set when they link an online account."""
 
@@ -237,6 +246,23 @@ class Lease(models.Model):
         """Days from today to the end date (negative once it has passed)."""
         return (self.end_date - today).days
 
+    # --- the return ---------------------------------------------------------------------------
+    @property
+    def turn_in_window_opens(self) -> dt.date:
+        """The first day a return is a turn-in: ``TURN_IN_WINDOW_DAYS`` before the scheduled end.
+        A return before it ends the lease early."""
+        return self.maturity_date - dt.timedelta(days=settings.TURN_IN_WINDOW_DAYS)
+
+    def return_is_early(self, on: dt.date) -> bool:
+        """Whether a return on ``on`` is an early termination (billed with the adjusted lease
+        balance against the sale price) rather than a turn-in."""
+        return on < self.turn_in_window_opens
+
+    def turn_in_billed_on(self, returned_on: dt.date) -> dt.date:
+        """The date a turn-in is billed as of: a car handed back in the turn-in window, before the
+        scheduled end, is billed as if returned on that end date (no early-termination charge)."""
+        return max(returned_on, self.maturity_date)
+
     def status_phrase(self, today: dt.date) -> str:
         """The status in words as of today: an open lease whose end date has passed says so."""
         if self.is_open and self.days_left(today) < 0:
@@ -287,7 +313,8 @@ class Lease(models.Model):
         first = min(signing, key=lambda r: (r.reading_date, r.miles), default=None)
         start = Mileage(first.reading_date, first.miles) if first else Mileage(self.start_date, self.start_odometer)
         others = [r for r in readings if r.source != OdometerReading.Source.SIGNING]
-        last = max(others, key=lambda r: (r.reading_date, r.miles), default=None)
+        # As ``latest_first()``: the dealer's statement, once there is one, is the latest.
+        last = max(others, key=_recency, default=None)
         latest = Mileage(last.reading_date, last.miles) if last else None
         if latest is None or latest.day <= start.day:
             miles = self.start_odometer + self.miles_allowed_to(on)
@@ -403,7 +430,33 @@ class LeaseParty(models.Model):
         return f"{self.lessee} ({self.get_role_display()})"
 
 
+class OdometerReadingQuerySet(models.QuerySet["OdometerReading"]):
+    def latest_first(self) -> OdometerReadingQuerySet:
+        """Newest first, the dealer's odometer statement before everything: once the vehicle is
+        back it is the mileage, even when it says less than a reading the same day (a statement
+        that the odometer is not the actual mileage)."""
+        return self.order_by(
+            Case(When(source=OdometerReading.Source.DEALER, then=Value(0)), default=Value(1)),
+            "-reading_date",
+            "-miles",
+            "-id",
+        )
+
+
+class CountedReadings(models.Manager.from_queryset(OdometerReadingQuerySet)):  # type: ignore[misc]
+    """The readings that count, voided ones left out. It is the default manager, so every read
+    through ``lease.odometer_readings`` (the latest reading, the projection, miles driven, the
+    checks against earlier and later readings, the kit, quotes, the bill) ignores a voided reading
+    without having to remember to. ``OdometerReading.history`` has them all."""
+
+    def get_queryset(self) -> OdometerReadingQuerySet:
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
 class OdometerReading(models.Model):
+    """A reading, never edited or deleted: a wrong one is voided with the reason kept (and, when
+    the lessee corrects their own, the corrected reading points at it through ``corrects``)."""
+
     class Source(models.TextChoices):
         SIGNING = "signing", "At signing"
         LESSEE = "lessee", "Reported by you"
@@ -416,12 +469,32 @@ class OdometerReading(models.Model):
     source = models.CharField(max_length=12, choices=Source.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    void_reason = models.CharField(max_length=VOID_REASON_MAX, blank=True, editable=False)
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="correction", editable=False
+    )
+
+    objects = CountedReadings()
+    history = OdometerReadingQuerySet.as_manager()  # voided readings too: the lease page's list, the admin
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["-reading_date", "-miles", "-id"]
         get_latest_by = ["reading_date", "miles", "id"]
         indexes = [models.Index(fields=["lease", "-reading_date", "-miles"], name="odometer_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="odometer_void_has_reason"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.miles:,} mi on {self.reading_date:%Y-%m-%d}"
 
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None

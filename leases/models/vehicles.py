@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from leases.identifiers import validate_vin
+from leases.models.fields import MoneyField
 
 
 class Make(models.Model):
@@ -44,6 +45,11 @@ class VehicleEquipment(models.Model):
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="equipment")
     name = models.CharField(max_length=80)
     quantity = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    charge_each = MoneyField(
+        "charge for each one not returned",
+        default=0,
+        help_text="What the final bill charges for each one missing at the return. The kit shows it beforehand.",
+    )
 
     class Meta:
         ordering = ["id"]

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from leases.billing.equipment import missing_equipment_record
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
 from leases.selectors import dealer_franchised_for, open_leases_for_dealer
-from leases.services import lease_locked, odometer_record
+from leases.services import lease_locked, odometer_record, void_reason_clean
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
@@ -34,6 +35,11 @@ class CheckIn:
     dealer_rep_name: str
     returned: dict[int, int] = field(default_factory=dict)  # VehicleEquipment id → count brought back
     condition_notes: str = ""
+    odometer_status_reason: str = ""  # required unless the reading is the actual mileage
+
+    @property
+    def odometer_actual(self) -> bool:
+        return self.odometer_status == TurnIn.OdometerStatus.ACTUAL
 
 
 def checkable_leases(dealer: Dealer):
@@ -54,11 +60,18 @@ def turnin_check_in(
         lease = lease_locked(lease.pk, with_vehicle=True)
         _refuse_unless_checkable(dealer, lease)
         reading = odometer_record(
-            lease=lease, miles=check_in.miles, on=today, source=OdometerReading.Source.DEALER, today=today, user=user
+            lease=lease,
+            miles=check_in.miles,
+            on=today,
+            source=OdometerReading.Source.DEALER,
+            today=today,
+            user=user,
+            actual=check_in.odometer_actual,  # "not actual" is recorded as such, whatever came before
         )
         turnin = _turnin_create(dealer, lease, check_in, reading, user=user, now=now, today=today)
         _returned_items_create(turnin, lease, check_in.returned)
-        _lease_mark_returned(lease, dealer, now)
+        missing_equipment_record(lease=lease, returned=check_in.returned)
+        _lease_mark_returned(lease, dealer, now, early=lease.return_is_early(today))
         RECEIPT_PDF.enqueue(turnin.pk)
         enqueue_on_commit(tasks.send_return_receipt, turnin.pk)
     return turnin
@@ -115,10 +128,11 @@ def _returned_items_create(turnin: TurnIn, lease: Lease, returned: dict[int, int
     )
 
 
-def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime) -> None:
-    """The lease is returned; its booking here is completed, a booking elsewhere cancelled."""
+def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime, *, early: bool) -> None:
+    """The lease is returned (or, before the turn-in window, ended early); its booking here is
+    completed, a booking elsewhere cancelled."""
     try:
-        lease.mark_returned()
+        lease.mark_terminated_early() if early else lease.mark_returned()
     except InvalidTransition as error:
         raise CheckInRefused(str(error)) from None
     active = Appointment.objects.active().filter(lease=lease)
@@ -128,10 +142,13 @@ def _lease_mark_returned(lease: Lease, dealer: Dealer, now: dt.datetime) -> None
 
 
 def _odometer_statement(check_in: CheckIn, now: dt.datetime) -> dict:
-    """The odometer disclosure: the reading, its status, and who certified it and when."""
+    """The odometer disclosure: the reading, its status (with the written reason when it is not
+    the actual mileage), and who certified it and when."""
+    reason = "" if check_in.odometer_actual else void_reason_clean(check_in.odometer_status_reason)
     return {
         "odometer_miles": check_in.miles,
         "odometer_status": check_in.odometer_status,
+        "odometer_status_reason": reason,
         "lessee_printed_name": check_in.lessee_printed_name.strip(),
         "lessee_certified_at": now,
         "dealer_rep_name": check_in.dealer_rep_name.strip(),

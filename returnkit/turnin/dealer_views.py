@@ -22,7 +22,7 @@ from leases.services import latest_reading
 from portal import clock
 from portal.ratelimit import client_ip
 from returnkit.turnin.checkin import CheckInRefused, checkable_leases, turnin_check_in
-from returnkit.turnin.forms import CheckInForm, WalkInForm
+from returnkit.turnin.forms import CheckInForm, WalkInForm, statement_error
 from returnkit.turnin.geo import zone_for_zip
 from returnkit.turnin.models import Appointment, DealerStaff, TurnIn
 from returnkit.turnin.views import pdf_response
@@ -183,7 +183,8 @@ def _check_in(request: DealerRequest, *, lease: Lease, appointment: Appointment 
             today=today,
         )
     except ValidationError as error:  # e.g. a reading recorded meanwhile
-        form.add_error("miles", error)
+        field = "odometer_status_reason" if error.code in ("reason_required", "reason_long") else "miles"
+        form.add_error(field, statement_error(error))
         return _check_in_page(request, lease, appointment, form, today, status=400)
     except CheckInRefused as refused:
         form.add_error(None, refused.message)

@@ -16,4 +16,3 @@ def calendar_part(ics: bytes, *, method: str) -> MIMEPart:
         filename="turn-in.ics",
     )
     return part
-

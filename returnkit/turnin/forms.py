@@ -3,10 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from leases.models import Lease, VehicleEquipment
-from leases.services import check_odometer
+from leases.models import VOID_REASON_MAX, Lease, VehicleEquipment
+from leases.services import check_odometer, void_reason_clean
 from returnkit.turnin.checkin import CheckIn
 from returnkit.turnin.geo import ZipPoint, zip_point
 from returnkit.turnin.models import TurnIn
@@ -77,6 +78,13 @@ class CheckInForm(forms.Form):
         initial=TurnIn.OdometerStatus.ACTUAL,
         widget=forms.RadioSelect,
     )
+    odometer_status_reason = forms.CharField(
+        label="Why the reading is not the actual mileage",
+        required=False,
+        max_length=VOID_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required unless the reading is the actual mileage. Printed on the receipt.",
+    )
     condition_notes = forms.CharField(
         label="Condition notes",
         required=False,
@@ -106,6 +114,20 @@ class CheckInForm(forms.Form):
                 initial=item.quantity,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control item-count"}),
             )
+        self.early = lease.return_is_early(today)
+        if self.early:
+            self.fields["early_return_confirmed"] = forms.BooleanField(
+                label="The lessee knows this return ends the lease early and is billed as an early termination.",
+                error_messages={
+                    "required": "Confirm that the lessee knows this return ends the lease early, or don't check the "
+                    "vehicle in today."
+                },
+            )
+
+    @property
+    def days_early(self) -> int:
+        """Days before the scheduled end date (for the early-return warning)."""
+        return (self.lease.maturity_date - self.today).days
 
     @staticmethod
     def item_field(item: VehicleEquipment) -> str:
@@ -116,11 +138,17 @@ class CheckInForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        actual = data.get("odometer_status", TurnIn.OdometerStatus.ACTUAL) == TurnIn.OdometerStatus.ACTUAL
+        if not actual and "odometer_status_reason" in data:
+            try:
+                data["odometer_status_reason"] = void_reason_clean(data["odometer_status_reason"])
+            except ValidationError as error:
+                self.add_error("odometer_status_reason", statement_error(error))
         if "miles" in data:
             try:
-                check_odometer(lease=self.lease, miles=data["miles"], on=self.today, today=self.today)
+                check_odometer(lease=self.lease, miles=data["miles"], on=self.today, today=self.today, actual=actual)
             except ValidationError as error:
-                self.add_error("miles", error)
+                self.add_error("miles", statement_error(error))
         return data
 
     def check_in(self) -> CheckIn:
@@ -132,4 +160,24 @@ class CheckInForm(forms.Form):
             dealer_rep_name=data["dealer_rep_name"],
             returned={item.pk: data[self.item_field(item)] for item in self.equipment},
             condition_notes=data["condition_notes"],
+            odometer_status_reason=data["odometer_status_reason"],
         )
+
+
+def statement_error(error: ValidationError) -> ValidationError:
+    """``check_odometer``'s refusal, in the words the dealer at the counter needs: what to do next."""
+    if error.code == "reason_required":
+        return ValidationError(
+            "Write why the reading is not the actual mileage (for example, the instrument cluster was replaced).",
+            code="reason_required",
+        )
+    if error.code != "below_previous":
+        return error
+    return ValidationError(
+        "%(miles)s miles is below the earlier reading of %(last)s miles on %(date)s, so nothing has been saved. "
+        "If %(miles)s is what the odometer shows, either record this statement as “The reading is NOT the "
+        "actual mileage” and write why below, or have the earlier reading corrected first: the lessee can "
+        "correct their own latest reading on their lease page, and operations (%(phone)s) can void any reading.",
+        params={**error.params, "phone": settings.LESSOR["dealer_phone"]},
+        code="below_previous",
+    )

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 
-from leases.models import Dealer, Lease, OdometerReading
+from leases.models import VOID_REASON_MAX, Dealer, Lease, OdometerReading
 from returnkit.turnin.geo import zone_for_zip
 
 
@@ -232,6 +232,10 @@ class TurnIn(models.Model):
     # The odometer disclosure statement.
     odometer_miles = models.PositiveIntegerField("odometer reading (no tenths)")
     odometer_status = models.CharField(max_length=10, choices=OdometerStatus.choices)
+    # Required when the reading is not the actual mileage or is past the odometer's limits.
+    odometer_status_reason = models.CharField(
+        "why the reading is not the actual mileage", max_length=VOID_REASON_MAX, blank=True
+    )
     vin = models.CharField("VIN", max_length=17)
     year = models.PositiveSmallIntegerField()
     make = models.CharField(max_length=40)

@@ -37,7 +37,7 @@ def test_a_credit_says_we_owe_you_with_the_refund_method_and_no_due_date(client,
         assert long_date(bill.due_on) not in html
         assert "Balance due" not in html
     refund = Refund.objects.get(final_bill=bill)
-    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is True
+    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001") is True
     for html in _pages(client, lease):
         assert "$276.87" in html
         assert f"issued on {long_date(TODAY)}" in html

@@ -29,7 +29,7 @@ def test_an_active_lease_starts_the_timeline_at_the_return_kit():
 
 def test_a_billed_lease_shows_each_step_with_its_date_and_what_to_pay(billed):
     steps, next_sentence = steps_of(billed.lease)
-    assert steps["kit"] == ("done", None) and steps["appointment"] == ("done", None)  # owned by the return kit
+    assert "kit" not in steps and "appointment" not in steps  # never sent, never booked: left out
     assert steps["returned"] == ("done", EXAMPLE_RETURN)
     assert steps["inspected"] == ("done", dt.date(2026, 3, 17))
     assert steps["sold"] == ("done", dt.date(2026, 3, 25))

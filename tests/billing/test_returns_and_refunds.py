@@ -108,8 +108,8 @@ def test_issuing_a_check_refund_posts_it_tells_the_lessee_and_closes_the_lease(
     refund = Refund.objects.get(final_bill=bill)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is True
-    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY) is False
+        assert refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001") is True
+    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001") is False
     refund.refresh_from_db()
     assert (refund.status, refund.issued_on, refund.issued_by) == ("issued", TODAY, staff)
     assert LedgerEntry.objects.get(refund=refund).amount == Decimal("276.87")
@@ -141,7 +141,7 @@ def test_a_refund_goes_back_to_the_bank_account_of_a_settled_payment_in_the_next
         bank_account=refunds.bank_account_on_file(lease),
     )
     assert refund.bank_account == payment.bank_account
-    refunds.refund_issue(refund=refund, user=staff, today=TODAY)
+    refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001")
     ach_file = ach.ach_file_write(today=TODAY)
     parsed = nacha.parse(ach_file.file.open("rb").read().decode("ascii"))
     [credits] = [b for b in parsed.batches if b.header["standard_entry_class"] == "PPD"]
@@ -161,7 +161,7 @@ def test_a_refund_larger_than_the_credit_left_is_refused(staff):
     bill = issue(lease)
     ledger.entry_post(lease=lease, kind="property_tax", amount=Decimal("300.00"), posted_on=TODAY)  # arrived late
     with pytest.raises(errors.BillingError, match="less than this refund"):
-        refunds.refund_issue(refund=bill.refund, user=staff, today=TODAY)
+        refunds.refund_issue(refund=bill.refund, user=staff, today=TODAY, check_number="1001")
     assert not LedgerEntry.objects.filter(kind="refund").exists()
 
 
@@ -174,3 +174,17 @@ def test_operations_issue_refunds_with_an_admin_action(client, staff):
     )
     refund = Refund.objects.get(pk=bill.refund.pk)
     assert (refund.status, refund.check_number) == ("issued", "5001")
+
+
+def test_a_check_refund_is_not_issued_without_its_number(staff):
+    lease = _refund_lease(make_user("nocheck@example.com"))
+    refund = Refund.objects.get(final_bill=issue(lease))
+    assert refund.method == Refund.Method.CHECK
+    with pytest.raises(errors.BillingError, match="needs the check's number"):
+        refunds.refund_issue(refund=refund, user=staff, today=TODAY)
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.PENDING
+    assert not LedgerEntry.objects.filter(refund=refund).exists()
+    assert refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number=" 20417 ") is True
+    refund.refresh_from_db()
+    assert refund.check_number == "20417"

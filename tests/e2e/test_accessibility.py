@@ -7,6 +7,7 @@ evaluated into the page rather than added as a script tag, so the site's CSP sta
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,8 +15,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from leases.services import odometer_correct
 from tests.e2e.conftest import ARTIFACTS
-from tests.factories import NOW
+from tests.factories import NOW, add_reading
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,6 +45,7 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
             "lease-returned": reverse("leases:detail", args=[w.returned.public_id]),
             "link": reverse("leases:link"),
             "odometer": reverse("leases:odometer", args=[lease]),
+            "odometer-correct": reverse("leases:odometer_correct", args=[lease]),
             "quote-choose": reverse("quotes:choose", args=[lease]),
             **{
                 f"quote-form-{kind}": reverse("quotes:new", args=[lease, kind])
@@ -72,8 +75,8 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
 
 # Forms also audited after an empty submission: error messages must be tied to their fields.
 SUBMITTED_EMPTY = {
-    "sign-in", "sign-up", "link", "odometer", "quote-form-turn-in", "quote-form-early-return", "pay",
-    "turn-in-times", "dealer-check-in",
+    "sign-in", "sign-up", "link", "odometer", "odometer-correct", "quote-form-turn-in", "quote-form-early-return",
+    "pay", "turn-in-times", "dealer-check-in",
 }  # fmt: skip
 BLANK_AND_SUBMIT = """() => {
     const form = [...document.querySelectorAll("main form[method=post]")].at(-1);
@@ -116,6 +119,11 @@ def test_every_lessee_and_dealer_page_passes_axe_and_fits_a_phone(chromium, live
     settings.PORTAL_NOW = NOW
     settings.MEDIA_ROOT = tmp_path / "media"
     world = build_world()
+    # A reading the owner corrected (struck through on the lease page) and one they can correct.
+    odometer_correct(
+        lease=world.lease, wrong_miles=add_reading(world.lease, dt.date(2026, 11, 20), 45_000).miles, miles=32_000,
+        reason="Typo.", user=world.users["owner"], today=NOW.date(), now=NOW,
+    )  # fmt: skip
     ARTIFACTS.mkdir(exist_ok=True)
     blocking, minor, overflowing = [], [], []
     for persona, pages in pages_by_persona(world).items():

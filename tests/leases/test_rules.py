@@ -225,7 +225,7 @@ class TestPrimaryLesseeFirst:
         assert page.index("Robin Primary") < page.index("Sam Second")
 
     def test_the_bill_is_addressed_to_the_primary_lessee(self, lease):
-        return_and_sell(lease)
+        return_and_sell(lease, returned_on=lease.turn_in_window_opens)
         bill = issue(lease)
         assert bill.bill_to.splitlines()[0] == "Robin Primary"
 

@@ -87,6 +87,12 @@ ACCESS: dict[str, Rule] = {
     "leases:link": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "leases:detail": Rule(args=lease_args, get=CUSTOMER_OBJECT),
     "leases:odometer": Rule(args=lease_args, get=CUSTOMER_OBJECT, post=CUSTOMER_OBJECT),
+    "leases:odometer_correct": Rule(
+        args=lease_args,
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="the world lease's latest reading is the signing one: the page says why it cannot be corrected",
+    ),
     "returnkit:kit_pdf": Rule(args=lease_args, get=CUSTOMER_OBJECT),
     # --- billing (the owner's second lease: returned, sold, billed, part paid) -------------------
     "leases:bill": Rule(args=billed_args, get=CUSTOMER_OBJECT),

@@ -523,3 +523,34 @@ def test_quote_to_json_shows_amounts_as_two_decimal_strings() -> None:
     assert quote_to_json(quote)["lines"] == [
         {"code": "extension_fees", "label": "Extension fees (1 day at $14.88)", "amount": "14.88"}
     ]
+
+
+class TestMissingEquipment:
+    """Our extension of the contract: equipment not returned is a taxable line of its own, present
+    only when there is some, so requests without it answer exactly as LEASE_MATH.md says."""
+
+    def test_a_turn_in_with_missing_equipment_charges_it_and_taxes_it(self):
+        quote = compute_quote(example_terms(), TurnIn(odometer=41_012, missing_equipment=Decimal("300.00")))
+        amounts = {line.code: line.amount for line in quote.lines}
+        codes = [line.code for line in quote.lines]
+        assert codes.index("missing_equipment") == codes.index("excess_wear") + 1
+        assert amounts["missing_equipment"] == Decimal("300.00")
+        assert amounts["taxes"] == Decimal("96.88")  # 6.25% of 1,250.00 + 300.00 = 96.875
+        assert quote.total == Decimal("1723.13") - Decimal("78.13") + Decimal("300.00") + Decimal("96.88")
+
+    def test_no_line_without_missing_equipment(self):
+        quote = compute_quote(example_terms(), TurnIn(odometer=41_012))
+        assert "missing_equipment" not in [line.code for line in quote.lines]
+        assert quote.total == Decimal("1723.13")
+
+    def test_an_early_termination_charges_it_too(self):
+        event = EarlyTermination(
+            date=dt.date(2025, 3, 15),
+            odometer=20_000,
+            realized_value=Decimal("22000"),
+            missing_equipment=Decimal("150"),
+        )
+        quote = compute_quote(example_terms(), event)
+        amounts = {line.code: line.amount for line in quote.lines}
+        assert amounts["missing_equipment"] == Decimal("150.00")
+        assert amounts["taxes"] == Decimal("9.38")  # 6.25% of 150.00 (no excess miles, no wear)

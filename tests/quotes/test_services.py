@@ -67,6 +67,7 @@ class TestQuoteCreate:
             "odometer": "41012",
             "date": "2026-12-15",
             "wear_charges": "0",
+            "missing_equipment": "0",
             "past_due": "0",
             "property_tax": "0",
         }

@@ -151,7 +151,7 @@ class TestTurnInForm:
         assert 'name="return_date" value="2026-12-15"' in page
         assert "excludes potential excess wear charges" in page
         assert "Past-due amounts" in page and "Personal property tax" in page
-        assert "no later than June 13, 2027" in page  # 180 days after December 15, 2026
+        assert "to June 13, 2027" in page  # 180 days after December 15, 2026
 
     def test_the_worked_example_gives_the_documented_figures(self, client, personas):
         client.force_login(personas.owner)
@@ -179,7 +179,6 @@ class TestTurnInForm:
         ("data", "message"),
         [
             ({"return_date": "2026-11-24"}, "can&#x27;t be in the past"),
-            ({"return_date": "2026-12-14"}, "before your scheduled end date, December 15, 2026"),
             ({"return_date": "2027-06-14"}, "Choose June 13, 2027 or earlier"),
             ({"return_date": "next week"}, "Enter a date like 2026-12-15."),
             ({"odometer": "40099"}, "40,099 miles is below your last reading of 40,100 miles on November 20, 2026"),
@@ -259,7 +258,43 @@ class TestBuyoutForm:
         assert not Quote.objects.exists()
 
 
+class TestTurnInWindow:
+    """From TURN_IN_WINDOW_DAYS before the scheduled end a return is a turn-in, priced as of the end
+    date; before that, an early return."""
+
+    def test_a_return_in_the_window_is_priced_as_on_the_end_date(self, client, personas, settings):
+        settings.TURN_IN_WINDOW_DAYS = 30
+        client.force_login(personas.owner)
+        assert post(client, "turn-in", personas.lease, return_date="2026-12-01", odometer="41012").status_code == 302
+        quote = Quote.objects.get()
+        assert quote.event_date == END
+        assert quote.total == Decimal("1723.13")
+
+    def test_a_turn_in_before_the_window_is_sent_to_the_early_return_quote(self, client, personas, settings):
+        settings.TURN_IN_WINDOW_DAYS = 10  # the window opens December 5
+        client.force_login(personas.owner)
+        response = post(client, "turn-in", personas.lease, return_date="2026-12-01", odometer="41012")
+        assert response.status_code == 400
+        assert "A return before December 5, 2026 ends your lease early" in text(response)
+        assert not Quote.objects.exists()
+
+    def test_no_early_return_once_the_window_has_opened(self, client, personas, settings):
+        settings.TURN_IN_WINDOW_DAYS = 30  # the window opened November 15; today is November 25
+        client.force_login(personas.owner)
+        page = text(client.get(reverse("quotes:choose", args=[personas.lease.public_id])))
+        assert "Your turn-in window opened on November 15, 2026" in page
+        response = post(client, "early-return", personas.lease, **GOOD_POSTS["early-return"])
+        assert "a return now is a turn-in" in text(response)
+        assert not Quote.objects.exists()
+
+
 class TestEarlyReturnForm:
+    @pytest.fixture(autouse=True)
+    def _no_turn_in_window(self, settings):
+        """The personas lease ends in 20 days: with no turn-in window, every day before the end is
+        an early return, so these tests can price one."""
+        settings.TURN_IN_WINDOW_DAYS = 0
+
     def test_the_value_is_prefilled_with_the_residual_and_explained(self, client, personas):
         client.force_login(personas.owner)
         page = text(client.get(new_url(personas.lease, "early-return")))

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -133,10 +134,12 @@ def test_a_rolled_back_odometer_is_refused_and_nothing_is_saved(
         response = client.post(check_in_url(booked), statement(personas.lease, miles=35_100))
 
     assert response.status_code == 400
-    assert (
-        "35,100 miles is below the last reading of 36,000 miles on November 1, 2026. "
-        "Odometers don&#x27;t go backwards: please check the number."
-    ) in response.content.decode()
+    page = response.content.decode()
+    # The dealer is told what to do next, not just that the number is wrong.
+    assert "35,100 miles is below the earlier reading of 36,000 miles on November 1, 2026" in page
+    assert "nothing has been saved" in page
+    assert "The reading is NOT the actual mileage" in page
+    assert f"operations ({settings.LESSOR['dealer_phone']})" in page
     personas.lease.refresh_from_db()
     booked.refresh_from_db()
     assert personas.lease.status == Lease.Status.ACTIVE
@@ -212,10 +215,13 @@ def test_walk_in_found_by_vin_or_account_number(client, personas, dealer_user, m
         response = client.get(reverse("turnin:dealer_walk_in"), {"query": query, "last_name": last_name.upper()})
         assert response.status_code == 302
         assert response["Location"] == reverse("turnin:dealer_walk_in_check_in", args=[lease.public_id])
-    response = client.post(response["Location"], statement(lease, odometer_status="exceeds"))
+    reason = "Odometer rolled over at 99,999."
+    response = client.post(
+        response["Location"], statement(lease, odometer_status="exceeds", odometer_status_reason=reason)
+    )
     turnin = TurnIn.objects.get(lease=lease)
     assert response.status_code == 302
-    assert (turnin.appointment, turnin.odometer_status) == (None, "exceeds")
+    assert (turnin.appointment, turnin.odometer_status, turnin.odometer_status_reason) == (None, "exceeds", reason)
 
 
 def test_walk_in_of_a_make_the_dealer_does_not_sell_is_not_found(client, dealer_user):

@@ -31,9 +31,7 @@ def turnin(personas, dealer, dealer_user):
     return check_in(personas, dealer, dealer_user)
 
 
-def test_a_second_download_is_served_from_storage_to_the_lessee_and_the_dealer(
-    client, personas, turnin, dealer_user
-):
+def test_a_second_download_is_served_from_storage_to_the_lessee_and_the_dealer(client, personas, turnin, dealer_user):
     client.force_login(personas.owner)
     url = reverse("turnin:receipt", args=[personas.lease.public_id])
     name = assert_drawn_once_then_served_from_storage(lambda: client.get(url).content, turnin, "receipt")

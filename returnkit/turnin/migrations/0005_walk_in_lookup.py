@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('leases', '0005_leaseparty_primary_first'),
-        ('turnin', '0003_appointmentemail_claim_token'),
+        ('turnin', '0004_turnin_odometer_status_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
