@@ -67,11 +67,19 @@ def open_leases_for_dealer(dealer: Dealer) -> LeaseQuerySet:
     ).select_related("vehicle__make")
 
 
-def open_lease_for_dealer(dealer: Dealer, vin_or_account: str) -> Lease | None:
+def open_lease_for_dealer(dealer: Dealer, vin_or_account: str, *, last_name: str) -> Lease | None:
     """One of ``open_leases_for_dealer(dealer)`` whose VIN or account number is exactly
-    ``vin_or_account`` (the caller normalises what was typed); None if there is none."""
+    ``vin_or_account`` (the caller normalises what was typed) and one of whose lessees has
+    ``last_name`` (any case); None if there is none. Two identifiers, so a number alone does not
+    show a stranger's name and address."""
+    if not (vin_or_account and last_name.strip()):
+        return None
     return (
-        open_leases_for_dealer(dealer).filter(Q(vehicle__vin=vin_or_account) | Q(account_number=vin_or_account)).first()
+        open_leases_for_dealer(dealer)
+        .filter(Q(vehicle__vin=vin_or_account) | Q(account_number=vin_or_account))
+        .filter(parties__lessee__last_name__iexact=last_name.strip())
+        .distinct()
+        .first()
     )
 
 

@@ -67,3 +67,7 @@ class ResilientRedisCache(RedisCache):
     set_many = _degrades_to(lambda *a, **k: [])(RedisCache.set_many)
     delete_many = _degrades_to(lambda *a, **k: None)(RedisCache.delete_many)
     clear = _degrades_to(lambda *a, **k: False)(RedisCache.clear)
+
+    def ping(self) -> None:
+        """Raise unless Redis answers: /healthz asks, where every other caller gets a miss."""
+        self._cache.get_client(write=True).ping()

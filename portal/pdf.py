@@ -65,13 +65,26 @@ def print_stylesheet():
     return CSS(filename=path)
 
 
+# Tagged PDF for screen readers (PDF/UA-1: structure tags, title shown, language, fonts embedded).
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(template: str, context: dict) -> Rendered:
-    """A template and its context as a US Letter PDF (the page size is in the stylesheet)."""
+    """A template and its context as a tagged US Letter PDF (the page size is in the stylesheet).
+
+    The template's <title> and <html lang> become the PDF's title and language; the author is the
+    lessor, from settings, whatever the template says.
+    """
     from weasyprint import HTML
 
     html = render_to_string(template, context)
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[print_stylesheet()])
-    return Rendered(pdf=document.write_pdf(), pages=len(document.pages))
+    metadata = document.metadata
+    if not metadata.title:
+        raise ValueError(f"{template} has no <title>: a tagged PDF must have one")
+    metadata.lang = metadata.lang or settings.LANGUAGE_CODE
+    metadata.authors = [settings.LESSOR["name"]]
+    return Rendered(pdf=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
 
 
 @dataclass(frozen=True)

@@ -365,3 +365,20 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# --- Faults answered kindly (issue 13) -----------------------------------------------------
+# A view that finds the database unreachable answers 503 with Retry-After (portal.errors);
+# errors outside a view reach handler500 (portal.views.server_error), which does the same.
+MIDDLEWARE.append("portal.errors.DatabaseDownMiddleware")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default takes concurrent writes: WAL lets readers run beside a writer, and
+    # BEGIN IMMEDIATE takes the write lock at the start of a transaction, so a writer waits
+    # (up to the timeout) instead of failing with "database is locked" when its read turns into
+    # a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )

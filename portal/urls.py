@@ -6,6 +6,8 @@ from django.urls import include, path
 from leases.urls import urlpatterns as lease_urls
 from portal import lease_page, views
 
+handler500 = "portal.views.server_error"
+
 admin.site.site_header = "Lease-end operations"
 admin.site.site_title = "Lease-end operations"
 # Operations sign in through allauth (two-factor, attempt limits), never the admin's own form:

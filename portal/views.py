@@ -1,13 +1,20 @@
+import logging
+import sys
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from portal import notify
+from portal import errors, notify
+from portal.celery import app as celery_app
 from portal.models import EmailOptOut
+
+log = logging.getLogger(__name__)
 
 
 @require_safe
@@ -24,9 +31,46 @@ def help_centre(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database, the cache and the broker all answer; 503 naming those that do not."""
+    checks = {"database": _database_answers, "cache": _cache_answers, "broker": _broker_answers}
+    failed = []
+    for name, answers in checks.items():
+        try:
+            answers()
+        except Exception as error:  # noqa: BLE001 - any failure is the answer
+            log.warning("healthz: %s is not answering: %s", name, error)
+            failed.append(name)
+    body = {"ok": not failed, "failed": failed} | {name: name not in failed for name in checks}
+    response = JsonResponse(body, status=503 if failed else 200)
+    if failed:
+        response["Retry-After"] = str(errors.RETRY_AFTER_SECONDS)
+    return response
+
+
+def _database_answers() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"ok": True})
+
+
+def _cache_answers() -> None:
+    ping = getattr(cache, "ping", None)  # the Redis cache; a local-memory cache always answers
+    if ping is not None:
+        ping()
+
+
+def _broker_answers() -> None:
+    if celery_app.conf.task_always_eager:
+        return  # no broker: tasks run in-process
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the branded page, drawn without the database; a 503 when the database is
+    what failed (an error raised outside a view, such as reading the session, arrives here)."""
+    if isinstance(sys.exc_info()[1], errors.DATABASE_ERRORS):
+        return errors.database_down_response()
+    return errors.static_page("500.html", status=500)
 
 
 def bench_floor(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,6 +4,7 @@ builds the engine's event; the engine's own refusal (QuoteError) is a last line 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -73,6 +74,9 @@ class QuoteForm(forms.Form):
     cta: ClassVar[str]  # the link that leads to the form
     intro_template: ClassVar[str]
 
+    # A fresh key for every rendered form: the same form sent twice makes one quote.
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(
         self,
         *args: Any,
@@ -84,6 +88,7 @@ class QuoteForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4()
         self.lease, self.today = lease, today
         self.past_due, self.property_tax = past_due, property_tax
         self.latest = latest

@@ -100,6 +100,9 @@ class Quote(models.Model):
         upload_to="quotes/", max_length=200, blank=True, editable=False, help_text="Drawn once from this snapshot."
     )
 
+    # The key of the form that asked for it: the same form sent again gets this quote back.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+
     objects = QuoteQuerySet.as_manager()
 
     class Meta:
@@ -109,6 +112,7 @@ class Quote(models.Model):
             models.CheckConstraint(
                 condition=models.Q(good_through__gte=models.F("quoted_on")), name="quote_good_through_after_date"
             ),
+            models.UniqueConstraint(fields=["lease", "idempotency_key"], name="quote_one_per_form_submission"),
         ]
 
     def __str__(self) -> str:

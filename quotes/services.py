@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -102,47 +103,70 @@ def buyout_refusal(quote: Quote, today: dt.date) -> QuoteRefused | None:
     return None
 
 
-def quote_create(*, lease: Lease, user, event: engine.Event, today: dt.date) -> Quote:
-    """Quote `event` on the lease's terms today and store it. QuoteError if the engine refuses it."""
-    with transaction.atomic():
-        # Read the status under a lock: a lease closed a moment ago gets no new quote, and the
-        # terms cannot change between the quote's computation and its storing.
-        current = lease_locked(lease.pk)
-        if not current.is_open:
-            raise LeaseNotOpen(f"This lease is {current.get_status_display().lower()}: it cannot be quoted.")
-        terms = current.terms()
-        result = engine.compute_quote(terms, event)
-        lines = [
-            {"code": line.code, "label": line.label, "rule": line.rule, "amount": _text(line.amount)}
-            for line in result.lines
-        ]
-        # The engine refuses such a quote too; this guards the stored snapshot, which must never disagree.
-        if sum_of_lines(lines) != result.total:
-            raise ValueError(f"quote total {result.total} is not the sum of its lines")
-        quote = Quote(
-            lease=current,
-            kind=result.kind,
-            terms=terms_snapshot(terms),
-            inputs=inputs_snapshot(event),
-            lines=lines,
-            total=result.total,
-            security_deposit=result.security_deposit,
-            net_after_deposit=result.net_after_deposit,
-            derived=dict(result.derived),
-            quoted_on=today,
-            good_through=good_through(today),
-            created_by=user,
-        )
-        quote.clean()
-        _insert_with_reference(quote, year=today.year)
-        QUOTE_PDF.enqueue(quote.pk)
-        notify(
-            current,
-            Kind.QUOTE_SAVED,
-            url=link("quotes:detail", current.public_id, quote.public_id),
-            key=quote.pk,
-        )
-    return quote
+def quote_create(
+    *, lease: Lease, user, event: engine.Event, today: dt.date, idempotency_key: uuid.UUID | None = None
+) -> Quote:
+    """Quote `event` on the lease's terms today and store it. QuoteError if the engine refuses it.
+
+    ``idempotency_key`` is the submitted form's: the same form sent again the same day (a double
+    click, a retry) gets the quote it already made instead of a second one. Submits for one lease
+    are serialised on its row; the unique (lease, key) is the last word.
+    """
+    try:
+        with transaction.atomic():
+            # Read the status under a lock: a lease closed a moment ago gets no new quote, and the
+            # terms cannot change between the quote's computation and its storing.
+            current = lease_locked(lease.pk)
+            earlier = _quote_for_key(current, idempotency_key)
+            if earlier is not None and earlier.quoted_on == today:
+                return earlier
+            if not current.is_open:
+                raise LeaseNotOpen(f"This lease is {current.get_status_display().lower()}: it cannot be quoted.")
+            quote = _quote_computed(current, user=user, event=event, today=today)
+            # A key from an older day (a stale page sent again) gets a new quote, without the key.
+            quote.idempotency_key = idempotency_key if earlier is None else None
+            quote.clean()
+            _insert_with_reference(quote, year=today.year)
+            QUOTE_PDF.enqueue(quote.pk)
+            notify(
+                current, Kind.QUOTE_SAVED, url=link("quotes:detail", current.public_id, quote.public_id), key=quote.pk
+            )
+        return quote
+    except IntegrityError:
+        if (earlier := _quote_for_key(lease, idempotency_key)) is not None:
+            return earlier
+        raise
+
+
+def _quote_for_key(lease: Lease, key: uuid.UUID | None) -> Quote | None:
+    """The quote the form with this key already made, if any."""
+    return None if key is None else Quote.objects.filter(lease=lease, idempotency_key=key).first()
+
+
+def _quote_computed(current: Lease, *, user, event: engine.Event, today: dt.date) -> Quote:
+    terms = current.terms()
+    result = engine.compute_quote(terms, event)
+    lines = [
+        {"code": line.code, "label": line.label, "rule": line.rule, "amount": _text(line.amount)}
+        for line in result.lines
+    ]
+    # The engine refuses such a quote too; this guards the stored snapshot, which must never disagree.
+    if sum_of_lines(lines) != result.total:
+        raise ValueError(f"quote total {result.total} is not the sum of its lines")
+    return Quote(
+        lease=current,
+        kind=result.kind,
+        terms=terms_snapshot(terms),
+        inputs=inputs_snapshot(event),
+        lines=lines,
+        total=result.total,
+        security_deposit=result.security_deposit,
+        net_after_deposit=result.net_after_deposit,
+        derived=dict(result.derived),
+        quoted_on=today,
+        good_through=good_through(today),
+        created_by=user,
+    )
 
 
 def good_through(today: dt.date) -> dt.date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -96,7 +97,13 @@ def quote_new(request: HttpRequest, public_id, kind: str) -> HttpResponse:
     )
     if request.method == "POST" and not unavailable and form.is_valid():
         try:
-            quote = quote_create(lease=lease, user=request.user, event=form.event(), today=today)
+            quote = quote_create(
+                lease=lease,
+                user=request.user,
+                event=form.event(),
+                today=today,
+                idempotency_key=form.cleaned_data.get("idempotency_key"),
+            )
         except engine.QuoteError as error:
             form.add_error(None, ENGINE_REFUSED.format(error=error, phone=_phone()))
         except LeaseNotOpen:
@@ -124,15 +131,27 @@ def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
             error = "That option can't be saved: please choose one of the options below."
         else:
             try:
-                quote = quote_create(lease=lease, user=request.user, event=option.event, today=today)
+                quote = quote_create(
+                    lease=lease,
+                    user=request.user,
+                    event=option.event,
+                    today=today,
+                    idempotency_key=_option_key(request, option.key),
+                )
             except engine.QuoteError as refused:
                 error = ENGINE_REFUSED.format(error=refused, phone=_phone())
             except LeaseNotOpen:
                 return _closed(request, lease)
             else:
                 return redirect(quote)
-    context = {"lease": lease, "comparison": comparison, "today": today, "error": error}
+    context = {"lease": lease, "comparison": comparison, "today": today, "error": error, "form_key": uuid.uuid4()}
     return render(request, "quotes/compare.html", context, status=400 if error else 200)
+
+
+def _option_key(request: HttpRequest, option: str) -> uuid.UUID | None:
+    """One compare page carries one key; each of its options saves under its own key from it."""
+    key = submitted_key(request.POST)
+    return uuid.uuid5(key, option) if key else None
 
 
 @login_required

@@ -8,7 +8,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from leases.billing.payments import BankDetails, Debit, payment_limits, routing_number_check
+from leases.billing.payments import (
+    BankDetails,
+    Debit,
+    account_number_check,
+    payment_limits,
+    routing_number_check,
+)
 from leases.models import BankAccount
 from quotes.engine import usd
 
@@ -77,10 +83,7 @@ class PaymentForm(forms.Form):
         return routing_number_check(self.cleaned_data["routing_number"])
 
     def clean_account_number(self) -> str:
-        number = self.cleaned_data["account_number"].strip().replace(" ", "")
-        if not (number.isdigit() and 4 <= len(number) <= 17):
-            raise ValidationError("An account number has 4 to 17 digits.")
-        return number
+        return account_number_check(self.cleaned_data["account_number"])
 
     def clean_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]

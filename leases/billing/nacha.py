@@ -15,6 +15,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+
+import holidays
+from stdnum.us import rtn
 
 from quotes.engine import money
 
@@ -61,6 +65,47 @@ class NachaError(ValueError):
     pass
 
 
+# --- bank identifiers (one rule each, used by the pay form and by the writer) ------------------
+
+# The first two digits of a routing number the Federal Reserve assigns: 00 the US Government,
+# 01-12 banks, 21-32 thrifts, 61-72 electronic-only, 80 traveller's checks.
+ROUTING_PREFIXES = frozenset(f"{n:02d}" for n in [*range(0, 13), *range(21, 33), *range(61, 73), 80])
+ACCOUNT_NUMBER_LENGTHS = (4, 17)
+
+
+def foreign_digits(value: str) -> bool:
+    """Digits from another script (Arabic-Indic, Devanagari, full-width...): they read as digits
+    to ``str.isdigit`` but no bank file can carry them."""
+    return any(ch.isdigit() and not ch.isascii() for ch in value)
+
+
+def ascii_digits(value: str) -> bool:
+    return re.fullmatch(r"[0-9]+", value, flags=re.ASCII) is not None
+
+
+def routing_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a routing number a bank file can carry, or None when it is one."""
+    if foreign_digits(value):
+        return "foreign_digits"
+    if not (ascii_digits(value) and len(value) == 9):
+        return "routing_length"
+    if not rtn.is_valid(value):
+        return "routing_check"
+    if value[:2] not in ROUTING_PREFIXES or value == "000000000":
+        return "routing_prefix"
+    return None
+
+
+def account_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a bank account number we take (4-17 ASCII digits), or None."""
+    low, high = ACCOUNT_NUMBER_LENGTHS
+    if foreign_digits(value):
+        return "foreign_digits"
+    if not (ascii_digits(value) and low <= len(value) <= high):
+        return "account_length"
+    return None
+
+
 @dataclass(frozen=True)
 class Originator:
     immediate_destination: str  # the ODFI's 9-digit routing number
@@ -70,9 +115,37 @@ class Originator:
     company_name: str
     company_id: str
 
+    def __post_init__(self) -> None:
+        if problem := originator_problem(self):
+            raise NachaError(problem)
+
     @property
     def odfi(self) -> str:
         return self.immediate_destination[:8]
+
+
+def originator_problem(o: Originator) -> str | None:
+    """What in the originator's details a NACHA file header cannot carry as written, or None."""
+    if routing_number_problem(o.immediate_destination):
+        return f"the immediate destination {o.immediate_destination!r} is not a valid routing number"
+    if not (
+        routing_number_problem(o.immediate_origin) is None
+        or re.fullmatch(r"[0-9A-Z]{10}", o.immediate_origin, flags=re.ASCII)
+    ):
+        return (
+            f"the immediate origin {o.immediate_origin!r} must be a 9-digit routing number or "
+            "10 capital letters or digits (often 1 and the tax ID)"
+        )
+    if not re.fullmatch(r"[0-9A-Z]{1,10}", o.company_id):
+        return f"the company ID {o.company_id!r} must be up to 10 capital letters or digits"
+    for name, value, width in (
+        ("immediate destination name", o.immediate_destination_name, 23),
+        ("immediate origin name", o.immediate_origin_name, 23),
+        ("company name", o.company_name, 16),
+    ):
+        if not value.strip() or len(value) > width or _ALLOWED.search(value):
+            return f"the {name} {value!r} must be 1 to {width} characters: A-Z, 0-9, space, and .,&/()'-"
+    return None
 
 
 @dataclass(frozen=True)
@@ -167,7 +240,7 @@ def _file_header(o: Originator, created: dt.datetime, modifier: str) -> str:
         "01",
         " " + _digits(o.immediate_destination, 9, "immediate destination"),
         # Ten characters agreed with the bank, or a routing number with a leading space.
-        alpha(o.immediate_origin, 10) if len(o.immediate_origin) == 10 else " " + alpha(o.immediate_origin, 9),
+        o.immediate_origin if len(o.immediate_origin) == 10 else " " + _digits(o.immediate_origin, 9, "origin"),
         created.strftime("%y%m%d"),
         created.strftime("%H%M"),
         modifier,
@@ -199,9 +272,13 @@ def _batch_header(o: Originator, batch: Batch, number: int, effective: dt.date) 
 
 
 def _entry_detail(entry: Entry) -> str:
-    routing = _digits(entry.routing_number, 9, "routing number")
-    if not entry.account_number or len(entry.account_number) > 17:
-        raise NachaError("an account number has 1 to 17 characters")
+    # Refused, never blanked or cut: a field written differently from what was entered would
+    # debit or credit somebody else's account.
+    if problem := routing_number_problem(entry.routing_number):
+        raise NachaError(f"trace {entry.trace_number}: routing number {entry.routing_number!r} is refused ({problem})")
+    if problem := account_number_problem(entry.account_number):
+        raise NachaError(f"trace {entry.trace_number}: account number is refused ({problem})")
+    routing = entry.routing_number
     return _record(
         "6",
         _digits(entry.transaction_code, 2, "transaction code"),
@@ -290,10 +367,26 @@ def write(
     return Written("\r\n".join(lines) + "\r\n", file_totals, len(batches), block_count, lines)
 
 
+@cache
+def fed_holidays(year: int) -> frozenset[dt.date]:
+    """The days the Federal Reserve (and so the ACH network) is closed in ``year``.
+
+    The eleven federal holidays from the ``holidays`` package, under the Fed's own observance:
+    a holiday on a Sunday closes the Monday after, but one on a Saturday closes nothing (the
+    Friday before is a business day), unlike the federal government's Saturday-to-Friday rule.
+    """
+    days = holidays.US(years=year, observed=False)
+    return frozenset(set(days) | {day + dt.timedelta(days=1) for day in days if day.weekday() == 6})
+
+
+def is_business_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in fed_holidays(day.year)
+
+
 def next_business_day(day: dt.date) -> dt.date:
-    """The next weekday (bank holidays are the ODFI's to roll: it moves the entry if needed)."""
+    """The next day the ACH network settles: a weekday that is not a Federal Reserve holiday."""
     day += dt.timedelta(days=1)
-    while day.weekday() >= 5:
+    while not is_business_day(day):
         day += dt.timedelta(days=1)
     return day
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from stdnum.us import rtn
 
 from leases.billing import emails, fieldcrypt, ledger, nacha
 from leases.billing.errors import BuyoutQuoteOutdated, PaymentRefused
@@ -75,17 +73,38 @@ def payment_limits(balance: Decimal) -> tuple[Decimal, Decimal]:
     return min(MIN_PAYMENT, balance), balance
 
 
+FOREIGN_DIGITS = (
+    "Please type the digits with the keys 0 to 9: this field has digits from another script, which banks cannot read."
+)
+_ROUTING_MESSAGES = {
+    "foreign_digits": FOREIGN_DIGITS,
+    "routing_length": "A routing number has exactly 9 digits.",
+    "routing_check": (
+        "That routing number is not valid (its check digit does not match). "
+        "Check the 9 digits at the bottom left of a check or in your bank's app."
+    ),
+    "routing_prefix": (
+        "That routing number does not belong to a US bank (no bank's number starts that way). "
+        "Check the 9 digits at the bottom left of a check or in your bank's app."
+    ),
+}
+
+
 def routing_number_check(value: str) -> str:
+    """The routing number as a bank file carries it, or a ValidationError saying what is wrong."""
     digits = value.strip()
-    if not re.fullmatch(r"\d{9}", digits):
-        raise ValidationError("A routing number has exactly 9 digits.", code="routing_length")
-    if not rtn.is_valid(digits):
-        raise ValidationError(
-            "That routing number is not valid (its check digit does not match). "
-            "Check the 9 digits at the bottom left of a check or in your bank's app.",
-            code="routing_check",
-        )
+    if problem := nacha.routing_number_problem(digits):
+        raise ValidationError(_ROUTING_MESSAGES[problem], code=problem)
     return digits
+
+
+def account_number_check(value: str) -> str:
+    """The account number without spaces, or a ValidationError: 4 to 17 digits 0-9."""
+    number = value.strip().replace(" ", "")
+    if problem := nacha.account_number_problem(number):
+        message = FOREIGN_DIGITS if problem == "foreign_digits" else "An account number has 4 to 17 digits."
+        raise ValidationError(message, code=problem)
+    return number
 
 
 def payment_for_key(*, lease: Lease, user, idempotency_key) -> Payment | None:
@@ -119,6 +138,7 @@ def payment_create(
     """
     amount = money(amount)
     routing_number_check(debit.bank.routing_number)
+    account_number_check(debit.bank.account_number)
     try:
         with transaction.atomic():
             Lease.objects.select_for_update().filter(pk=lease.pk).first()

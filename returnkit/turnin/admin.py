@@ -11,6 +11,7 @@ from returnkit.turnin.models import (
     TurnIn,
     TurnInSchedule,
     TurnInSlot,
+    WalkInLookup,
 )
 from returnkit.turnin.slots import slots_generate
 
@@ -114,6 +115,26 @@ class TurnInAdmin(admin.ModelAdmin):
         return [f.name for f in TurnIn._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(WalkInLookup)
+class WalkInLookupAdmin(admin.ModelAdmin):
+    """Every walk-in look-up dealer staff made: a record for operations, which nobody edits."""
+
+    list_display = ("created_at", "dealer", "user", "identifier_typed", "last_name_typed", "outcome", "ip")
+    list_filter = ("outcome", "dealer")
+    list_select_related = ("dealer", "user")
+    search_fields = ("dealer__name", "dealer__code", "user__email")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from leases.billing.equipment import missing_equipment_record
 from leases.models import Dealer, InvalidTransition, Lease, OdometerReading
-from leases.selectors import dealer_franchised_for, open_lease_for_dealer, open_leases_for_dealer
+from leases.selectors import dealer_franchised_for, open_leases_for_dealer
 from leases.services import lease_locked, odometer_record, void_reason_clean
 from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
@@ -46,14 +46,6 @@ class CheckIn:
 def checkable_leases(dealer: Dealer):
     """Leases a dealer may look up for a walk-in: open, and of a make it is franchised for."""
     return open_leases_for_dealer(dealer)
-
-
-def find_walk_in(dealer: Dealer, query: str) -> Lease | None:
-    """The walk-in's lease by the VIN or account number the dealer typed."""
-    query = query.strip().upper()
-    if not query:
-        return None
-    return open_lease_for_dealer(dealer, query)
 
 
 def turnin_check_in(

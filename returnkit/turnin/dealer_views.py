@@ -20,11 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
 from portal import clock, twofactor
-from returnkit.turnin.checkin import CheckInRefused, checkable_leases, find_walk_in, turnin_check_in
+from portal.ratelimit import client_ip
+from returnkit.turnin.checkin import CheckInRefused, checkable_leases, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm, statement_error
 from returnkit.turnin.geo import zone_for_zip
 from returnkit.turnin.models import Appointment, DealerStaff, TurnIn
 from returnkit.turnin.views import pdf_response
+from returnkit.turnin.walk_in import find_walk_in
 
 
 class DealerRequest(HttpRequest):
@@ -47,19 +49,39 @@ def dealer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return wrapped
 
 
+# The days the day view shows: a turn-in record is never older than this, nor a slot further out.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def _day_param(value: str | None, today: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else today
-    except ValueError:
+    """The day asked for (today when none is); ValidationError for anything else, said plainly."""
+    if not value:
         return today
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        example = today.isoformat()
+        raise ValidationError(f"“{value[:20]}” is not a date. Use the form YYYY-MM-DD, like {example}.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"Pick a day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
+    return day
 
 
 @dealer_required
 @require_GET
 def day_view(request: DealerRequest) -> HttpResponse:
-    dealer = request.dealer
     today = clock.today()
-    day = _day_param(request.GET.get("day"), today)
+    try:
+        day = _day_param(request.GET.get("day"), today)
+    except ValidationError as error:
+        # Today's page, with the reason, answered as a bad request.
+        messages.error(request, error.messages[0])
+        return _day_page(request, today, today, status=400)
+    return _day_page(request, day, today)
+
+
+def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: int = 200) -> HttpResponse:
+    dealer = request.dealer
     zone = zone_for_zip(dealer.zip_code)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     appointments = list(
@@ -87,6 +109,7 @@ def day_view(request: DealerRequest) -> HttpResponse:
             "walk_ins": walk_ins,
             "walk_in_form": WalkInForm(),
         },
+        status=status,
     )
 
 
@@ -94,15 +117,20 @@ def day_view(request: DealerRequest) -> HttpResponse:
 @require_GET
 def walk_in(request: DealerRequest) -> HttpResponse:
     form = WalkInForm(request.GET or None)
-    not_found = False
+    not_found = throttled = False
     if form.is_valid():
-        lease = find_walk_in(request.dealer, form.cleaned_data["query"])
-        if lease is not None:
-            return redirect("turnin:dealer_walk_in_check_in", public_id=lease.public_id)
-        not_found = True
-    return render(
-        request, "turnin/dealer/walk_in.html", {"dealer": request.dealer, "form": form, "not_found": not_found}
-    )
+        found = find_walk_in(
+            dealer=request.dealer,
+            user=request.user,
+            identifier=form.cleaned_data["query"],
+            last_name=form.cleaned_data["last_name"],
+            ip=client_ip(request),
+        )
+        if found.lease is not None:
+            return redirect("turnin:dealer_walk_in_check_in", public_id=found.lease.public_id)
+        not_found, throttled = not found.throttled, found.throttled
+    context = {"dealer": request.dealer, "form": form, "not_found": not_found, "throttled": throttled}
+    return render(request, "turnin/dealer/walk_in.html", context, status=429 if throttled else 200)
 
 
 @dealer_required

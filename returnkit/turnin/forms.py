@@ -48,11 +48,19 @@ class SlotForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
+    """Two identifiers: the VIN or account number, and a lessee's last name (as on their licence)."""
+
     query = forms.CharField(
         label="VIN or lease account number",
         max_length=17,
         min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input-caps"}),
+    )
+    last_name = forms.CharField(
+        label="Lessee's last name",
+        max_length=60,
+        error_messages={"required": "Enter the last name of the lessee (or co-lessee), as on their licence."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 

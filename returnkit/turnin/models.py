@@ -294,3 +294,29 @@ class ReturnedItem(models.Model):
     @property
     def missing(self) -> int:
         return self.expected - self.returned
+
+
+class WalkInLookup(models.Model):
+    """One walk-in look-up by dealer staff: who asked, at which dealer, what they typed (masked),
+    and whether it found a lease. Operations read these in the admin; nobody edits them."""
+
+    class Outcome(models.TextChoices):
+        FOUND = "found", "found"
+        NOT_FOUND = "not_found", "not found"
+        THROTTLED = "throttled", "refused: too many look-ups"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="walk_in_lookups")
+    identifier_typed = models.CharField("VIN or account number (masked)", max_length=40)
+    last_name_typed = models.CharField("last name (masked)", max_length=40)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    lease = models.ForeignKey(Lease, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "walk-in look-up"
+
+    def __str__(self) -> str:
+        return f"{self.identifier_typed} / {self.last_name_typed}: {self.get_outcome_display()}"

@@ -35,6 +35,10 @@ ALREADY_BOOKED = (
     "You already have a turn-in appointment for this vehicle. You can move or cancel it from the vehicle's page."
 )
 NOT_ACTIVE = "This appointment has already been cancelled or completed."
+JUST_CHANGED = (
+    "This appointment just changed (it was moved a moment ago, perhaps from another window). "
+    "Please check its new time below before changing it again."
+)
 
 
 class BookingRefused(Exception):
@@ -110,7 +114,12 @@ def appointment_book(*, lease: Lease, slot_id: uuid.UUID, user, now: dt.datetime
 
 
 def appointment_move(*, appointment: Appointment, slot_id: uuid.UUID, user, now: dt.datetime) -> Appointment:
-    """Move the appointment to another slot in one transaction; its calendar UID stays the same."""
+    """Move the appointment to another slot in one transaction; its calendar UID stays the same.
+
+    ``appointment`` is the one the caller read: if it was moved since (two windows, two clicks),
+    the move is refused with JUST_CHANGED rather than undoing the other move unseen.
+    """
+    seen = appointment
     with transaction.atomic():
         appointment = _locked_appointment(appointment.pk)
         if not appointment.is_active:
@@ -118,6 +127,8 @@ def appointment_move(*, appointment: Appointment, slot_id: uuid.UUID, user, now:
         slot = _locked_slot(slot_id)
         if slot.pk == appointment.slot_id:
             return appointment  # already there: a repeated submit
+        if appointment.sequence != seen.sequence:  # moved by someone else since the caller read it
+            raise BookingRefused(JUST_CHANGED, code="changed")
         _refuse_after_cutoff(appointment, now)
         _refuse_unless_bookable(appointment.lease, slot, now)
         _refuse_if_full(slot)
@@ -183,11 +194,14 @@ def _locked_slot(slot_id: uuid.UUID) -> TurnInSlot:
 
 
 def _locked_appointment(pk: int) -> Appointment:
-    return (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("slot__dealer", "lease__vehicle__make")
-        .get(pk=pk)
-    )
+    """The appointment, its row locked, as committed once the lock is ours.
+
+    The lock is taken on the row alone: locked through a join, PostgreSQL re-checks a row that
+    changed while it waited against the slot row it had read before, so an appointment moved
+    meanwhile would drop out of the result (DoesNotExist). Read again after the lock instead.
+    """
+    Appointment.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    return Appointment.objects.select_related("slot__dealer", "lease__vehicle__make").get(pk=pk)
 
 
 def _refuse_unless_bookable(lease: Lease, slot: TurnInSlot, now: dt.datetime) -> None:

@@ -29,7 +29,7 @@ def test_the_entry_hash_keeps_the_rightmost_ten_digits():
 
 def test_a_written_file_has_blocks_of_ten_94_character_records():
     originator = nacha.Originator("011000015", "BANK", "1990000001", "LESSOR", "LESSOR", "1990000001")
-    entry = nacha.Entry("27", "011000015", "123", Decimal("1.00"), "ID", "NAME", "011000010000001", "S")
+    entry = nacha.Entry("27", "011000015", "12345", Decimal("1.00"), "ID", "NAME", "011000010000001", "S")
     written = nacha.write(
         originator,
         [nacha.Batch("WEB", "TEST", (entry,))],
@@ -81,7 +81,7 @@ def test_the_nightly_file_parses_back_field_by_field(pending, settings):
     assert bh["company_identification"] == "1990000001"
     assert bh["standard_entry_class"] == "WEB"
     assert bh["company_entry_description"].rstrip() == "LEASE PMT"
-    assert bh["effective_entry_date"] == "261126"  # the next business day
+    assert bh["effective_entry_date"] == "261127"  # the next business day: the 26th is Thanksgiving
     assert bh["settlement_date"] == "   " and bh["originator_status_code"] == "1"
     assert (bh["originating_dfi"], bh["batch_number"]) == ("01100001", "0000001")
 
@@ -143,10 +143,12 @@ def test_an_offset_balances_each_batch_when_the_bank_asks_for_one(pending, setti
 def test_the_nightly_task_settles_debits_once_their_returns_window_passes(pending, settings):
     write_ach_file()
     assert Payment.objects.filter(status="pending").count() == 3
-    settings.PORTAL_TODAY = dt.date(2026, 11, 30)  # effective Thursday 26th + 2 business days = Monday 30th
+    settings.PORTAL_TODAY = dt.date(2026, 11, 30)  # effective Friday 27th (after Thanksgiving) + 2 = Tuesday
+    assert write_ach_file().startswith("settled 0;")
+    settings.PORTAL_TODAY = dt.date(2026, 12, 1)
     summary = write_ach_file()
     assert summary.startswith("settled 3;") and "nothing to send" in summary
-    assert set(Payment.objects.values_list("status", "settled_on")) == {("settled", dt.date(2026, 11, 30))}
+    assert set(Payment.objects.values_list("status", "settled_on")) == {("settled", dt.date(2026, 12, 1))}
     # The other lease was paid in full and its payment has cleared: closed. The first still owes.
     statuses = dict(Lease.objects.values_list("account_number", "status"))
     assert statuses[pending[2].lease.account_number] == "closed"

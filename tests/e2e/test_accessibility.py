@@ -165,3 +165,43 @@ def test_every_lessee_and_dealer_page_passes_axe_and_fits_a_phone(chromium, live
     (ARTIFACTS / "a11y-violations.json").write_text(json.dumps({"blocking": blocking, "minor": minor}, indent=1))
     assert not blocking, "axe found serious or critical violations:\n" + "\n".join(blocking)
     assert not overflowing, "pages scroll sideways on a phone:\n" + "\n".join(overflowing)
+
+
+def _serve(response):
+    return lambda route, request: route.fulfill(
+        status=response.status_code, body=response.content, content_type="text/html; charset=utf-8"
+    )
+
+
+def test_error_pages_pass_axe_and_fit_a_phone(chromium, live_server, settings, tmp_path):
+    """The branded 500 and 503 pages (served as Django draws them, with the site's static files)
+    and the dealer day view's 400 for a day out of range."""
+    from portal import errors
+
+    settings.PORTAL_NOW = NOW
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = build_world()
+    ARTIFACTS.mkdir(exist_ok=True)
+    drawn = {"500": errors.static_page("500.html", status=500), "503": errors.database_down_response()}
+    blocking, overflowing = [], []
+    for width, options in (("phone", PHONE), ("desktop", DESKTOP)):
+        context = chromium.new_context(**options)
+        context.add_cookies(session_cookie(world.users["dealer"], live_server.url))
+        page = context.new_page()
+        try:
+            for name, response in drawn.items():
+                url = f"{live_server.url}/error-page-{name}"
+                page.route(url, _serve(response))
+                page.goto(url)
+                blocking += [describe(name, width, v) for v in audit(page) if v["impact"] in BLOCKING]
+                if width == "phone":
+                    overflowing += phone_check(page, f"error-{name}")
+            answer = page.goto(live_server.url + reverse("turnin:dealer_day") + "?day=9999-12-31")
+            assert answer.status == 400
+            blocking += [describe("dealer-day-400", width, v) for v in audit(page) if v["impact"] in BLOCKING]
+            if width == "phone":
+                overflowing += phone_check(page, "dealer-day-400")
+        finally:
+            context.close()
+    assert not blocking, "axe found serious or critical violations:\n" + "\n".join(blocking)
+    assert not overflowing, "pages scroll sideways on a phone:\n" + "\n".join(overflowing)

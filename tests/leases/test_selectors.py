@@ -50,17 +50,19 @@ class TestDealersLeases:
         both = make_dealer("harbor-motors", "07030", ("Toyota", "Honda"))
         assert open_leases_for_dealer(both).count() == 4
 
-    def test_one_of_them_by_vin_or_account_number(self, toyota_dealer):
-        lease = make_lease(make_lessee())
-        assert open_lease_for_dealer(toyota_dealer, lease.vehicle.vin) == lease
-        assert open_lease_for_dealer(toyota_dealer, lease.account_number) == lease
-        assert open_lease_for_dealer(toyota_dealer, lease.vehicle.vin[-6:]) is None
+    def test_one_of_them_by_vin_or_account_number_and_a_lessee_s_last_name(self, toyota_dealer):
+        lease = make_lease(make_lessee(last_name="Okafor"), co_lessee=make_lessee(last_name="Lindqvist"))
+        assert open_lease_for_dealer(toyota_dealer, lease.vehicle.vin, last_name="okafor") == lease
+        assert open_lease_for_dealer(toyota_dealer, lease.account_number, last_name=" LINDQVIST ") == lease
+        assert open_lease_for_dealer(toyota_dealer, lease.vehicle.vin[-6:], last_name="Okafor") is None
+        assert open_lease_for_dealer(toyota_dealer, lease.account_number, last_name="Smith") is None
+        assert open_lease_for_dealer(toyota_dealer, lease.account_number, last_name="") is None
 
     def test_none_for_a_closed_lease_or_a_make_the_dealer_does_not_take(self, toyota_dealer):
-        returned = make_lease(make_lessee(), status=Lease.Status.RETURNED)
-        honda = make_lease(make_lessee(), make="Honda")
-        assert open_lease_for_dealer(toyota_dealer, returned.account_number) is None
-        assert open_lease_for_dealer(toyota_dealer, honda.vehicle.vin) is None
+        returned = make_lease(make_lessee(last_name="Ng"), status=Lease.Status.RETURNED)
+        honda = make_lease(make_lessee(last_name="Ng"), make="Honda")
+        assert open_lease_for_dealer(toyota_dealer, returned.account_number, last_name="Ng") is None
+        assert open_lease_for_dealer(toyota_dealer, honda.vehicle.vin, last_name="Ng") is None
 
     def test_dealer_franchised_for(self, toyota_dealer):
         toyota = make_lease(make_lessee()).vehicle.make_id

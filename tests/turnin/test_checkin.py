@@ -210,8 +210,9 @@ def test_both_certifications_are_required(client, personas, booked, dealer_user)
 def test_walk_in_found_by_vin_or_account_number(client, personas, dealer_user, mailoutbox):
     client.force_login(dealer_user)
     lease = personas.lease
+    last_name = lease.primary_lessee.last_name
     for query in (lease.vehicle.vin.lower(), lease.account_number):
-        response = client.get(reverse("turnin:dealer_walk_in"), {"query": query})
+        response = client.get(reverse("turnin:dealer_walk_in"), {"query": query, "last_name": last_name.upper()})
         assert response.status_code == 302
         assert response["Location"] == reverse("turnin:dealer_walk_in_check_in", args=[lease.public_id])
     reason = "Odometer rolled over at 99,999."
@@ -226,7 +227,8 @@ def test_walk_in_found_by_vin_or_account_number(client, personas, dealer_user, m
 def test_walk_in_of_a_make_the_dealer_does_not_sell_is_not_found(client, dealer_user):
     honda = make_lease(make="Honda")
     client.force_login(dealer_user)
-    response = client.get(reverse("turnin:dealer_walk_in"), {"query": honda.account_number})
+    last_name = honda.primary_lessee.last_name
+    response = client.get(reverse("turnin:dealer_walk_in"), {"query": honda.account_number, "last_name": last_name})
     assert response.status_code == 200
     assert "No open lease of a make you are franchised for" in response.content.decode()
     assert client.get(reverse("turnin:dealer_walk_in_check_in", args=[honda.public_id])).status_code == 404

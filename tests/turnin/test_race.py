@@ -58,3 +58,30 @@ def test_one_lease_booking_twenty_different_slots_at_once_gets_one_appointment()
     assert outcomes.count("booked") == 1, outcomes
     assert all(o == "booked" or "already have a turn-in appointment" in o for o in outcomes), outcomes
     assert Appointment.objects.active().filter(lease=lease).count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_moves_of_one_appointment_at_once_never_answer_500(attempt, settings):
+    from django.urls import reverse
+
+    from tests.concurrency import fire_at_once
+    from tests.factories import make_lessee, make_user
+
+    settings.PORTAL_NOW = NOW
+    dealer = make_dealer(f"move-{attempt}", "10001", ("Toyota",))
+    owner = make_user(f"mover{attempt}@example.com")
+    lease = make_lease(make_lessee(owner))
+    first = make_slot(dealer, dt.date(2026, 12, 1), 10)
+    targets = [make_slot(dealer, dt.date(2026, 12, 2), 9 + i) for i in range(2)]
+    appointment_book(lease=lease, slot_id=first.public_id, user=owner, now=NOW)
+    url = reverse("turnin:times", args=[lease.public_id, dealer.code])
+
+    responses = fire_at_once(url, owner, [{"slot": str(target.public_id)} for target in targets])
+
+    statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
+    assert statuses in ([302, 302], [302, 409]), statuses
+    for response in responses:
+        if response.status_code == 409:
+            assert "This appointment just changed" in response.content.decode()
+    [active] = Appointment.objects.active().filter(lease=lease)
+    assert active.slot in targets and active.sequence == statuses.count(302)

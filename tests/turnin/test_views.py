@@ -139,4 +139,19 @@ class TestDealerPages:
         page = client.get(reverse("turnin:dealer_day"), {"day": "2026-12-01"}).content.decode()
         assert "Turn-ins on Tuesday, December 1" in page
         assert world.lease.account_number in page
-        assert client.get(reverse("turnin:dealer_day"), {"day": "not-a-date"}).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("day", "reason"),
+        [
+            ("9999-12-31", "Pick a day between 2000-01-01 and 2099-12-31"),  # was an OverflowError
+            ("0001-01-01", "Pick a day between 2000-01-01 and 2099-12-31"),
+            ("not-a-date", "is not a date. Use the form YYYY-MM-DD"),
+            ("2026-02-30", "is not a date"),
+        ],
+    )
+    def test_a_day_out_of_range_or_garbage_is_a_400_with_the_reason(self, client, world, dealer_user, day, reason):
+        client.force_login(dealer_user)
+        response = client.get(reverse("turnin:dealer_day"), {"day": day})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert reason in page and "Turn-ins on" in page  # today's page, with the reason above it
