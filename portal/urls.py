@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from helpcentre import views as help_views
 from leases.urls import urlpatterns as lease_urls
 from portal import lease_page, views
 
@@ -10,7 +11,8 @@ admin.site.site_title = "Lease-end operations"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("help/", views.help_centre, name="help"),
+    path("help/", help_views.help_home, name="help"),
+    path("help/", include("helpcentre.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path(

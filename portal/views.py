@@ -12,11 +12,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def help_centre(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/help.html")
-
-
-@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

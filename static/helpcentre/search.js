@@ -1,0 +1,48 @@
+// Suggestions under the help search box as you type. The form works without this file.
+(() => {
+  const form = document.querySelector("form.help-search");
+  if (!form) return;
+  const input = form.querySelector("#help-q");
+  const box = form.querySelector("#help-suggestions");
+  const list = form.querySelector("#help-suggest-list");
+  const status = form.querySelector("#help-suggest-status");
+  let timer = null;
+  let asked = 0;
+
+  function show(results) {
+    list.replaceChildren(...results.map((r) => {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = r.url;
+      link.textContent = r.title;
+      const snippet = document.createElement("span");
+      snippet.className = "d-block small text-secondary";
+      snippet.textContent = r.snippet;
+      item.append(link, snippet);
+      return item;
+    }));
+    status.textContent = results.length ? `${results.length} suggested articles` : "No suggestions";
+    box.hidden = results.length === 0;
+  }
+
+  async function suggest() {
+    const query = input.value.trim();
+    if (query.length < 2) { show([]); return; }
+    const mine = ++asked;
+    try {
+      const response = await fetch(`${form.dataset.suggestUrl}?q=${encodeURIComponent(query)}`, {headers: {Accept: "application/json"}});
+      if (!response.ok || mine !== asked) return;
+      show(await response.json());
+    } catch {
+      // No suggestions this time; the form still submits.
+    }
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(suggest, 200);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") box.hidden = true;
+  });
+})();
