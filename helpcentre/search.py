@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import difflib
 import logging
+import operator
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, F, FloatField, Max, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, F, Max, Q, Value, When
 
 from helpcentre.models import Article
 from helpcentre.synonyms import SYNONYMS
@@ -34,8 +36,8 @@ log = logging.getLogger(__name__)
 FTS_TABLE = "helpcentre_article_fts"
 MAX_QUERY = 200
 RESULTS = 10
-# sqlite's bm25 and PostgreSQL's ranking weigh the title over the summary over the body.
-BM25_WEIGHTS = (10.0, 4.0, 1.0)
+# PostgreSQL's default weights for A (title), B (summary) and C (body); the SQLite scoring uses the same.
+COLUMN_WEIGHTS = {"title": 1.0, "summary": 0.4, "body": 0.2}
 TITLE_SIMILARITY = 0.5  # pg_trgm word similarity above which a title matches on its own
 WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(
@@ -133,16 +135,22 @@ _vocabulary_cache: dict = {}
 
 
 def corrected_words(words: list[str]) -> list[str]:
-    """Each word we have never seen replaced by the closest word we have (difflib), if one is close."""
+    """Each word we have never seen, not even as the start of a longer word ("financ" of
+    "financing"), replaced by the closest word we have (difflib), if one is close enough."""
     known = vocabulary()
     out = []
     for word in words:
-        if len(word) < 4 or word in known or word in STOPWORDS or word.isdigit():
+        stem = word[: max(4, len(word) - 2)]
+        if len(word) < 4 or word in known or word in STOPWORDS or word.isdigit() or _starts_any(stem, known):
             out.append(word)
             continue
         match = difflib.get_close_matches(word, known, n=1, cutoff=0.75)
         out.append(match[0] if match else word)
     return out
+
+
+def _starts_any(stem: str, known: frozenset[str]) -> bool:
+    return any(word.startswith(stem) for word in known)
 
 
 def closest_titles(text: str, *, count: int = 3) -> list[Article]:
@@ -164,35 +172,56 @@ def _search_ids(terms: list[tuple[str, ...]], corrected: str, limit: int) -> lis
 
 
 def _postgres_ids(terms: list[tuple[str, ...]], corrected: str, limit: int) -> list[int]:
-    tsquery = SearchQuery(_tsquery(terms), search_type="raw", config="english") if terms else None
+    """Any term may match. The score counts the distinct terms an article matches first (so the
+    article about *financing* a *buyout* beats one that says "buyout" ten times), then the
+    weighted rank, then the title's trigram similarity to the query."""
     similarity = TrigramWordSimilarity(Value(corrected), "title")
     rows = Article.objects.filter(published=True).annotate(similarity=similarity)
-    if tsquery is not None:
-        rank = SearchRank(F("search_vector"), tsquery, cover_density=False)
-        rows = rows.annotate(rank=rank).filter(Q(search_vector=tsquery) | Q(similarity__gte=TITLE_SIMILARITY))
-    else:
-        rows = rows.annotate(rank=Cast(Value(0.0), FloatField())).filter(similarity__gte=TITLE_SIMILARITY)
-    score = F("rank") + F("similarity") * Value(0.2)
-    return list(rows.annotate(score=score).order_by("-score", "title").values_list("id", flat=True)[:limit])
+    if not terms:
+        return list(
+            rows.filter(similarity__gte=TITLE_SIMILARITY).order_by("-similarity").values_list("id", flat=True)[:limit]
+        )
+    each = [SearchQuery(_tsquery_term(term), search_type="raw", config="english") for term in terms]
+    anything = reduce(operator.or_, each)
+    matched = reduce(operator.add, [Case(When(search_vector=q, then=Value(1.0)), default=Value(0.0)) for q in each])
+    rows = rows.filter(Q(search_vector=anything) | Q(similarity__gte=TITLE_SIMILARITY)).annotate(
+        score=matched + SearchRank(F("search_vector"), anything) + F("similarity") * Value(0.2)
+    )
+    return list(rows.order_by("-score", "title").values_list("id", flat=True)[:limit])
 
 
-def _tsquery(terms: list[tuple[str, ...]]) -> str:
-    """'(turn <-> in | return | drop <-> off) | deposit': any term may match; the rank sorts.
-    Words are [a-z0-9] only, so nothing here can break the tsquery syntax."""
-    return " | ".join("(" + " | ".join(" <-> ".join(p.split()) for p in term) + ")" for term in terms)
+def _tsquery_term(term: tuple[str, ...]) -> str:
+    """'turn <-> in | return | drop <-> off': one term's alternatives. Words are [a-z0-9] only,
+    so nothing here can break the tsquery syntax."""
+    return " | ".join(" <-> ".join(phrase.split()) for phrase in term)
 
 
 def _sqlite_ids(terms: list[tuple[str, ...]], limit: int) -> list[int]:
-    if not terms:
-        return []
-    match = " OR ".join(f'"{phrase}"' for term in terms for phrase in term)
+    """Scored as on PostgreSQL: for each term an article matches, 1 plus the weight of the best
+    column it matches in (title over summary over body); bm25 over the whole query breaks ties.
+    (bm25 alone would let one rare synonym outweigh a common word in the title.)"""
+    scores: dict[int, float] = defaultdict(float)
     with connection.cursor() as cursor:
+        for term in terms:
+            alternatives = " OR ".join(f'"{phrase}"' for phrase in term)
+            best: dict[int, float] = {}
+            for column, weight in COLUMN_WEIGHTS.items():
+                cursor.execute(
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 - constants only
+                    [f"{column} : ({alternatives})"],
+                )
+                for (rowid,) in cursor.fetchall():
+                    best[rowid] = max(best.get(rowid, 0.0), weight)
+            for rowid, weight in best.items():
+                scores[rowid] += 1 + weight
+        everything = " OR ".join(f'"{phrase}"' for term in terms for phrase in term)
         cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "  # noqa: S608 - constants only
-            f"ORDER BY bm25({FTS_TABLE}, %s, %s, %s) LIMIT %s",
-            [match, *BM25_WEIGHTS, limit],
+            f"SELECT rowid, -bm25({FTS_TABLE}, %s, %s, %s) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            [*COLUMN_WEIGHTS.values(), everything],
         )
-        return [row[0] for row in cursor.fetchall()]
+        for rowid, relevance in cursor.fetchall():
+            scores[rowid] += 0.1 * relevance / (1 + relevance)
+    return sorted(scores, key=lambda rowid: (-scores[rowid], rowid))[:limit]
 
 
 def _plain_match(words: list[str], limit: int) -> list[Article]:
