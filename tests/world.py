@@ -11,7 +11,8 @@ walk every page (access, headers, axe):
 - ``billed``: the owner's second lease, returned, inspected, sold and billed, part paid online;
 - ``returned``: the owner's third lease, checked in at ``dealer`` (the turn-in and its receipt);
 - ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
-- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user.
+- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user;
+- ``article``: a help article (the shipped ones are loaded if a flush removed them).
 Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
 """
 
@@ -22,6 +23,9 @@ from types import SimpleNamespace
 
 from django.test import Client
 
+from helpcentre.content import articles_load
+from helpcentre.models import Article
+from helpcentre.search import index_rebuild
 from leases.models import LeaseParty
 from portal.models import Notification
 from quotes import engine
@@ -125,7 +129,16 @@ def build_world() -> SimpleNamespace:
         outsider_lease=personas.other_lease,
         dealer=dealer,
         other_dealer=other_dealer,
+        article=help_articles(),
     )
+
+
+def help_articles() -> Article:
+    """The shipped help articles, indexed (a transactional test's flush removed the migration's);
+    returns one of them."""
+    articles_load()
+    index_rebuild()
+    return Article.objects.select_related("category").get(slug="return-kit")
 
 
 def client_for(world: SimpleNamespace, persona: str, **kwargs) -> Client:
