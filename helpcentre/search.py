@@ -16,6 +16,7 @@ reason, a plain ``icontains`` on titles and summaries answers instead.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import logging
 import operator
@@ -127,7 +128,8 @@ def vocabulary() -> frozenset[str]:
         words = {w for group in SYNONYMS for phrase in group for w in phrase.split()}
         for row in Article.objects.published().values_list("title", "summary", "body"):
             words.update(WORD.findall(" ".join(row).lower()))
-        _vocabulary_cache.update(stamp=stamp, words=frozenset(w for w in words if len(w) > 2))
+        known = frozenset(w for w in words if len(w) > 2)
+        _vocabulary_cache.update(stamp=stamp, words=known, sorted=sorted(known))
     return _vocabulary_cache["words"]
 
 
@@ -150,7 +152,9 @@ def corrected_words(words: list[str]) -> list[str]:
 
 
 def _starts_any(stem: str, known: frozenset[str]) -> bool:
-    return any(word.startswith(stem) for word in known)
+    ordered = _vocabulary_cache["sorted"]
+    at = bisect.bisect_left(ordered, stem)
+    return at < len(ordered) and ordered[at].startswith(stem)
 
 
 def closest_titles(text: str, *, count: int = 3) -> list[Article]:
@@ -172,22 +176,24 @@ def _search_ids(terms: list[tuple[str, ...]], corrected: str, limit: int) -> lis
 
 
 def _postgres_ids(terms: list[tuple[str, ...]], corrected: str, limit: int) -> list[int]:
-    """Any term may match. The score counts the distinct terms an article matches first (so the
-    article about *financing* a *buyout* beats one that says "buyout" ten times), then the
-    weighted rank, then the title's trigram similarity to the query."""
+    """Articles matching any term (through the GIN index), scored by the distinct terms they
+    match first (so the article about *financing* a *buyout* beats one that says "buyout" ten
+    times), then the weighted rank, then the title's trigram similarity to the query. When that
+    finds too few, titles alone that look like the query (pg_trgm) fill up the list."""
     similarity = TrigramWordSimilarity(Value(corrected), "title")
-    rows = Article.objects.filter(published=True).annotate(similarity=similarity)
-    if not terms:
-        return list(
-            rows.filter(similarity__gte=TITLE_SIMILARITY).order_by("-similarity").values_list("id", flat=True)[:limit]
-        )
-    each = [SearchQuery(_tsquery_term(term), search_type="raw", config="english") for term in terms]
-    anything = reduce(operator.or_, each)
-    matched = reduce(operator.add, [Case(When(search_vector=q, then=Value(1.0)), default=Value(0.0)) for q in each])
-    rows = rows.filter(Q(search_vector=anything) | Q(similarity__gte=TITLE_SIMILARITY)).annotate(
-        score=matched + SearchRank(F("search_vector"), anything) + F("similarity") * Value(0.2)
-    )
-    return list(rows.order_by("-score", "title").values_list("id", flat=True)[:limit])
+    ids: list[int] = []
+    if terms:
+        each = [SearchQuery(_tsquery_term(term), search_type="raw", config="english") for term in terms]
+        anything = reduce(operator.or_, each)
+        matched = reduce(operator.add, [Case(When(search_vector=q, then=Value(1.0)), default=Value(0.0)) for q in each])
+        score = matched + SearchRank(F("search_vector"), anything) + similarity * Value(0.2)
+        rows = Article.objects.filter(published=True, search_vector=anything).annotate(score=score)
+        ids = list(rows.order_by("-score", "title").values_list("id", flat=True)[:limit])
+    if len(ids) < limit:
+        alike = Article.objects.filter(published=True).exclude(id__in=ids).annotate(similarity=similarity)
+        alike = alike.filter(similarity__gte=TITLE_SIMILARITY).order_by("-similarity", "title")
+        ids += list(alike.values_list("id", flat=True)[: limit - len(ids)])
+    return ids
 
 
 def _tsquery_term(term: tuple[str, ...]) -> str:
