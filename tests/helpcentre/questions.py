@@ -60,4 +60,22 @@ QUESTIONS: list[tuple[str, str]] = [
     ("set up 2fa", "two-factor"),
     ("forgot my pasword", "sign-in-help"),
     ("talk to a person", "contact-us"),
+    # Written after the search was tuned on the ones above: 14 of 16 found their article at once;
+    # the two others showed gaps in the articles (third-party buyers, paying late), now filled.
+    ("can someone else buy my car", "financing-buyout"),
+    ("how long does the bank debit take", "payment-status"),
+    ("windshield crack charge", "excess-wear"),
+    ("do I have to go back to the dealer where I got the car", "where-to-return"),
+    ("print wear card actual size", "wear-square"),
+    ("maryland plate return", "license-plates"),
+    ("security code app on my phone", "two-factor"),
+    ("how much over my miles am I", "excess-mileage"),
+    ("my wife is on the lease too", "co-lessee"),
+    ("account number vin zip", "link-lease"),
+    ("get a check for my refund", "refunds"),
+    ("what if i am late paying", "pay-final-bill"),
+    ("calendar invite for appointment", "book-turn-in"),
+    ("property tax bill after lease", "tolls-tickets-after-return"),
+    ("penalty for ending lease 6 months early", "early-return"),
+    ("reciept for turn in", "turn-in-receipt"),
 ]
