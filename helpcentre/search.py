@@ -39,6 +39,7 @@ MAX_QUERY = 200
 RESULTS = 10
 # PostgreSQL's default weights for A (title), B (summary) and C (body); the SQLite scoring uses the same.
 COLUMN_WEIGHTS = {"title": 1.0, "summary": 0.4, "body": 0.2}
+PLAIN_CANDIDATES = 100  # the fallback ranks at most this many matches
 TITLE_SIMILARITY = 0.5  # pg_trgm word similarity above which a title matches on its own
 WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(
@@ -231,11 +232,18 @@ def _sqlite_ids(terms: list[tuple[str, ...]], limit: int) -> list[int]:
 
 
 def _plain_match(words: list[str], limit: int) -> list[Article]:
+    """Titles and summaries containing the words, those with the most words (title first) on top."""
     wanted = [w for w in words if w not in STOPWORDS] or words
     match = Q()
     for word in wanted:
         match |= Q(title__icontains=word) | Q(summary__icontains=word)
-    return list(Article.objects.most_read().filter(match)[:limit])
+    found = Article.objects.most_read().select_related("category").filter(match)[:PLAIN_CANDIDATES]
+
+    def hits(article: Article) -> int:
+        title, summary = article.title.lower(), article.summary.lower()
+        return sum(2 * (w in title) + (w in summary) for w in wanted)
+
+    return sorted(found, key=hits, reverse=True)[:limit]
 
 
 def _in_order(ids: list[int]) -> list[Article]:

@@ -55,7 +55,7 @@ def test_every_page_topic_has_at_least_two_articles(articles):
 
 def test_an_article_shows_its_body_category_related_articles_and_review_date(client, articles):
     page = client.get(article_url("security-deposit")).content.decode()
-    assert "<h1 id=\"article-h\">When do I get my security deposit back?</h1>" in page
+    assert '<h1 id="article-h">When do I get my security deposit back?</h1>' in page
     assert "<strong>If you return the vehicle</strong>" in page
     assert 'href="/help/topics/bills/"' in page
     assert "Related articles" in page and 'href="/help/refunds/"' in page
