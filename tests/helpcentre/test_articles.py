@@ -152,3 +152,14 @@ def test_operations_see_searches_with_no_results(client, staff, articles):
     client.force_login(staff)
     page = client.get(reverse("admin:helpcentre_searchmiss_changelist")).content.decode()
     assert "zebra crossing" in page
+
+
+def test_the_demo_gives_reading_figures_once(articles):
+    from helpcentre.demo import seed_reading
+
+    seed_reading()
+    assert Article.objects.most_read()[0].slug == "return-checklist"
+    Article.objects.filter(slug="tires").update(view_count=7)
+    seed_reading()
+    assert Article.objects.get(slug="tires").view_count == 7
+    assert Article.objects.get(slug="return-checklist").view_count == 600
