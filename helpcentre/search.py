@@ -1,19 +1,19 @@
 """Search that always answers something.
 
-One pipeline for both databases: normalise the query, correct words we have never seen to the
-nearest word we have (typos), expand the lessees' synonyms (``synonyms.SYNONYMS``), then ask
-the database's full-text search:
+One pipeline for both databases: normalise the query, correct words no article contains to the
+nearest word one does (typos), expand the lessees' synonyms (``synonyms.SYNONYMS``), then ask
+the database's full-text search for articles matching any term, scored alike on both: first the
+number of distinct terms an article matches, then how well (title over summary over body).
 
 - PostgreSQL: the stored, weighted ``Article.search_vector`` (title A, summary B, body C,
-  English stemming, GIN index) ranked with ``SearchRank``, plus pg_trgm's word similarity
-  between the query and the title, which also catches misspellings the vocabulary missed;
-- SQLite (``make run``): the FTS5 table ``helpcentre_article_fts`` (Porter stemming), ranked by
-  ``bm25`` with the same column weights.
+  English stemming, GIN index), ``SearchRank``, and pg_trgm's word similarity between the query
+  and the title, which also finds titles for misspellings the vocabulary missed;
+- SQLite (``make run``): the FTS5 table ``helpcentre_article_fts`` (Porter stemming), with
+  column filters for the weights and ``bm25`` to break ties.
 
-An empty query lists the most-read articles. If the search query fails for any database
-reason, a plain ``icontains`` on titles and summaries answers instead.
+An empty query lists the most-read articles; no match offers the closest titles. If the search
+query fails for any database reason, a plain ``icontains`` on titles and summaries answers.
 """
-
 from __future__ import annotations
 
 import bisect
