@@ -44,5 +44,19 @@
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Escape") box.hidden = true;
+    if (event.key === "ArrowDown" && !box.hidden) {
+      event.preventDefault();
+      list.querySelector("a")?.focus();
+    }
+  });
+  // Arrow keys move between suggestions; Escape goes back to the box.
+  list.addEventListener("keydown", (event) => {
+    const links = [...list.querySelectorAll("a")];
+    const at = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at < links.length - 1) links[at + 1].focus();
+    else if (event.key === "ArrowUp") (at > 0 ? links[at - 1] : input).focus();
+    else if (event.key === "Escape") input.focus();
+    else return;
+    event.preventDefault();
   });
 })();

@@ -19,6 +19,8 @@ def test_a_phone_user_finds_an_article_through_suggestions_despite_a_typo(phone_
     assert suggestions.first.inner_text() == "The odometer statement"
     assert page.locator("#help-suggest-status").inner_text().endswith("suggested articles")
     page.shots("suggestions")
+    page.get_by_label("Search help").press("ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == "The odometer statement"
     suggestions.first.click()
     page.get_by_role("heading", level=1, name="The odometer statement").wait_for()
     assert "/help/odometer-statement/" in page.url
