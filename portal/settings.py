@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text search and pg_trgm for the help centre (inert on SQLite)
     "crispy_forms",
     "crispy_bootstrap5",
     "allauth",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "returnkit",
     "returnkit.turnin",
     "messaging",
+    "helpcentre",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from helpcentre import views as help_views
 from leases.urls import urlpatterns as lease_urls
 from portal import lease_page, views
 
@@ -16,7 +17,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("help/", views.help_centre, name="help"),
+    path("help/", help_views.help_home, name="help"),
+    path("help/", include("helpcentre.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path(

@@ -25,11 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def help_centre(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/help.html")
-
-
-@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database, the cache and the broker all answer; 503 naming those that do not."""
     checks = {"database": _database_answers, "cache": _cache_answers, "broker": _broker_answers}

@@ -13,6 +13,7 @@ walk every page (access, headers, axe):
 - ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
 - ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user;
 - ``thread``: the owner's secure message about ``lease`` with a PNG ``attachment``, answered by staff.
+- ``article``: a help article (the shipped ones are loaded if a flush removed them).
 Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
 """
 
@@ -23,6 +24,9 @@ from types import SimpleNamespace
 
 from django.test import Client
 
+from helpcentre.content import articles_load
+from helpcentre.models import Article
+from helpcentre.search import index_rebuild
 from leases.models import LeaseParty
 from messaging.files import CheckedFile
 from messaging.services import message_add, thread_start
@@ -145,7 +149,16 @@ def build_world() -> SimpleNamespace:
         other_dealer=other_dealer,
         thread=thread,
         attachment=thread.messages.first().attachments.get(),
+        article=help_articles(),
     )
+
+
+def help_articles() -> Article:
+    """The shipped help articles, indexed (a transactional test's flush removed the migration's);
+    returns one of them."""
+    articles_load()
+    index_rebuild()
+    return Article.objects.select_related("category").get(slug="return-kit")
 
 
 def client_for(world: SimpleNamespace, persona: str, **kwargs) -> Client:

@@ -34,6 +34,12 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
         "anonymous": {
             "home": reverse("home"),
             "help": reverse("help"),
+            "help-results": reverse("help") + "?q=odomiter+statment",
+            "help-no-results": reverse("help") + "?q=zebra+crossing",
+            "help-article": reverse("helpcentre:article", args=[w.article.slug]),
+            "help-article-table": reverse("helpcentre:article", args=["excess-wear"]),
+            "help-categories": reverse("helpcentre:categories"),
+            "help-category": reverse("helpcentre:category", args=[w.article.category.slug]),
             "sign-in": reverse("account_login"),
             "sign-up": reverse("account_signup"),
             "password-reset": reverse("account_reset_password"),

@@ -80,6 +80,10 @@ ACCESS: dict[str, Rule] = {
     # --- site-wide ------------------------------------------------------------------------------
     "home": Rule(get={**PUBLIC, **{p: 302 for p in PERSONAS if p != "anonymous"}}),
     "help": Rule(get=PUBLIC),
+    "helpcentre:search_json": Rule(get=PUBLIC),
+    "helpcentre:article": Rule(args=lambda w: [w.article.slug], get=PUBLIC),
+    "helpcentre:categories": Rule(get=PUBLIC),
+    "helpcentre:category": Rule(args=lambda w: [w.article.category.slug], get=PUBLIC),
     "healthz": Rule(get=PUBLIC),
     "returnkit:notifications": Rule(get=SIGNED_IN, note="each user's own notices"),
     "notification_preferences": Rule(

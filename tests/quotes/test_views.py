@@ -16,8 +16,8 @@ from tests.factories import make_lease, make_lessee
 from tests.leases.test_views import LEASE_PAGE_QUERIES
 
 pytestmark = pytest.mark.django_db
-QUOTE_PAGE_QUERIES = 4
-COMPARE_QUERIES = 6
+QUOTE_PAGE_QUERIES = 5  # with the page's help links (one query)
+COMPARE_QUERIES = 7  # with the page's help links (one query)
 
 END = dt.date(2026, 12, 15)
 KIND_SLUGS = ("turn-in", "buyout", "early-return", "extension")

@@ -1,0 +1,95 @@
+"""Help articles as data operations edit in the admin, and the searches that found nothing."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+TOPIC_KEY = re.compile(r"^[a-z0-9-]+$")
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(unique=True)
+    summary = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpcentre:category", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        # The search vector is only read by the search query itself.
+        return self.filter(published=True).defer("search_vector")
+
+    def most_read(self) -> ArticleQuerySet:
+        return self.published().order_by("-view_count", "title")
+
+    def for_topic(self, topic: str) -> ArticleQuerySet:
+        """Articles tagged with the page key ``topic`` (a whole word of ``topics``)."""
+        if not TOPIC_KEY.match(topic):
+            return self.none()
+        return self.published().filter(topics__iregex=rf"(^|[ ,]){topic}($|[ ,])")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.CharField(max_length=300, help_text="One or two sentences; shown in results.")
+    body = models.TextField(
+        help_text="Markdown. {{ lessor_name }}, {{ customer_phone }}, {{ payments_phone }}, {{ hours }} "
+        "and the other LESSOR settings are filled in when the page is shown."
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    related = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+")
+    topics = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Page keys, separated by spaces: the pages that link here as contextual help "
+        "(vehicles, lease, quote, compare, return-kit, turn-in, pay, statement).",
+    )
+    last_reviewed = models.DateField()
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+    published = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL only (weighted tsvector, GIN index); on SQLite the FTS5 table helpcentre_article_fts.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpcentre:article", args=[self.slug])
+
+
+class SearchMiss(models.Model):
+    """A search that found nothing, normalised, so operations see what lessees ask that we lack."""
+
+    query = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=1)
+    first_seen = models.DateTimeField()
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        ordering = ("-count", "-last_seen")
+        verbose_name = "search with no results"
+        verbose_name_plural = "searches with no results"
+
+    def __str__(self) -> str:
+        return self.query
