@@ -1,5 +1,5 @@
-"""On a phone, a lessee writes to the lessor with a photo; operations answer from their inbox; the
-lessee sees the reply and the notice about it."""
+"""On a phone, a lessee looks for help with a typo, reads the article, then writes to the lessor
+from it with a photo; operations answer from their inbox; the lessee sees the reply and its notice."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from messaging.models import Attachment, Thread
 from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.e2e.test_accessibility import DESKTOP, session_cookie
 from tests.factories import NOW, make_lease, make_lessee, make_user
+from tests.world import help_articles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +41,23 @@ def test_a_lessee_sends_a_photo_operations_reply_and_the_lessee_reads_it(phone_p
     page, base = phone_page, live_server.url
     lease = make_lease(make_lessee(make_user("robin@example.com"), first_name="Robin"))
     staff = make_user("ops@example.com", is_staff=True, is_superuser=True)
+    help_articles()
     sign_in(page, base, "robin@example.com")
 
-    page.get_by_role("link", name=lease.vehicle.description).click()
+    # Help first: a question with a typo still finds the article.
+    page.goto(base + "/help/")
+    page.get_by_label("Search help").fill("what do i do with my licence plaets")
+    page.get_by_label("Search help").press("Enter")
+    page.get_by_role("heading", level=1).wait_for()
+    page.shots("help-results")
+    page.locator("main").get_by_role("link", name=re.compile("plate", re.I)).first.click()
+    page.get_by_role("heading", level=1, name=re.compile("plate", re.I)).wait_for()
+    page.shots("help-article")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # Still stuck: from the article to a message.
     page.get_by_role("link", name="Send us a message").first.click()
     page.get_by_role("heading", name="Send us a message").wait_for()
+    assert lease.vehicle.description in page.get_by_label("Which vehicle").inner_text()
     page.get_by_label("What is it about").select_option("plates_title")
     page.get_by_label("Your message").fill("My new plates came. What do I do with the old ones?")
     page.get_by_label("Attachments (optional)").set_input_files(photo(tmp_path))
