@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "quotes",
     "returnkit",
     "returnkit.turnin",
+    "wear",
 ]
 
 MIDDLEWARE = [

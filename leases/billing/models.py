@@ -24,6 +24,10 @@ class Inspection(models.Model):
     # Whether the lease was ended early (its status when inspected): the bill is then an early termination.
     ended_early = models.BooleanField(default=False, editable=False)
     notes = models.TextField(blank=True)
+    # The condition report the wear total comes from (wear.ConditionReport.reference), and the wear
+    # standard version it priced against; blank when operations typed the total in.
+    wear_report = models.CharField("condition report", max_length=20, blank=True, editable=False)
+    wear_standard_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -297,4 +301,3 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.posted_on} {self.get_kind_display()} {self.amount}"
-
