@@ -45,6 +45,7 @@ DOCUMENTS = {
     "kit": "returnkit.render.KIT_PDF",
     "statement": "leases.billing.statement.STATEMENT_PDF",
     "receipt": "returnkit.turnin.receipts.RECEIPT_PDF",
+    "pre_inspection": "wear.estimate.PRE_INSPECTION_PDF",
 }
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("quotes.urls")),
     path("", include("returnkit.urls")),
     path("", include("returnkit.turnin.urls")),
+    path("", include("wear.urls")),
     path("ops/", admin.site.urls),
 ]
 

@@ -11,7 +11,12 @@ walk every page (access, headers, axe):
 - ``billed``: the owner's second lease, returned, inspected, sold and billed, part paid online;
 - ``returned``: the owner's third lease, checked in at ``dealer`` (the turn-in and its receipt);
 - ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
+- ``inspected``: the owner's fourth lease, returned and inspected by ``inspector``'s company: a
+  completed condition report (``report``) with a photographed item (``report_photo``);
+- ``open_report``: an open condition report on ``returned`` by the same company, one item;
+- ``pre_inspection``: the owner's saved self pre-inspection on ``lease``, one item (``pre_photo``);
 - ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user.
+  ``inspector`` and ``other_inspector`` work for two different inspection companies.
 Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
 """
 
@@ -22,7 +27,7 @@ from types import SimpleNamespace
 
 from django.test import Client
 
-from leases.models import LeaseParty
+from leases.models import LeaseParty, OdometerReading
 from portal.models import Notification
 from quotes import engine
 from quotes.services import extension_quote_request, quote_create
@@ -35,15 +40,21 @@ from tests.factories import (
     issue,
     make_dealer,
     make_dealer_user,
+    make_inspector,
     make_lease,
     make_lessee,
     make_slot,
     make_user,
     pay,
+    photo_upload,
     return_and_sell,
 )
+from wear.models import Area, WearRule, WearStandard
+from wear.services import item_add, pre_inspection_finish, pre_inspection_start, report_complete, report_start
 
-PERSONAS = ("anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff")
+PERSONAS = (
+    "anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff", "inspector", "other_inspector",
+)  # fmt: skip
 
 
 def build_personas(*, start: dt.date | None = None) -> SimpleNamespace:
@@ -98,6 +109,10 @@ def build_world() -> SimpleNamespace:
         today=TODAY,
     )
 
+    inspector = make_inspector("clearview", "inspector@example.com")
+    other_inspector = make_inspector("northpoint", "other-inspector@example.com")
+    wear = build_wear(owner, owner_lessee, co_lessee, lease, returned, inspector)
+
     Notification.objects.create(
         user=owner,
         lease=lease,
@@ -108,6 +123,7 @@ def build_world() -> SimpleNamespace:
     users = {
         "owner": owner, "co_lessee": co, "outsider": outsider, "staff": staff,
         "dealer": dealer_user, "other_dealer": other_dealer_user,
+        "inspector": inspector, "other_inspector": other_inspector,
     }  # fmt: skip
     return SimpleNamespace(
         users=users,
@@ -125,7 +141,56 @@ def build_world() -> SimpleNamespace:
         outsider_lease=personas.other_lease,
         dealer=dealer,
         other_dealer=other_dealer,
+        **wear,
     )
+
+
+def _dent(document, user):
+    rule = WearRule.objects.get(category__standard=WearStandard.objects.current(), code="dent")
+    return item_add(
+        document=document,
+        area=Area.FRONT,
+        rule=rule,
+        band=rule.bands.get(code="larger"),
+        user=user,
+        uploads=[photo_upload()],
+    )
+
+
+def build_wear(owner, owner_lessee, co_lessee, lease, returned, inspector) -> dict:
+    """A saved pre-inspection on ``lease``, an open report on ``returned``, a completed one on a fourth lease."""
+    pre_inspection = pre_inspection_start(lease=lease, user=owner)
+    pre_photo = _dent(pre_inspection, owner).photos.get()
+    pre_inspection_finish(document=pre_inspection, today=TODAY)
+
+    company = inspector.wear_inspector.company
+    open_report = report_start(
+        lease=returned, role="inspector", company=company, user=inspector,
+        returned_on=TODAY, inspected_on=TODAY, today=TODAY,
+    )  # fmt: skip
+    open_item = _dent(open_report, inspector)
+
+    inspected = make_lease(owner_lessee, co_lessee=co_lessee, start=EXAMPLE_START)
+    inspected.mark_returned()
+    OdometerReading.objects.create(
+        lease=inspected, reading_date=EXAMPLE_START.replace(year=2026), miles=41_012,
+        source=OdometerReading.Source.DEALER,
+    )  # fmt: skip
+    report = report_start(
+        lease=inspected, role="inspector", company=company, user=inspector,
+        returned_on=EXAMPLE_START.replace(year=2026), inspected_on=EXAMPLE_START.replace(year=2026), today=TODAY,
+    )  # fmt: skip
+    report_photo = _dent(report, inspector).photos.get()
+    report_complete(report=report, user=inspector, now=NOW, today=TODAY)
+    return {
+        "pre_inspection": pre_inspection,
+        "pre_photo": pre_photo,
+        "open_report": open_report,
+        "open_item": open_item,
+        "inspected": inspected,
+        "report": report,
+        "report_photo": report_photo,
+    }
 
 
 def client_for(world: SimpleNamespace, persona: str, **kwargs) -> Client:

@@ -13,6 +13,7 @@ from leases.billing.inspection import inspection_check, inspection_record
 from leases.models import Dealer, Lease
 from leases.services import lease_locked
 from wear import photos as wear_photos
+from wear.estimate import PRE_INSPECTION_PDF
 from wear.models import ConditionReport, InspectionCompany, PreInspection, WearBand, WearItem, WearRule
 from wear.standard import item_check, item_snapshot, items_reprice, standard_current, would_charge
 
@@ -24,9 +25,15 @@ def _document_field(document: Document) -> str:
 
 
 def document_reprice(document: Document) -> None:
-    """Every item's charge from its snapshot, and the document's total."""
+    """Every item's charge from its snapshot, and the document's total. A finished pre-inspection
+    that changes is open again: its printed estimate no longer matches it."""
     document.total = items_reprice(list(document.items.order_by("id")))
-    document.save(update_fields=["total"])
+    fields = ["total"]
+    if isinstance(document, PreInspection) and document.finished_on is not None:
+        document.pdf.delete(save=False)
+        document.finished_on = None
+        fields += ["finished_on", "pdf"]
+    document.save(update_fields=fields)
 
 
 def item_add(
@@ -42,6 +49,8 @@ def item_add(
 ) -> WearItem:
     """Record one item with its photos; an item that would be charged needs a photo."""
     item_check(rule=rule, band=band, quantity=quantity, area=area)
+    if isinstance(document, ConditionReport) and document.completed_at is not None:
+        raise ValidationError("This report is completed; it can no longer change.")
     if rule.category.standard_id != document.standard_id:
         raise ValidationError("That rule is not part of the standard this document uses.")
     if would_charge(rule=rule, band=band, quantity=quantity) and not uploads:
@@ -131,3 +140,26 @@ def pre_inspection_start(*, lease: Lease, user) -> PreInspection:
         if existing is not None:
             return existing
         return PreInspection.objects.create(lease=lease, standard=standard_current(), started_by=user)
+
+
+def pre_inspection_mark_done(*, document: PreInspection, area: str) -> None:
+    """The lessee has looked at ``area`` (with or without items: "nothing to report" is an answer)."""
+    with transaction.atomic():
+        lease_locked(document.lease_id)
+        document.refresh_from_db(fields=["areas_done"])
+        if area not in document.areas_done:
+            document.areas_done = [*document.areas_done, area]
+            document.save(update_fields=["areas_done"])
+
+
+def pre_inspection_finish(*, document: PreInspection, today: dt.date) -> PreInspection:
+    """Freeze the estimate as it stands and draw its PDF (a later change reopens it)."""
+    with transaction.atomic():
+        lease_locked(document.lease_id)
+        document.refresh_from_db()
+        if document.finished_on is None:
+            document_reprice(document)
+            document.finished_on = today
+            document.save(update_fields=["finished_on"])
+            PRE_INSPECTION_PDF.enqueue(document.pk)
+    return document

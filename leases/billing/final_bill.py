@@ -77,6 +77,7 @@ def _facts(lease: Lease, request: dict) -> dict:
         "odometer": request["event"]["odometer"],
         "inspected_on": inspection.inspected_on.isoformat(),
         "wear_total": str(inspection.wear_total),
+        "wear_report": inspection.wear_report,  # the condition report itemising it, if any
         "sold_on": sale.sold_on.isoformat(),
         "sale_price": str(sale.price),
     }
@@ -84,8 +85,11 @@ def _facts(lease: Lease, request: dict) -> dict:
 
 def _bill_rule(line, lease: Lease) -> str:
     """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
-    if line.code == "excess_wear" and not Inspection.objects.get(lease=lease).wear_total:
+    inspection = Inspection.objects.get(lease=lease)
+    if line.code == "excess_wear" and not inspection.wear_total:
         return "The inspection found no chargeable excess wear"
+    if line.code == "excess_wear" and inspection.wear_report:
+        return f"{line.rule}, itemised in condition report {inspection.wear_report}"
     return line.rule
 
 

@@ -9,7 +9,7 @@ from tests.factories import make_lease, make_lessee, make_user
 pytestmark = pytest.mark.django_db
 # Exact, and the same whatever the number of leases, quotes or readings the page shows.
 MY_VEHICLES_QUERIES = 4  # session, user, the leases in one query, the unread-notices count
-LEASE_PAGE_QUERIES = 12  # an open lease; tests/quotes/test_views.py checks it with 1 and 20 quotes
+LEASE_PAGE_QUERIES = 13  # an open lease; tests/quotes/test_views.py checks it with 1 and 20 quotes
 
 
 def lease_urls(lease) -> list[str]:

@@ -1,0 +1,193 @@
+"""Condition reports: an inspector records items with photos, completes the report, and billing bills its total."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from leases.billing.final_bill import final_bill_issue
+from leases.billing.inspection import auction_sale_record
+from leases.models import Inspection, Lease, OdometerReading
+from quotes import engine
+from tests.factories import (
+    EXAMPLE_ODOMETER,
+    EXAMPLE_RETURN,
+    EXAMPLE_START,
+    TODAY,
+    make_inspector,
+    make_user,
+    photo_upload,
+)
+from tests.world import build_personas
+from wear.models import ConditionReport, WearRule, WearStandard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def back(db):
+    """The personas' lease (the worked example, with a $500 wear waiver), back at the dealer."""
+    people = build_personas(start=EXAMPLE_START)
+    Lease.objects.filter(pk=people.lease.pk).update(wear_waiver=Decimal("500.00"))
+    people.lease.refresh_from_db()
+    people.lease.mark_returned()
+    OdometerReading.objects.create(
+        lease=people.lease, reading_date=EXAMPLE_RETURN, miles=EXAMPLE_ODOMETER, source=OdometerReading.Source.DEALER
+    )
+    people.inspector = make_inspector("clearview", "inspector@example.com")
+    return people
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def rule(code: str) -> WearRule:
+    return WearRule.objects.get(category__standard=WearStandard.objects.current(), code=code)
+
+
+def add(
+    client: Client, report: ConditionReport, area: str, code: str, *, band: str = "", quantity: int = 0, photo=True
+):
+    r = rule(code)
+    data = {"rule": r.pk, f"r{r.pk}-note": ""}
+    if band:
+        data[f"r{r.pk}-band"] = r.bands.get(code=band).pk
+    if quantity:
+        data[f"r{r.pk}-quantity"] = quantity
+    if photo:
+        data[f"r{r.pk}-photos"] = [photo_upload(), photo_upload("second.png", fmt="PNG")]
+    return client.post(reverse("wear:inspector_area", args=[report.public_id, area]), data)
+
+
+def start(client: Client, lease: Lease) -> ConditionReport:
+    response = client.post(
+        reverse("wear:inspector_home"), {"vin_or_account": lease.vehicle.vin, "inspected_on": "2026-03-17"}
+    )
+    assert response.status_code == 302, response.content
+    return ConditionReport.objects.get(lease=lease)
+
+
+def record_three_items(back) -> ConditionReport:
+    client = signed_in(back.inspector)
+    report = start(client, back.lease)
+    assert add(client, report, "front", "dent", band="larger").status_code == 302  # 350
+    assert add(client, report, "glass", "crack").status_code == 302  # 425
+    assert add(client, report, "left", "missing-part", quantity=2).status_code == 302  # 2 × 220
+    assert add(client, report, "rear", "scratch", band="inside", photo=False).status_code == 302  # normal wear: 0
+    return report
+
+
+def test_an_inspector_records_items_with_photos_and_the_total_becomes_the_inspection(back):
+    report = record_three_items(back)
+    client = signed_in(back.inspector)
+    assert client.post(reverse("wear:inspector_complete", args=[report.public_id])).status_code == 302
+
+    report.refresh_from_db()
+    inspection = Inspection.objects.get(lease=back.lease)
+    assert report.total == Decimal("1215.00")
+    assert [item.charge for item in report.items.all()] == [
+        Decimal("350.00"), Decimal("425.00"), Decimal("440.00"), Decimal("0.00"),
+    ]  # fmt: skip
+    assert (inspection.wear_total, inspection.wear_report, inspection.wear_standard_version) == (
+        Decimal("1215.00"), report.reference, 1,
+    )  # fmt: skip
+    assert (inspection.returned_on, inspection.inspected_on) == (EXAMPLE_RETURN, dt.date(2026, 3, 17))
+    assert report.inspection == inspection
+    assert report.items.get(rule_code="dent").photos.count() == 2
+    back.lease.refresh_from_db()
+    assert back.lease.status == Lease.Status.INSPECTED
+    # A second click changes nothing.
+    assert client.post(reverse("wear:inspector_complete", args=[report.public_id])).status_code == 302
+    assert Inspection.objects.filter(lease=back.lease).count() == 1
+
+
+def test_the_final_bill_is_the_engines_bill_for_the_reports_total(back):
+    report = record_three_items(back)
+    signed_in(back.inspector).post(reverse("wear:inspector_complete", args=[report.public_id]))
+    auction_sale_record(
+        lease=back.lease, sold_on=dt.date(2026, 3, 25), price=Decimal("21000.00"), user=None, today=TODAY
+    )
+    bill = final_bill_issue(lease=back.lease, user=None, today=TODAY)
+
+    expected = engine.compute_quote(
+        back.lease.terms(),
+        engine.TurnIn(date=back.lease.maturity_date, odometer=EXAMPLE_ODOMETER, wear_charges=Decimal("1215.00")),
+    )
+    assert Decimal(bill.total) == expected.total
+    assert [(line["code"], Decimal(line["amount"])) for line in bill.lines] == [
+        (line.code, line.amount) for line in expected.lines
+    ]
+    wear = next(line for line in bill.lines if line["code"] == "excess_wear")
+    assert Decimal(wear["amount"]) == Decimal("715.00")  # 1,215 less the 500 waiver
+    assert report.reference in wear["rule"]
+    assert bill.facts["wear_report"] == report.reference
+
+
+def test_an_item_that_would_be_charged_needs_a_photo_and_nothing_is_saved_without_one(back):
+    client = signed_in(back.inspector)
+    report = start(client, back.lease)
+    response = add(client, report, "front", "dent", band="larger", photo=False)
+    assert response.status_code == 400
+    assert "Add a photo" in response.content.decode()
+    assert not report.items.exists()
+
+
+def test_a_file_that_is_not_a_photo_is_refused_on_the_page(back):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(back.inspector)
+    report = start(client, back.lease)
+    r = rule("crack")
+    response = client.post(
+        reverse("wear:inspector_area", args=[report.public_id, "glass"]),
+        {"rule": r.pk, f"r{r.pk}-photos": SimpleUploadedFile("crack.jpg", b"GIF89a nonsense")},
+    )
+    assert response.status_code == 400
+    assert "not a photo we can read" in response.content.decode()
+    assert not report.items.exists()
+
+
+def test_another_inspection_company_and_a_lessee_cannot_open_the_report(back):
+    report = start(signed_in(back.inspector), back.lease)
+    for user in (make_inspector("otherco", "other@example.com"), back.owner, make_user()):
+        client = signed_in(user)
+        assert client.get(reverse("wear:inspector_report", args=[report.public_id])).status_code == 404
+        assert client.get(reverse("wear:inspector_area", args=[report.public_id, "front"])).status_code == 404
+
+
+def test_operations_can_record_a_report_too(back):
+    staff = make_user("ops@example.com", is_staff=True)
+    report = start(signed_in(staff), back.lease)
+    assert (report.role, report.company) == (ConditionReport.Role.OPERATIONS, None)
+
+
+def test_a_vehicle_that_is_not_back_cannot_be_inspected(back):
+    client = signed_in(back.inspector)
+    response = client.post(
+        reverse("wear:inspector_home"), {"vin_or_account": back.other_lease.vehicle.vin, "inspected_on": "2026-03-17"}
+    )
+    assert response.status_code == 400
+    assert "No returned vehicle" in response.content.decode()
+
+
+def test_the_lessee_sees_the_completed_report_with_rules_photos_and_the_waiver(back):
+    report = record_three_items(back)
+    url = reverse("wear:report", args=[back.lease.public_id])
+    assert "report isn’t ready yet" in signed_in(back.owner).get(url).content.decode()
+    signed_in(back.inspector).post(reverse("wear:inspector_complete", args=[report.public_id]))
+
+    page = signed_in(back.co_lessee).get(url).content.decode()
+    assert "Found only by the inspector" in page
+    assert rule("crack").rule_text in page
+    assert "$1,215.00" in page and "$715.00" in page
+    photo = report.items.get(rule_code="crack").photos.first()
+    assert reverse("wear:photo_thumb", args=[photo.public_id]) in page
+    assert signed_in(back.owner).get(reverse("wear:photo", args=[photo.public_id])).status_code == 200
+    assert signed_in(back.outsider).get(url).status_code == 404
