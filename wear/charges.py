@@ -3,7 +3,8 @@
 Kinds of charge: none (normal wear, recorded but free), a flat amount, an amount from the rule's
 size band the item falls in, or an amount per item (a tyre, a key). A rule may cap what its items
 on one panel (area) cost together; the cap is shared out in the order the items were recorded,
-so every dollar on a document stays on one item.
+so every dollar on a document stays on one item. An item may also carry a ceiling: the charge the
+lessee's own pre-inspection gave the same damage, when the lessor charges the lower of the two.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Priced:
     unit_amount: Decimal  # the flat amount, the band's amount or the amount per item
     quantity: int = 1
     cap_per_panel: Decimal | None = None
+    ceiling: Decimal | None = None  # at most this (the lessee's own pre-inspection, when the lessor allows)
 
 
 def item_charge(item: Priced) -> Decimal:
@@ -47,6 +49,8 @@ def charges(items: Iterable[Priced]) -> list[Decimal]:
     result = []
     for item in items:
         amount = item_charge(item)
+        if item.ceiling is not None:
+            amount = min(amount, item.ceiling)
         if item.cap_per_panel is not None:
             key = (item.rule_code, item.area)
             room = max(ZERO, item.cap_per_panel - spent.get(key, ZERO))

@@ -230,6 +230,9 @@ class WearItem(models.Model):
     quantity = models.PositiveSmallIntegerField(default=1)
     cap_per_panel = MoneyField("cap per panel", null=True, blank=True)
     charge = MoneyField("charge", default=0)
+    # With WEAR_LOWER_OF: what the lessee's pre-inspection charged for the same damage, the most
+    # this report item may charge.
+    pre_inspection_charge = MoneyField("charge in the lessee's pre-inspection", null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -255,6 +258,7 @@ class WearItem(models.Model):
             unit_amount=self.unit_amount,
             quantity=self.quantity,
             cap_per_panel=self.cap_per_panel,
+            ceiling=self.pre_inspection_charge,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -13,6 +14,7 @@ from leases.billing.inspection import inspection_check, inspection_record
 from leases.models import Dealer, Lease
 from leases.services import lease_locked
 from wear import photos as wear_photos
+from wear.compare import side_by_side
 from wear.estimate import PRE_INSPECTION_PDF
 from wear.models import ConditionReport, InspectionCompany, PreInspection, WearBand, WearItem, WearRule
 from wear.standard import item_check, item_snapshot, items_reprice, standard_current, would_charge
@@ -115,6 +117,7 @@ def report_complete(*, report: ConditionReport, user, now: dt.datetime, today: d
         report = ConditionReport.objects.select_for_update().get(pk=report.pk)
         if report.completed_at is not None:
             return report  # a second click finds it done
+        lower_of_apply(report)
         document_reprice(report)
         report.inspection = inspection_record(
             lease=report.lease,
@@ -130,6 +133,24 @@ def report_complete(*, report: ConditionReport, user, now: dt.datetime, today: d
         report.completed_at = now
         report.save(update_fields=["inspection", "completed_at"])
         return report
+
+
+def lower_of_applies(report: ConditionReport, pre: PreInspection | None) -> bool:
+    """With WEAR_LOWER_OF on: a pre-inspection saved no more than WEAR_LOWER_OF_DAYS before the return."""
+    if not settings.WEAR_LOWER_OF or pre is None or pre.finished_on is None:
+        return False
+    return 0 <= (report.returned_on - pre.finished_on).days <= settings.WEAR_LOWER_OF_DAYS
+
+
+def lower_of_apply(report: ConditionReport) -> None:
+    """Each report item the lessee also recorded costs at most what their pre-inspection said."""
+    pre = PreInspection.objects.filter(lease_id=report.lease_id).first()
+    if not lower_of_applies(report, pre):
+        return
+    for row in side_by_side(report, pre):
+        for mine, theirs in row.both:
+            theirs.pre_inspection_charge = mine.charge
+            theirs.save(update_fields=["pre_inspection_charge"])
 
 
 def pre_inspection_start(*, lease: Lease, user) -> PreInspection:

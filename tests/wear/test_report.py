@@ -24,6 +24,8 @@ from tests.factories import (
 )
 from tests.world import build_personas
 from wear.models import ConditionReport, WearRule, WearStandard
+from wear.services import item_add, pre_inspection_finish, pre_inspection_start
+from wear.standard import standard_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +193,70 @@ def test_the_lessee_sees_the_completed_report_with_rules_photos_and_the_waiver(b
     assert reverse("wear:photo_thumb", args=[photo.public_id]) in page
     assert signed_in(back.owner).get(reverse("wear:photo", args=[photo.public_id])).status_code == 200
     assert signed_in(back.outsider).get(url).status_code == 404
+
+
+def pre_inspect(back, *, finished_on: dt.date, items) -> None:
+    """The lessee's own walk-around, saved ``finished_on``: items as (area, rule code, band)."""
+    document = pre_inspection_start(lease=back.lease, user=back.owner)
+    for area, code, band in items:
+        r = rule(code)
+        item_add(
+            document=document, area=area, rule=r, band=r.bands.get(code=band) if band else None,
+            user=back.owner, uploads=[photo_upload()],
+        )  # fmt: skip
+    pre_inspection_finish(document=document, today=finished_on)
+
+
+def complete_with(back, items) -> ConditionReport:
+    client = signed_in(back.inspector)
+    report = start(client, back.lease)
+    for area, code, band in items:
+        assert add(client, report, area, code, band=band).status_code == 302
+    client.post(reverse("wear:inspector_complete", args=[report.public_id]))
+    report.refresh_from_db()
+    return report
+
+
+def test_the_lessee_sees_their_pre_inspection_beside_the_report_area_by_area(back):
+    pre_inspect(back, finished_on=EXAMPLE_RETURN, items=[("front", "dent", "larger"), ("glass", "chip", "larger")])
+    complete_with(back, [("front", "dent", "larger"), ("glass", "crack", "")])
+
+    page = signed_in(back.owner).get(reverse("wear:report", args=[back.lease.public_id])).content.decode()
+    front, glass = page.split('<h2 class="h5">Front</h2>')[1], page.split('<h2 class="h5">Glass</h2>')[1]
+    assert "Found by you and the inspector" in front.split("<h2")[0]
+    assert "difference $0.00" in front.split("<h2")[0]
+    glass = glass.split("<h2")[0]
+    assert "Found only by the inspector" in glass and "Noted only by you" in glass
+    assert "report $425.00, your estimate $150.00, difference $275.00" in glass
+
+
+def test_with_lower_of_on_a_shared_item_costs_what_the_pre_inspection_said(back, settings):
+    settings.WEAR_LOWER_OF, settings.WEAR_LOWER_OF_DAYS = True, 30
+    pre_inspect(back, finished_on=EXAMPLE_RETURN - dt.timedelta(days=30), items=[("front", "dent", "up-to-double")])
+    report = complete_with(back, [("front", "dent", "larger"), ("rear", "dent", "larger")])
+    assert [item.charge for item in report.items.all()] == [Decimal("175.00"), Decimal("350.00")]
+    assert report.total == Decimal("525.00")
+    assert Inspection.objects.get(lease=back.lease).wear_total == Decimal("525.00")
+
+
+def test_lower_of_is_off_by_default_and_ignores_an_old_pre_inspection(back, settings):
+    settings.WEAR_LOWER_OF, settings.WEAR_LOWER_OF_DAYS = True, 30
+    pre_inspect(back, finished_on=EXAMPLE_RETURN - dt.timedelta(days=31), items=[("front", "dent", "up-to-double")])
+    assert complete_with(back, [("front", "dent", "larger")]).total == Decimal("350.00")
+
+
+def test_a_new_version_of_the_standard_leaves_a_completed_report_as_it_was(back):
+    report = record_three_items(back)
+    signed_in(back.inspector).post(reverse("wear:inspector_complete", args=[report.public_id]))
+    copy = standard_copy(standard=WearStandard.objects.current())
+    WearRule.objects.filter(category__standard=copy, code="crack").update(amount=Decimal("600.00"), rule_text="New")
+    WearStandard.objects.filter(pk=copy.pk).update(published=True)
+    WearRule.objects.filter(category__standard__version=1, code="crack").update(rule_text="Edited in place")
+
+    report.refresh_from_db()
+    assert report.total == Decimal("1215.00")
+    crack = report.items.get(rule_code="crack")
+    assert (crack.charge, crack.standard_version) == (Decimal("425.00"), 1)
+    assert crack.rule_text.startswith("Any crack is excess wear")
+    page = signed_in(back.owner).get(reverse("wear:report", args=[back.lease.public_id])).content.decode()
+    assert "Any crack is excess wear" in page and "Edited in place" not in page
