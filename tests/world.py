@@ -12,7 +12,8 @@ walk every page (access, headers, axe):
 - ``returned``: the owner's third lease, checked in at ``dealer`` (the turn-in and its receipt);
 - ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
 - ``inspected``: the owner's fourth lease, returned and inspected by ``inspector``'s company: a
-  completed condition report (``report``) with a photographed item (``report_photo``);
+  completed condition report (``report``) with a photographed item (``report_photo``), sold and
+  billed, the item under an open ``dispute``;
 - ``open_report``: an open condition report on ``returned`` by the same company, one item;
 - ``pre_inspection``: the owner's saved self pre-inspection on ``lease``, one item (``pre_photo``);
 - ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user.
@@ -23,10 +24,12 @@ Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.test import Client
 
+from leases.billing.inspection import auction_sale_record
 from leases.models import LeaseParty, OdometerReading
 from portal.models import Notification
 from quotes import engine
@@ -49,6 +52,7 @@ from tests.factories import (
     photo_upload,
     return_and_sell,
 )
+from wear.disputes import Disputed, dispute_open
 from wear.models import Area, WearRule, WearStandard
 from wear.services import item_add, pre_inspection_finish, pre_inspection_start, report_complete, report_start
 
@@ -181,8 +185,15 @@ def build_wear(owner, owner_lessee, co_lessee, lease, returned, inspector) -> di
         returned_on=EXAMPLE_START.replace(year=2026), inspected_on=EXAMPLE_START.replace(year=2026), today=TODAY,
     )  # fmt: skip
     report_photo = _dent(report, inspector).photos.get()
-    report_complete(report=report, user=inspector, now=NOW, today=TODAY)
+    report = report_complete(report=report, user=inspector, now=NOW, today=TODAY)
+    auction_sale_record(lease=inspected, sold_on=TODAY, price=Decimal("21000.00"), user=None, today=TODAY)
+    issue(inspected)
+    dispute = dispute_open(
+        report=report, disputed=[Disputed(item=report_photo.item, reason="It was there at delivery.")],
+        user=owner, today=TODAY,
+    )  # fmt: skip
     return {
+        "dispute": dispute,
         "pre_inspection": pre_inspection,
         "pre_photo": pre_photo,
         "open_report": open_report,

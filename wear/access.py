@@ -73,7 +73,7 @@ def pre_inspection_for(lease: Lease) -> PreInspection | None:
 
 
 def _lessee_may_see(user, photo: WearPhoto) -> bool:
-    item = photo.item
+    item = photo.shows
     lease_id = item.pre_inspection.lease_id if item.pre_inspection_id else item.report.lease_id
     if item.report_id and item.report.completed_at is None:
         return False
@@ -83,7 +83,7 @@ def _lessee_may_see(user, photo: WearPhoto) -> bool:
 def _recorder_may_see(user, photo: WearPhoto) -> bool:
     if photo.uploaded_by_id == user.pk:
         return True
-    report = photo.item.report
+    report = photo.shows.report
     inspector = inspector_for(user)
     return report is not None and inspector is not None and report.company_id == inspector.company_id
 

@@ -63,3 +63,43 @@ def _size_question(rule: WearRule) -> str:
 class FindVehicleForm(forms.Form):
     vin_or_account = forms.CharField(label="VIN or lease account number", max_length=17)
     inspected_on = forms.DateField(label="Inspected on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DisputeForm(forms.Form):
+    """For each charged item not yet disputed: a box to tick, the reason, optional photos."""
+
+    def __init__(self, *args, items: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            key = item.public_id.hex
+            self.fields[f"pick_{key}"] = forms.BooleanField(
+                label=f"Dispute “{item.rule_name}” ({item.get_area_display()}, {item.charge})", required=False
+            )
+            self.fields[f"reason_{key}"] = forms.CharField(
+                label="Why?", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.fields[f"photos_{key}"] = PhotosField(label="Your photos (optional)", required=False)
+
+    def rows(self) -> list[tuple]:
+        """(item, tick box, reason, photos) for the template."""
+        return [
+            (
+                item,
+                self[f"pick_{item.public_id.hex}"],
+                self[f"reason_{item.public_id.hex}"],
+                self[f"photos_{item.public_id.hex}"],
+            )
+            for item in self.items
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = [item for item in self.items if data.get(f"pick_{item.public_id.hex}")]
+        if not chosen:
+            raise forms.ValidationError("Tick at least one item to dispute.")
+        for item in chosen:
+            if not (data.get(f"reason_{item.public_id.hex}") or "").strip():
+                self.add_error(f"reason_{item.public_id.hex}", "Tell us why you dispute this item.")
+        self.chosen = chosen
+        return data

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from leases.models import Dealer, Inspection, Lease, MoneyField
+from leases.models import US_STATES, Dealer, Inspection, Lease, MoneyField
 from wear import charges
 
 
@@ -266,7 +266,11 @@ class WearPhoto(models.Model):
     """A photo of an item, checked and re-encoded on upload; served only by owner-scoped views."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    item = models.ForeignKey(WearItem, on_delete=models.CASCADE, related_name="photos")
+    # A photo shows an item on a document, or backs up a lessee's dispute of one.
+    item = models.ForeignKey(WearItem, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
+    dispute_item = models.ForeignKey(
+        "WearDisputeItem", null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     image = models.FileField(upload_to="wear/photos/")
     thumbnail = models.FileField(upload_to="wear/thumbs/")
@@ -276,6 +280,84 @@ class WearPhoto(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=True, dispute_item__isnull=False)
+                | Q(item__isnull=False, dispute_item__isnull=True),
+                name="wear_photo_of_one_thing",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Photo {self.public_id}"
+
+    @property
+    def shows(self) -> WearItem:
+        """The document item this photo is about (directly, or through the dispute of it)."""
+        return self.item if self.item_id else self.dispute_item.item
+
+
+class DisputeRule(models.Model):
+    """A state's rules for objecting to wear charges, shown to lessees there (others: the setting)."""
+
+    state = models.CharField(max_length=2, choices=US_STATES, unique=True)
+    objection_days = models.PositiveSmallIntegerField(help_text="Days from the itemised bill to dispute.")
+    counter_inspection = models.BooleanField(help_text="The lessee may ask for an independent counter-inspection.")
+    summary = models.TextField(help_text="What the lessee reads about their rights in this state.")
+
+    def __str__(self) -> str:
+        return f"Wear disputes in {self.state}"
+
+
+class WearDispute(models.Model):
+    """The lessee's objection to one or more items of a completed condition report."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    report = models.ForeignKey(ConditionReport, on_delete=models.PROTECT, related_name="disputes")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_on = models.DateField()
+    deadline = models.DateField(help_text="The last day the lessee could dispute (for the record).")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    resolved_on = models.DateField(null=True, blank=True)
+    # The report's wear total once this dispute's outcomes apply, and the bill change it posted.
+    wear_total_after = MoneyField("wear charges after the outcome", null=True, blank=True)
+    credited = MoneyField("credited to the account", default=0)
+    outcome_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"WD-{str(self.public_id)[:8].upper()}"
+
+
+class WearDisputeItem(models.Model):
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Charge upheld"
+        REDUCED = "reduced", "Charge reduced"
+        WAIVED = "waived", "Charge waived"
+
+    dispute = models.ForeignKey(WearDispute, on_delete=models.CASCADE, related_name="items")
+    # Each report item is disputed at most once.
+    item = models.OneToOneField(WearItem, on_delete=models.PROTECT, related_name="dispute_item")
+    reason = models.TextField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    charge_after = MoneyField("charge after the outcome", null=True, blank=True)
+    resolution = models.TextField("reason the lessee reads", blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.item} in {self.dispute}"

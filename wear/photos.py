@@ -78,9 +78,11 @@ def photo_prepare(upload: UploadedFile) -> Prepared:
     return Prepared(image=_jpeg(upright), thumbnail=_jpeg(thumb), width=upright.width, height=upright.height)
 
 
-def photo_store(*, item: WearItem, prepared: Prepared, user) -> WearPhoto:
+def photo_store(*, prepared: Prepared, user, item: WearItem | None = None, dispute_item=None) -> WearPhoto:
     name = f"{uuid.uuid4().hex}.jpg"
-    photo = WearPhoto(item=item, uploaded_by=user, width=prepared.width, height=prepared.height)
+    photo = WearPhoto(
+        item=item, dispute_item=dispute_item, uploaded_by=user, width=prepared.width, height=prepared.height
+    )
     photo.image.save(name, ContentFile(prepared.image), save=False)
     photo.thumbnail.save(name, ContentFile(prepared.thumbnail), save=False)
     photo.save()

@@ -69,6 +69,7 @@ def item_add(
         for image in images:
             wear_photos.photo_store(item=item, prepared=image, user=user)
         document_reprice(document)
+    item.refresh_from_db(fields=["charge"])  # repricing set it on its own copy
     return item
 
 

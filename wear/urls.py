@@ -16,6 +16,8 @@ urlpatterns = [
         name="pre_item_delete",
     ),
     path("vehicles/<uuid:public_id>/condition-report/", views.report, name="report"),
+    path("vehicles/<uuid:public_id>/condition-report/dispute/", views.dispute_new, name="dispute_new"),
+    path("vehicles/<uuid:public_id>/disputes/<uuid:dispute_id>/", views.dispute_detail, name="dispute"),
     # Photos: every viewer goes through the owner-scoped view.
     path("wear/photos/<uuid:public_id>/", views.photo, name="photo"),
     path("wear/photos/<uuid:public_id>/thumbnail/", views.photo, {"size": "thumb"}, name="photo_thumb"),

@@ -7,16 +7,19 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from leases.selectors import lease_for_user
 from portal import clock
 from quotes.engine import excess_wear_line
-from wear import compare, estimate
+from wear import compare, disputes, estimate
 from wear.access import photo_for_user, pre_inspection_for, report_for_lessee
 from wear.areas import AREAS, by_area, next_area
+from wear.forms import DisputeForm
+from wear.models import WearDispute
 from wear.services import item_remove, pre_inspection_finish, pre_inspection_mark_done, pre_inspection_start
 from wear.walkaround import area_or_404, area_page
 
@@ -133,9 +136,57 @@ def report(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     context = {
         "lease": lease,
         "report": condition,
+        "window": disputes.dispute_window(lease, clock.today()),
+        "disputes": list(condition.disputes.all()),
         "rows": compare.side_by_side(condition, pre_inspection_for(lease)),
         "wear_line": excess_wear_line(lease.terms(), condition.total),
         "waiver": lease.wear_waiver,
         "lower_of": settings.WEAR_LOWER_OF,
     }
     return render(request, "wear/report.html", context)
+
+
+# --- disputes ----------------------------------------------------------------------------------
+
+
+def _disputable(report) -> list:
+    return list(report.items.filter(charge__gt=0, dispute_item__isnull=True))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def dispute_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    condition = report_for_lessee(request.user, lease)
+    if condition is None:
+        raise Http404("No report")
+    window = disputes.dispute_window(lease, clock.today())
+    form = DisputeForm(request.POST or None, request.FILES or None, items=_disputable(condition))
+    if request.method == "POST" and window.is_open and form.is_valid():
+        chosen = [
+            disputes.Disputed(
+                item=item,
+                reason=form.cleaned_data[f"reason_{item.public_id.hex}"],
+                uploads=form.cleaned_data[f"photos_{item.public_id.hex}"],
+            )
+            for item in form.chosen
+        ]
+        try:
+            opened = disputes.dispute_open(report=condition, disputed=chosen, user=request.user, today=clock.today())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your dispute is in. We'll email you when we've decided each item.")
+            return redirect("wear:dispute", lease.public_id, opened.public_id)
+    status = 400 if request.method == "POST" else 200
+    context = {"lease": lease, "report": condition, "window": window, "form": form}
+    return render(request, "wear/dispute_new.html", context, status=status)
+
+
+@login_required
+@require_safe
+def dispute_detail(request: HttpRequest, public_id: uuid.UUID, dispute_id: uuid.UUID) -> HttpResponse:
+    lease = lease_for_user(request.user, public_id)
+    dispute = get_object_or_404(WearDispute.objects.filter(report__lease=lease), public_id=dispute_id)
+    rows = list(dispute.items.select_related("item").prefetch_related("photos", "item__photos"))
+    return render(request, "wear/dispute.html", {"lease": lease, "dispute": dispute, "rows": rows})

@@ -17,6 +17,7 @@ from leases.models import (
     FinalBill,
     Inspection,
     Lease,
+    LedgerEntry,
 )
 from leases.services import reading_at_return
 from portal.tasks import enqueue_on_commit
@@ -177,3 +178,28 @@ def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
         statement.STATEMENT_PDF.enqueue(bill.pk)
         enqueue_on_commit(emails.final_bill_send, bill.pk)
         return bill
+
+
+def bill_lines_for_wear(bill: FinalBill, wear_total: Decimal) -> dict[str, Decimal]:
+    """The bill's lines (code → amount) had the wear charges been ``wear_total``: same inputs otherwise."""
+    request = {**bill.inputs, "event": {**bill.inputs["event"], "wear_charges": str(money(wear_total))}}
+    return {line.code: line.amount for line in _computed(request).lines}
+
+
+def bill_wear_adjust(
+    *, bill: FinalBill, wear_from: Decimal, wear_to: Decimal, memo: str, user, today: dt.date
+) -> Decimal:
+    """Post what changing the bill's wear charges from ``wear_from`` to ``wear_to`` changes on each
+    posted line (excess wear and the tax on it), as new entries: the ledger stays append-only.
+    Returns the change to the balance (negative: a credit). Call inside the caller's transaction."""
+    before, after = bill_lines_for_wear(bill, wear_from), bill_lines_for_wear(bill, wear_to)
+    change = Decimal("0.00")
+    for code, amount in after.items():
+        difference = money(amount - before[code])
+        if difference and ledger.is_posted({"code": code, "amount": str(difference)}):
+            label = LedgerEntry.Kind(code).label.lower()
+            ledger.entry_post(
+                lease=bill.lease, kind=code, amount=difference, posted_on=today, memo=f"{memo}: {label}", user=user
+            )
+            change += difference
+    return money(change)

@@ -229,6 +229,24 @@ class Refund(models.Model):
         return f"Refund of {usd(self.amount)} for {self.lease.account_number}"
 
 
+class BalanceHold(models.Model):
+    """Part of a balance that is not to be debited for now (what a lessee's open dispute is about).
+
+    Online payments stop short of it and pending debits wait out of the ACH file until it is
+    released. Whoever places a hold names it with a reference of their own (a dispute's).
+    """
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="balance_holds")
+    reference = models.CharField(max_length=20, unique=True)
+    amount = MoneyField("amount held")
+    reason = models.CharField(max_length=200)
+    placed_on = models.DateField()
+    released_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Hold {self.reference} of {usd(self.amount)}"
+
+
 class LedgerEntry(models.Model):
     """One line on a lease's account. Append-only: nothing updates or deletes an entry.
 

@@ -6,6 +6,7 @@ Django finds every model of the app through this module, so each one is imported
 from leases.billing.models import (
     AchFile,
     AuctionSale,
+    BalanceHold,
     BankAccount,
     FinalBill,
     Inspection,
@@ -32,6 +33,7 @@ __all__ = [
     "US_STATES",
     "AchFile",
     "AuctionSale",
+    "BalanceHold",
     "BankAccount",
     "Dealer",
     "ExtensionRequest",

@@ -204,6 +204,13 @@ ACCESS: dict[str, Rule] = {
     ),
     "wear:pre_pdf": Rule(args=lease_args, get=CUSTOMER_OBJECT),
     "wear:report": Rule(args=lambda w: [w.inspected.public_id], get=CUSTOMER_OBJECT),
+    "wear:dispute_new": Rule(
+        args=lambda w: [w.inspected.public_id],
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="nothing ticked: 400",
+    ),
+    "wear:dispute": Rule(args=lambda w: [w.inspected.public_id, w.dispute.public_id], get=CUSTOMER_OBJECT),
     "wear:photo": Rule(args=lambda w: [w.pre_photo.public_id], get=PRE_PHOTO, note="another customer's: 404"),
     "wear:photo_thumb": Rule(
         args=lambda w: [w.report_photo.public_id], get=REPORT_PHOTO, note="another inspection company's: 404"
