@@ -10,6 +10,7 @@ from django.db import transaction
 from leases import demo as leases_demo
 from leases.billing import demo as billing_demo
 from returnkit.turnin import demo as turnin_demo
+from wear import demo as wear_demo
 
 
 @transaction.atomic
@@ -17,4 +18,4 @@ def seed_demo(today: dt.date) -> list[tuple[str, str]]:
     """Create the demo once; returns (sign-in, what it shows) pairs to print."""
     sign_ins = leases_demo.seed_people(today)
     billing_demo.seed_final_bill(today)
-    return [*sign_ins, *turnin_demo.seed_turnins(today)]
+    return [*sign_ins, *turnin_demo.seed_turnins(today), *wear_demo.seed_wear(today)]

@@ -21,7 +21,7 @@ from tests.factories import (
     photo_upload,
 )
 from tests.wear.helpers import add, record_three_items, rule, signed_in, start
-from wear.models import ConditionReport, WearRule, WearStandard
+from wear.models import ConditionReport, Inspector, WearRule, WearStandard
 from wear.services import item_add, pre_inspection_finish, pre_inspection_start
 from wear.standard import standard_copy
 
@@ -202,3 +202,18 @@ def test_a_new_version_of_the_standard_leaves_a_completed_report_as_it_was(back)
     assert crack.rule_text.startswith("Any crack is excess wear")
     page = signed_in(back.owner).get(reverse("wear:report", args=[back.lease.public_id])).content.decode()
     assert "Any crack is excess wear" in page and "Edited in place" not in page
+
+
+def test_inspectors_land_on_their_reports_when_they_sign_in(client, db):
+    from tests.factories import PASSWORD
+
+    user = make_inspector("clearview", "desk@clearview.example.com")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == reverse("wear:inspector_home")
+
+
+def test_the_demo_seeds_an_inspector_who_can_sign_in(db):
+    from wear.demo import INSPECTOR_EMAIL, seed_wear
+
+    assert seed_wear(TODAY) == seed_wear(TODAY)  # safe to run again
+    assert Inspector.objects.get(user__email=INSPECTOR_EMAIL).company.name == "Demo Vehicle Inspections"
