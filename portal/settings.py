@@ -169,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "returnkit.turnin.tasks.turnin_emails_catch_up",
         "schedule": crontab(minute=35),
     },
+    "wear-emails-catch-up": {"task": "wear.tasks.wear_emails_catch_up", "schedule": crontab(minute=50)},
 }
 
 # --- Email --------------------------------------------------------------------------------

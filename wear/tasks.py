@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from portal import mail, once
+from portal import clock, mail, once
 from wear.models import WearDispute
 
 
@@ -26,3 +28,13 @@ def dispute_outcome_send(dispute_id: int) -> None:
                 "dispute_url": settings.SITE_URL + reverse("wear:dispute", args=[lease.public_id, dispute.public_id]),
             }
             mail.send("wear/dispute_outcome", context, to=to)
+
+
+@shared_task(name="wear.tasks.wear_emails_catch_up")
+def wear_emails_catch_up() -> int:
+    """Queue dispute outcome emails whose task never ran (a broker outage); each is claimed, so sent once."""
+    since = clock.today() - dt.timedelta(days=90)
+    missed = WearDispute.objects.filter(
+        status=WearDispute.Status.RESOLVED, outcome_emailed_at__isnull=True, resolved_on__gte=since
+    )
+    return once.catch_up((dispute_outcome_send, missed.values_list("pk")))

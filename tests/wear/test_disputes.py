@@ -17,7 +17,7 @@ from quotes import engine
 from tests.factories import EXAMPLE_ODOMETER, TODAY, make_user, pay, pay_form, photo_upload
 from tests.wear.helpers import record_three_items, signed_in
 from wear.models import WearDispute, WearDisputeItem
-from wear.tasks import dispute_outcome_send
+from wear.tasks import dispute_outcome_send, wear_emails_catch_up
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,15 @@ def test_the_queue_lists_open_disputes_oldest_first_with_the_days_waiting(billed
     page = signed_in(billed.staff).get(reverse("admin:wear_weardispute_changelist")).content.decode()
     assert WearDispute.objects.get().reference in page
     assert '<td class="field-waiting">3</td>' in page
+
+
+def test_an_outcome_email_whose_task_was_lost_is_caught_up_once(billed, django_capture_on_commit_callbacks):
+    dispute(billed)
+    decide(billed, WearDisputeItem.objects.get(), "upheld", "The photos show a crack.")  # its task never runs
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wear_emails_catch_up() == 1
+    assert len(mail.outbox) == 1 and "Your balance is unchanged." in mail.outbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert wear_emails_catch_up() == 0
+    assert len(mail.outbox) == 1
