@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from leases.models import Lease
 from wear.estimate import window
-from wear.models import ConditionReport, PreInspection
+from wear.models import ConditionReport, PreInspection, WearDispute
 
 
 def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
@@ -19,8 +19,11 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
         .annotate(
             has_pre=Exists(PreInspection.objects.filter(lease=OuterRef("pk"))),
             has_report=Exists(ConditionReport.objects.filter(lease=OuterRef("pk"), completed_at__isnull=False)),
+            has_open_dispute=Exists(
+                WearDispute.objects.filter(report__lease=OuterRef("pk"), status=WearDispute.Status.OPEN)
+            ),
         )
-        .values("has_pre", "has_report")
+        .values("has_pre", "has_report", "has_open_dispute")
         .get()
     )
     pre_window = window(lease, today)
@@ -31,5 +34,6 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
             "pre_started": found["has_pre"],
             "pre_url": reverse("wear:pre_inspection", args=[lease.public_id]),
             "report_url": reverse("wear:report", args=[lease.public_id]) if found["has_report"] else "",
+            "dispute_open": found["has_open_dispute"],
         }
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -11,7 +11,7 @@ from wear.areas import next_area
 from wear.forms import ItemForm
 from wear.models import Area, ConditionReport, PreInspection, WearItem, WearRule
 from wear.services import item_add
-from wear.standard import rules_for_area
+from wear.standard import rules_billed_separately, rules_for_area
 
 Document = PreInspection | ConditionReport
 
@@ -22,6 +22,7 @@ class AreaPage:
     forms: list[ItemForm]
     items: list[WearItem]
     saved: bool = False
+    for_information: list[WearRule] = field(default_factory=list)  # charged on their own bill line
 
     @property
     def next_area(self) -> Area | None:
@@ -54,7 +55,13 @@ def area_page(request: HttpRequest, document: Document, area: Area) -> AreaPage:
         else:
             form = ItemForm(rule=rule)
         forms.append(form)
-    return AreaPage(area=area, forms=forms, items=_items(document, area), saved=saved)
+    return AreaPage(
+        area=area,
+        forms=forms,
+        items=_items(document, area),
+        saved=saved,
+        for_information=rules_billed_separately(document.standard, area),
+    )
 
 
 def _posted_rule(request: HttpRequest, rules: list[WearRule]) -> WearRule | None:

@@ -204,3 +204,10 @@ def test_an_outcome_email_whose_task_was_lost_is_caught_up_once(billed, django_c
     with django_capture_on_commit_callbacks(execute=True):
         assert wear_emails_catch_up() == 0
     assert len(mail.outbox) == 1
+
+
+def test_the_lease_page_says_a_dispute_is_open(billed):
+    dispute(billed)
+    page = signed_in(billed.owner).get(reverse("leases:detail", args=[billed.lease.public_id])).content.decode()
+    assert "Your dispute is open" in page
+    assert reverse("wear:report", args=[billed.lease.public_id]) in page

@@ -158,3 +158,12 @@ def test_after_the_return_the_pre_inspection_is_read_only(ending):
     assert add(client, lease, "front", "dent", band="larger").status_code == 302  # back to the overview
     assert not PreInspection.objects.get(lease=lease).items.exists()
     assert Lease.objects.get(pk=lease.pk).status == Lease.Status.RETURNED
+
+
+def test_the_keys_area_shows_the_equipment_charges_for_information_only(ending):
+    user, lease = ending
+    client = signed_in(user)
+    client.post(reverse("wear:pre_inspection", args=[lease.public_id]))
+    page = client.get(reverse("wear:pre_area", args=[lease.public_id, "keys"])).content.decode()
+    assert "Missing key or remote</strong>: $275.00 each" in page
+    assert "Add this" not in page
