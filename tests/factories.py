@@ -23,7 +23,7 @@ from leases.identifiers import with_vin_check_digit
 from leases.models import Dealer, Lease, LeaseParty, Lessee, Make, OdometerReading, Vehicle, VehicleEquipment
 from returnkit.turnin.geo import zip_point
 from returnkit.turnin.models import DealerStaff, TurnInSlot
-from wear.models import InspectionCompany, Inspector
+from wear.models import DisputeRule, InspectionCompany, Inspector, WearStandard
 
 _serial = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
@@ -251,6 +251,18 @@ def pay(
 
 
 # --- wear: inspectors and photos ---------------------------------------------------------------
+
+
+def ensure_wear_standard() -> None:
+    """The seeded wear standard and state dispute rules, put back if a transactional test flushed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not WearStandard.objects.exists():
+        import_module("wear.migrations.0002_seed_standard").seed(apps, None)
+    if not DisputeRule.objects.exists():
+        import_module("wear.migrations.0004_disputes").seed_rules(apps, None)
 
 
 def make_inspector(company_code: str = "clearview", email: str | None = None):

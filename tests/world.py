@@ -40,6 +40,7 @@ from tests.factories import (
     EXAMPLE_START,
     NOW,
     TODAY,
+    ensure_wear_standard,
     issue,
     make_dealer,
     make_dealer_user,
@@ -77,6 +78,7 @@ def build_staff():
 
 
 def build_world() -> SimpleNamespace:
+    ensure_wear_standard()  # a transactional (browser) test before this one may have flushed it
     personas = build_personas()
     owner, co, outsider, lease = personas.owner, personas.co_lessee, personas.outsider, personas.lease
     staff = build_staff()

@@ -48,7 +48,11 @@ def pre_inspection(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if not window.is_open:
             messages.error(request, window.message)
             return redirect("wear:pre_inspection", lease.public_id)
-        document = pre_inspection_start(lease=lease, user=request.user)
+        try:
+            pre_inspection_start(lease=lease, user=request.user)
+        except ValidationError as error:  # no published standard: say so, start nothing
+            messages.error(request, " ".join(error.messages))
+            return redirect("wear:pre_inspection", lease.public_id)
         return redirect("wear:pre_area", lease.public_id, AREAS[0].value)
     context = {"lease": lease, "window": window, "document": document, "areas": estimate.progress(document)}
     return render(request, "wear/pre_inspection.html", context)

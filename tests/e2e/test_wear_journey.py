@@ -18,7 +18,7 @@ from leases.billing.inspection import auction_sale_record
 from leases.models import Inspection, LedgerEntry, OdometerReading
 from quotes import engine
 from tests.e2e.conftest import Shots, sign_in
-from tests.factories import NOW, TODAY, lease_ending_in, make_inspector, make_lessee, make_user
+from tests.factories import NOW, TODAY, ensure_wear_standard, lease_ending_in, make_inspector, make_lessee, make_user
 from wear.models import ConditionReport, PreInspection, WearDispute
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,6 +46,7 @@ def add_item(page, kind: str, size: str | None, photo_path: str) -> None:
 
 
 def test_pre_inspection_report_comparison_dispute_and_waiver(chromium, live_server, tmp_path):
+    ensure_wear_standard()  # an earlier transactional test flushes the seeded standard
     base = live_server.url
     lessee = make_user("morgan@example.com")
     lease = lease_ending_in(20, lessee=make_lessee(lessee, first_name="Morgan"), wear_waiver=Decimal("200.00"))

@@ -167,3 +167,12 @@ def test_the_keys_area_shows_the_equipment_charges_for_information_only(ending):
     page = client.get(reverse("wear:pre_area", args=[lease.public_id, "keys"])).content.decode()
     assert "Missing key or remote</strong>: $275.00 each" in page
     assert "Add this" not in page
+
+
+def test_with_no_published_standard_starting_says_so_and_starts_nothing(ending):
+    user, lease = ending
+    WearStandard.objects.update(published=False)
+    response = signed_in(user).post(reverse("wear:pre_inspection", args=[lease.public_id]), follow=True)
+    assert response.status_code == 200
+    assert "No wear standard is published yet." in response.content.decode()
+    assert not PreInspection.objects.exists()
