@@ -23,7 +23,8 @@ from wear.walkaround import area_or_404, area_page
 @recorder_required
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    form = FindVehicleForm(request.POST or None, initial={"inspected_on": clock.today()})
+    initial = {"inspected_on": clock.today(), "vin_or_account": request.GET.get("vin", "")}
+    form = FindVehicleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         report = _start(request, form)
         if report is not None:
@@ -34,17 +35,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _start(request: HttpRequest, form: FindVehicleForm) -> ConditionReport | None:
+    recorder = request.recorder
     found = returned_lease(form.cleaned_data["vin_or_account"].strip().upper())
-    if found is None:
+    if found is None or not recorder.may_start(found[0]):
         form.add_error("vin_or_account", "No returned vehicle waiting for inspection has that VIN or account number.")
         return None
     lease, returned_on = found
-    inspector = request.inspector
     try:
         return report_start(
             lease=lease,
-            role=ConditionReport.Role.INSPECTOR if inspector else ConditionReport.Role.OPERATIONS,
-            company=inspector.company if inspector else None,
+            role=recorder.role,
+            company=recorder.company,
+            dealer=recorder.dealer,
             user=request.user,
             returned_on=returned_on,
             inspected_on=form.cleaned_data["inspected_on"],

@@ -40,13 +40,13 @@ def answering(base: dict, status, *personas: str) -> dict:
     return {**base, **dict.fromkeys(chosen, status)}
 
 
-# Condition-report pages: inspectors (any company) and operations; other people get a 404.
+# Condition-report pages: inspectors (any company), dealer staff and operations; others get a 404.
 RECORDER_PAGE = {
-    "anonymous": SIGN_IN, **dict.fromkeys(("owner", "co_lessee", "outsider", "dealer", "other_dealer"), 404),
-    "staff": 200, "inspector": 200, "other_inspector": 200,
+    "anonymous": SIGN_IN, **dict.fromkeys(("owner", "co_lessee", "outsider"), 404),
+    "dealer": 200, "other_dealer": 200, "staff": 200, "inspector": 200, "other_inspector": 200,
 }  # fmt: skip
-# One company's report: another company's inspector gets a 404.
-RECORDER_OBJECT = {**RECORDER_PAGE, "other_inspector": 404}
+# One company's report: another company's inspector, and dealers, get a 404.
+RECORDER_OBJECT = {**RECORDER_PAGE, "other_inspector": 404, "dealer": 404, "other_dealer": 404}
 # A lessee's pre-inspection photo: the lessees and operations, no inspector.
 PRE_PHOTO = answering(CUSTOMER_OBJECT, 200, "staff")
 # A completed report's photo: the lessees, operations and the company that took it.
@@ -87,7 +87,7 @@ def quote_args(w) -> list:
 
 def recorder_only_get(get: dict) -> dict:
     """A recorder page that only answers GET: the role check comes first, then the method."""
-    return answering(get, 405, "staff", "inspector", "other_inspector")
+    return answering(get, 405, "staff", "inspector", "other_inspector", "dealer", "other_dealer")
 
 
 def open_report_args(w) -> list:

@@ -24,7 +24,7 @@ MAY_IMPORT = {
     "leases": set(),
     "quotes": {"leases"},
     "returnkit": {"leases", "quotes"},
-    "returnkit.turnin": {"leases", "quotes", "returnkit"},
+    "returnkit.turnin": {"leases", "quotes", "returnkit", "wear"},
     "wear": {"leases", "quotes"},
 }
 

@@ -50,9 +50,9 @@ def add(
     return client.post(reverse("wear:inspector_area", args=[report.public_id, area]), data)
 
 
-def start(client: Client, lease: Lease) -> ConditionReport:
+def start(client: Client, lease: Lease, *, inspected_on: str = "2026-03-17") -> ConditionReport:
     response = client.post(
-        reverse("wear:inspector_home"), {"vin_or_account": lease.vehicle.vin, "inspected_on": "2026-03-17"}
+        reverse("wear:inspector_home"), {"vin_or_account": lease.vehicle.vin, "inspected_on": inspected_on}
     )
     assert response.status_code == 302, response.content
     return ConditionReport.objects.get(lease=lease)

@@ -21,6 +21,7 @@ from tests.factories import (
     photo_upload,
 )
 from tests.wear.helpers import add, record_three_items, rule, signed_in, start
+from tests.world import build_personas
 from wear.models import ConditionReport, Inspector, WearRule, WearStandard
 from wear.services import item_add, pre_inspection_finish, pre_inspection_start
 from wear.standard import standard_copy
@@ -217,3 +218,34 @@ def test_the_demo_seeds_an_inspector_who_can_sign_in(db):
 
     assert seed_wear(TODAY) == seed_wear(TODAY)  # safe to run again
     assert Inspector.objects.get(user__email=INSPECTOR_EMAIL).company.name == "Demo Vehicle Inspections"
+
+
+def test_dealer_staff_record_the_report_for_a_car_checked_in_at_their_dealership(db):
+    from returnkit.turnin.checkin import CheckIn, turnin_check_in
+    from tests.factories import NOW, make_dealer, make_dealer_user
+
+    people = build_personas()
+    here = make_dealer("hudson-toyota", "10001", ("Toyota",), name="Hudson Toyota")
+    there = make_dealer("harbor-toyota", "07030", ("Toyota",), name="Harbor Toyota")
+    staff, other = (
+        make_dealer_user(here, "service@hudson.example.com"),
+        make_dealer_user(there, "svc@harbor.example.com"),
+    )
+    check_in = CheckIn(miles=30_000, odometer_status="actual", lessee_printed_name="Pat", dealer_rep_name="Dana")
+    turnin = turnin_check_in(dealer=here, lease=people.lease, check_in=check_in, user=staff, now=NOW, today=TODAY)
+    page = signed_in(staff).get(reverse("turnin:dealer_turnin", args=[turnin.public_id])).content.decode()
+    assert f"{reverse('wear:inspector_home')}?vin={people.lease.vehicle.vin}" in page
+
+    found = {"vin_or_account": people.lease.vehicle.vin, "inspected_on": TODAY.isoformat()}
+    refused = signed_in(other).post(reverse("wear:inspector_home"), found)
+    assert refused.status_code == 400 and not ConditionReport.objects.exists()
+    report = start(signed_in(staff), people.lease, inspected_on=TODAY.isoformat())
+    assert (report.role, report.dealer, report.company) == (ConditionReport.Role.DEALER, here, None)
+    assert add(signed_in(staff), report, "front", "dent", band="larger").status_code == 302
+    photo = report.items.get().photos.first()
+
+    assert signed_in(other).get(reverse("wear:inspector_report", args=[report.public_id])).status_code == 404
+    assert signed_in(other).get(reverse("wear:photo", args=[photo.public_id])).status_code == 404
+    assert signed_in(staff).get(reverse("wear:photo", args=[photo.public_id])).status_code == 200
+    signed_in(staff).post(reverse("wear:inspector_complete", args=[report.public_id]))
+    assert Inspection.objects.get(lease=people.lease).wear_total == Decimal("350.00")
