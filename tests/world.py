@@ -187,6 +187,7 @@ def build_wear(owner, owner_lessee, co_lessee, lease, returned, inspector) -> di
         returned_on=EXAMPLE_START.replace(year=2026), inspected_on=EXAMPLE_START.replace(year=2026), today=TODAY,
     )  # fmt: skip
     report_photo = _dent(report, inspector).photos.get()
+    _dent(report, inspector)  # a second item (the cap leaves it 150.00), still there to dispute
     report = report_complete(report=report, user=inspector, now=NOW, today=TODAY)
     auction_sale_record(lease=inspected, sold_on=TODAY, price=Decimal("21000.00"), user=None, today=TODAY)
     issue(inspected)

@@ -85,7 +85,7 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
 # Forms also audited after an empty submission: error messages must be tied to their fields.
 SUBMITTED_EMPTY = {
     "sign-in", "sign-up", "link", "odometer", "quote-form-turn-in", "quote-form-early-return", "pay",
-    "turn-in-times", "dealer-check-in", "inspector-home",
+    "turn-in-times", "dealer-check-in", "inspector-home", "pre-inspection-area", "dispute-new", "inspector-area",
 }  # fmt: skip
 BLANK_AND_SUBMIT = """() => {
     const form = [...document.querySelectorAll("main form[method=post]")].at(-1);
