@@ -4,6 +4,7 @@ operations' commands find a lease by its account number here rather than filteri
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db.models import OuterRef, Q, Subquery
@@ -86,3 +87,18 @@ def open_lease_for_dealer(dealer: Dealer, vin_or_account: str, *, last_name: str
 def dealer_franchised_for(dealer: Dealer, make_id: int) -> bool:
     """Whether ``dealer`` is franchised for the make with this id (whether it is active or not)."""
     return dealer.makes.filter(pk=make_id).exists()
+
+
+def returned_lease(vin_or_account: str) -> tuple[Lease, dt.date] | None:
+    """A vehicle that is back and not yet inspected, by exact VIN or account number, with the day it
+    came back (its dealer odometer reading); None if there is none. For inspectors and operations."""
+    lease = (
+        Lease.objects.filter(status__in=(Lease.Status.RETURNED, Lease.Status.TERMINATED_EARLY))
+        .filter(Q(vehicle__vin=vin_or_account) | Q(account_number=vin_or_account))
+        .select_related("vehicle__make")
+        .first()
+    )
+    if lease is None:
+        return None
+    reading = lease.odometer_readings.filter(source=OdometerReading.Source.DEALER).order_by("-reading_date").first()
+    return lease, (reading.reading_date if reading else lease.end_date)

@@ -32,11 +32,14 @@ def sign_in_limits(*, email: str, ip: str) -> list[ratelimit.Limit]:
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
-        """Dealer staff land on their day's turn-ins; lessees on My Vehicles."""
+        """Dealer staff land on their day's turn-ins, inspectors on their reports; lessees on My Vehicles."""
         from returnkit.turnin.models import DealerStaff
+        from wear.access import is_inspector
 
         if DealerStaff.objects.filter(user=request.user).exists():
             return reverse("turnin:dealer_day")
+        if is_inspector(request.user):
+            return reverse("wear:inspector_home")
         return super().get_login_redirect_url(request)
 
     def pre_authenticate(self, request, **credentials) -> None:

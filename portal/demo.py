@@ -12,6 +12,7 @@ from leases import demo as leases_demo
 from leases.billing import demo as billing_demo
 from messaging import demo as messaging_demo
 from returnkit.turnin import demo as turnin_demo
+from wear import demo as wear_demo
 
 
 @transaction.atomic
@@ -21,4 +22,4 @@ def seed_demo(today: dt.date) -> list[tuple[str, str]]:
     billing_demo.seed_final_bill(today)
     messaging_demo.seed_messages(staff_email=leases_demo.STAFF_EMAIL, lessee_email="jordan@example.com")
     help_demo.seed_reading()
-    return [*sign_ins, *turnin_demo.seed_turnins(today)]
+    return [*sign_ins, *turnin_demo.seed_turnins(today), *wear_demo.seed_wear(today)]

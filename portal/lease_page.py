@@ -17,6 +17,7 @@ from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
 from returnkit.turnin import panels as turnin_panels
 from returnkit.turnin.services import appointment_day
+from wear import panels as wear_panels
 
 
 @login_required
@@ -41,7 +42,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "odometer_form": OdometerForm(lease=lease, today=today),
     }
     # Each app adds its own part of the page; billing's timeline shows the kit and turn-in dates.
-    for panel in (quote_panels, kit_panels, turnin_panels):
+    for panel in (quote_panels, kit_panels, turnin_panels, wear_panels):
         context.update(panel.lease_panel(lease, user=request.user, today=today))
     turnin = context["turnin_panel"].turnin
     # Once the car is back, the allowance stops at the day it came back.

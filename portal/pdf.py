@@ -1,7 +1,8 @@
 """Every PDF the portal makes, one way: a snapshot record, its stored file, one print stylesheet.
 
-The four PDFs (a quote, a Vehicle Return Kit, a final bill's statement, a turn-in receipt) are
-each the print of a record that does not change once written. The record has a FileField for its
+The five PDFs (a quote, a Vehicle Return Kit, a final bill's statement, a turn-in receipt, a
+saved self pre-inspection) are each the print of a record that does not change once written (a
+pre-inspection changed after saving drops its PDF and is saved, and drawn, again). The record has a FileField for its
 PDF, and the PDF is drawn from the record alone, with ``static/pdf/print.css`` and nothing else,
 by the ``render_stored_pdf`` task: it takes the record's primary key and is queued when the record
 is created (a kit is drawn at once by the code that stores it, which needs it then). Downloads and
@@ -45,6 +46,7 @@ DOCUMENTS = {
     "kit": "returnkit.render.KIT_PDF",
     "statement": "leases.billing.statement.STATEMENT_PDF",
     "receipt": "returnkit.turnin.receipts.RECEIPT_PDF",
+    "pre_inspection": "wear.estimate.PRE_INSPECTION_PDF",
 }
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "returnkit.turnin",
     "messaging",
     "helpcentre",
+    "wear",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.messaging_emails_catch_up",
         "schedule": crontab(minute=50),
     },
+    "wear-emails-catch-up": {"task": "wear.tasks.wear_emails_catch_up", "schedule": crontab(minute=55)},
 }
 
 # --- Email --------------------------------------------------------------------------------
@@ -230,6 +232,14 @@ PORTAL_NOW = env("PORTAL_NOW") or None
 
 # --- Final bill and online payments (leases/billing/) -----------------------------------
 FINAL_BILL_DUE_DAYS = int(env("FINAL_BILL_DUE_DAYS", "30"))
+# Wear: the self pre-inspection opens this many days before the end date; with WEAR_LOWER_OF on, a
+# report item is charged at most what the lessee's pre-inspection said for it, when that was
+# finished within WEAR_LOWER_OF_DAYS of the return.
+WEAR_PRE_INSPECTION_DAYS = int(env("WEAR_PRE_INSPECTION_DAYS", "60"))
+WEAR_LOWER_OF = env_bool("WEAR_LOWER_OF", False)
+WEAR_LOWER_OF_DAYS = int(env("WEAR_LOWER_OF_DAYS", "30"))
+# Days from the itemised final bill to dispute wear items, where no state rule (wear.DisputeRule) says otherwise.
+WEAR_DISPUTE_DAYS = int(env("WEAR_DISPUTE_DAYS", "30"))
 # Fernet key (urlsafe base64, 32 bytes) for bank account numbers at rest. Unset: derived from
 # SECRET_KEY, so rotating SECRET_KEY then needs the old key here first.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY")

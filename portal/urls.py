@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("returnkit.turnin.urls")),
     path("", include("messaging.urls")),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
+    path("", include("wear.urls")),
     path("ops/", admin.site.urls),
 ]
 

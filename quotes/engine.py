@@ -674,6 +674,11 @@ def _excess_mileage_line(terms: LeaseTerms, driven: int, excess: int, allowance:
     )
 
 
+def excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
+    """The bill's excess-wear line for wear ``charges`` before the waiver (what an estimate shows)."""
+    return _excess_wear_line(terms, charges)
+
+
 def _excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
     waiver = terms.wear_waiver
     if not charges:

@@ -6,6 +6,7 @@ staff) is tests/world.py's business; this module only makes things.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import uuid
 import zoneinfo
@@ -15,6 +16,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from stdnum import luhn
 
 from leases.billing import final_bill, inspection, payments
@@ -22,6 +25,7 @@ from leases.identifiers import with_vin_check_digit
 from leases.models import Dealer, Lease, LeaseParty, Lessee, Make, OdometerReading, Vehicle, VehicleEquipment
 from returnkit.turnin.geo import zip_point
 from returnkit.turnin.models import DealerStaff, TurnInSlot
+from wear.models import DisputeRule, InspectionCompany, Inspector, WearStandard
 
 _serial = itertools.count(1)
 PASSWORD = "a-long-test-password-1"
@@ -262,3 +266,36 @@ def pay(
         ),
         today=TODAY,
     )
+
+
+# --- wear: inspectors and photos ---------------------------------------------------------------
+
+
+def ensure_wear_standard() -> None:
+    """The seeded wear standard and state dispute rules, put back if a transactional test flushed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not WearStandard.objects.exists():
+        import_module("wear.migrations.0002_seed_standard").seed(apps, None)
+    if not DisputeRule.objects.exists():
+        import_module("wear.migrations.0004_disputes").seed_rules(apps, None)
+
+
+def make_inspector(company_code: str = "clearview", email: str | None = None):
+    company, _ = InspectionCompany.objects.get_or_create(code=company_code, defaults={"name": company_code.title()})
+    user = make_user(email)
+    Inspector.objects.create(user=user, company=company)
+    return user
+
+
+def photo_upload(
+    name: str = "dent.jpg", *, fmt: str = "JPEG", size: tuple[int, int] = (640, 480), exif=None
+) -> SimpleUploadedFile:
+    """A real image file as a browser would upload it (``exif``: a PIL.Image.Exif to embed)."""
+    out = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, (180, 40, 40)).save(out, fmt, **options)
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}[fmt]
+    return SimpleUploadedFile(name, out.getvalue(), content_type=content_type)

@@ -11,7 +11,13 @@ walk every page (access, headers, axe):
 - ``billed``: the owner's second lease, returned, inspected, sold and billed, part paid online;
 - ``returned``: the owner's third lease, checked in at ``dealer`` (the turn-in and its receipt);
 - ``outsider_lease``: another customer's open lease, which the dealer may check in as a walk-in;
-- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user;
+- ``inspected``: the owner's fourth lease, returned and inspected by ``inspector``'s company: a
+  completed condition report (``report``) with a photographed item (``report_photo``), sold and
+  billed, the item under an open ``dispute``;
+- ``open_report``: an open condition report on ``returned`` by the same company, one item;
+- ``pre_inspection``: the owner's saved self pre-inspection on ``lease``, one item (``pre_photo``);
+- ``dealer`` sells the leases' make; ``other_dealer`` does not. Each has one staff user.
+  ``inspector`` and ``other_inspector`` work for two different inspection companies.
 - ``thread``: the owner's secure message about ``lease`` with a PNG ``attachment``, answered by staff.
 - ``article``: a help article (the shipped ones are loaded if a flush removed them).
 Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
@@ -20,6 +26,7 @@ Times come from the pinned clock (2026-11-25, 9 a.m. in New York).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.test import Client
@@ -27,7 +34,8 @@ from django.test import Client
 from helpcentre.content import articles_load
 from helpcentre.models import Article
 from helpcentre.search import index_rebuild
-from leases.models import LeaseParty
+from leases.billing.inspection import auction_sale_record
+from leases.models import LeaseParty, OdometerReading
 from messaging.files import CheckedFile
 from messaging.services import message_add, thread_start
 from portal.models import Notification
@@ -39,16 +47,22 @@ from tests.factories import (
     EXAMPLE_START,
     NOW,
     TODAY,
+    ensure_wear_standard,
     issue,
     make_dealer,
     make_dealer_user,
+    make_inspector,
     make_lease,
     make_lessee,
     make_slot,
     make_user,
     pay,
+    photo_upload,
     return_and_sell,
 )
+from wear.disputes import Disputed, dispute_open
+from wear.models import Area, WearRule, WearStandard
+from wear.services import item_add, pre_inspection_finish, pre_inspection_start, report_complete, report_start
 
 # A 1×1 PNG, already as messaging.files would store it.
 TINY_PNG = (
@@ -56,7 +70,9 @@ TINY_PNG = (
     b"\x00\x00\x00\x0cIDATx\x9cc8ad\x04\x00\x02\xf2\x01-\xacj'\xeb\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 
-PERSONAS = ("anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff")
+PERSONAS = (
+    "anonymous", "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff", "inspector", "other_inspector",
+)  # fmt: skip
 
 
 def build_personas(*, start: dt.date | None = None) -> SimpleNamespace:
@@ -75,6 +91,7 @@ def build_staff():
 
 
 def build_world() -> SimpleNamespace:
+    ensure_wear_standard()  # a transactional (browser) test before this one may have flushed it
     personas = build_personas()
     owner, co, outsider, lease = personas.owner, personas.co_lessee, personas.outsider, personas.lease
     staff = build_staff()
@@ -120,6 +137,10 @@ def build_world() -> SimpleNamespace:
         now=NOW,
     )
     message_add(thread=thread, user=staff, body="Yes: ask from your lease page.", now=NOW, from_staff=True)
+    inspector = make_inspector("clearview", "inspector@example.com")
+    other_inspector = make_inspector("northpoint", "other-inspector@example.com")
+    wear = build_wear(owner, owner_lessee, co_lessee, lease, returned, inspector)
+
     Notification.objects.create(
         user=owner,
         lease=lease,
@@ -130,6 +151,7 @@ def build_world() -> SimpleNamespace:
     users = {
         "owner": owner, "co_lessee": co, "outsider": outsider, "staff": staff,
         "dealer": dealer_user, "other_dealer": other_dealer_user,
+        "inspector": inspector, "other_inspector": other_inspector,
     }  # fmt: skip
     return SimpleNamespace(
         users=users,
@@ -150,6 +172,7 @@ def build_world() -> SimpleNamespace:
         thread=thread,
         attachment=thread.messages.first().attachments.get(),
         article=help_articles(),
+        **wear,
     )
 
 
@@ -159,6 +182,62 @@ def help_articles() -> Article:
     articles_load()
     index_rebuild()
     return Article.objects.select_related("category").get(slug="return-kit")
+
+
+def _dent(document, user):
+    rule = WearRule.objects.get(category__standard=WearStandard.objects.current(), code="dent")
+    return item_add(
+        document=document,
+        area=Area.FRONT,
+        rule=rule,
+        band=rule.bands.get(code="larger"),
+        user=user,
+        uploads=[photo_upload()],
+    )
+
+
+def build_wear(owner, owner_lessee, co_lessee, lease, returned, inspector) -> dict:
+    """A saved pre-inspection on ``lease``, an open report on ``returned``, a completed one on a fourth lease."""
+    pre_inspection = pre_inspection_start(lease=lease, user=owner)
+    pre_photo = _dent(pre_inspection, owner).photos.get()
+    pre_inspection_finish(document=pre_inspection, today=TODAY)
+
+    company = inspector.wear_inspector.company
+    open_report = report_start(
+        lease=returned, role="inspector", company=company, user=inspector,
+        returned_on=TODAY, inspected_on=TODAY, today=TODAY,
+    )  # fmt: skip
+    open_item = _dent(open_report, inspector)
+
+    inspected = make_lease(owner_lessee, co_lessee=co_lessee, start=EXAMPLE_START)
+    inspected.mark_returned()
+    OdometerReading.objects.create(
+        lease=inspected, reading_date=EXAMPLE_START.replace(year=2026), miles=41_012,
+        source=OdometerReading.Source.DEALER,
+    )  # fmt: skip
+    report = report_start(
+        lease=inspected, role="inspector", company=company, user=inspector,
+        returned_on=EXAMPLE_START.replace(year=2026), inspected_on=EXAMPLE_START.replace(year=2026), today=TODAY,
+    )  # fmt: skip
+    report_photo = _dent(report, inspector).photos.get()
+    _dent(report, inspector)  # a second item (the cap leaves it 150.00), still there to dispute
+    report = report_complete(report=report, user=inspector, now=NOW, today=TODAY)
+    auction_sale_record(lease=inspected, sold_on=TODAY, price=Decimal("21000.00"), user=None, today=TODAY)
+    issue(inspected)
+    dispute = dispute_open(
+        report=report, disputed=[Disputed(item=report_photo.item, reason="It was there at delivery.")],
+        user=owner, today=TODAY,
+    )  # fmt: skip
+    return {
+        "dispute": dispute,
+        "pre_inspection": pre_inspection,
+        "pre_photo": pre_photo,
+        "open_report": open_report,
+        "open_item": open_item,
+        "inspected": inspected,
+        "report": report,
+        "report_photo": report_photo,
+    }
 
 
 def client_for(world: SimpleNamespace, persona: str, **kwargs) -> Client:

@@ -10,13 +10,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from leases.billing import fieldcrypt, nacha
 from leases.billing.payments import payment_return
 from leases.models import (
     AchFile,
+    BalanceHold,
     BankAccount,
     Lease,
     Payment,
@@ -103,6 +104,8 @@ def _unsent() -> tuple[list[Payment], list[Refund]]:
     payments = list(
         Payment.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status=Payment.Status.PENDING, ach_file__isnull=True)
+        # A lease with a disputed amount on hold: its debits wait for the next file after the outcome.
+        .exclude(Exists(BalanceHold.objects.filter(lease=OuterRef("lease_id"), released_on__isnull=True)))
         .select_related("bank_account", "lease")
         .order_by("id")
     )

@@ -18,6 +18,7 @@ from leases.models import (
     FinalBill,
     Inspection,
     Lease,
+    LedgerEntry,
 )
 from leases.services import reading_at_return
 from portal.notify import Kind, link, notify
@@ -83,6 +84,7 @@ def _facts(lease: Lease, request: dict) -> dict:
         "odometer": request["event"]["odometer"],
         "inspected_on": inspection.inspected_on.isoformat(),
         "wear_total": str(inspection.wear_total),
+        "wear_report": inspection.wear_report,  # the condition report itemising it, if any
         "sold_on": sale.sold_on.isoformat(),
         "sale_price": str(sale.price),
         "missing_equipment": [
@@ -94,10 +96,13 @@ def _facts(lease: Lease, request: dict) -> dict:
 
 def _bill_rule(line, lease: Lease) -> str:
     """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
-    if line.code == "excess_wear" and not Inspection.objects.get(lease=lease).wear_total:
+    inspection = Inspection.objects.get(lease=lease)
+    if line.code == "excess_wear" and not inspection.wear_total:
         return "The inspection found no chargeable excess wear"
     if line.code == "missing_equipment":
         return missing_equipment_rule(missing_equipment(lease))
+    if line.code == "excess_wear" and inspection.wear_report:
+        return f"{line.rule}, itemised in condition report {inspection.wear_report}"
     return line.rule
 
 
@@ -186,3 +191,28 @@ def final_bill_issue(*, lease: Lease, user, today: dt.date) -> FinalBill:
         enqueue_on_commit(emails.final_bill_send, bill.pk)
         notify(lease, Kind.FINAL_BILL_ISSUED, url=link("leases:bill", lease.public_id), key=bill.pk)
         return bill
+
+
+def bill_lines_for_wear(bill: FinalBill, wear_total: Decimal) -> dict[str, Decimal]:
+    """The bill's lines (code → amount) had the wear charges been ``wear_total``: same inputs otherwise."""
+    request = {**bill.inputs, "event": {**bill.inputs["event"], "wear_charges": str(money(wear_total))}}
+    return {line.code: line.amount for line in _computed(request).lines}
+
+
+def bill_wear_adjust(
+    *, bill: FinalBill, wear_from: Decimal, wear_to: Decimal, memo: str, user, today: dt.date
+) -> Decimal:
+    """Post what changing the bill's wear charges from ``wear_from`` to ``wear_to`` changes on each
+    posted line (excess wear and the tax on it), as new entries: the ledger stays append-only.
+    Returns the change to the balance (negative: a credit). Call inside the caller's transaction."""
+    before, after = bill_lines_for_wear(bill, wear_from), bill_lines_for_wear(bill, wear_to)
+    change = Decimal("0.00")
+    for code, amount in after.items():
+        difference = money(amount - before[code])
+        if difference and ledger.is_posted({"code": code, "amount": str(difference)}):
+            label = LedgerEntry.Kind(code).label.lower()
+            ledger.entry_post(
+                lease=bill.lease, kind=code, amount=difference, posted_on=today, memo=f"{memo}: {label}", user=user
+            )
+            change += difference
+    return money(change)

@@ -51,7 +51,10 @@ def inspection_record(
     user,
     today: dt.date,
     notes: str = "",
+    wear_report: str = "",
+    wear_standard_version: int | None = None,
 ) -> Inspection:
+    """Record the inspection; ``wear_report`` names the condition report the wear total comes from."""
     with transaction.atomic():
         lease = Lease.objects.select_for_update().get(pk=lease.pk)
         inspection_check(lease=lease, returned_on=returned_on, inspected_on=inspected_on, today=today)
@@ -62,6 +65,8 @@ def inspection_record(
             wear_total=money(wear_total),
             ended_early=lease.status == Lease.Status.TERMINATED_EARLY,
             notes=notes,
+            wear_report=wear_report,
+            wear_standard_version=wear_standard_version,
             recorded_by=user,
         )
         lease.mark_inspected()

@@ -24,6 +24,10 @@ class Inspection(models.Model):
     # Whether the lease was ended early (its status when inspected): the bill is then an early termination.
     ended_early = models.BooleanField(default=False, editable=False)
     notes = models.TextField(blank=True)
+    # The condition report the wear total comes from (wear.ConditionReport.reference), and the wear
+    # standard version it priced against; blank when operations typed the total in.
+    wear_report = models.CharField("condition report", max_length=20, blank=True, editable=False)
+    wear_standard_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -251,6 +255,24 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund of {usd(self.amount)} for {self.lease.account_number}"
+
+
+class BalanceHold(models.Model):
+    """Part of a balance that is not to be debited for now (what a lessee's open dispute is about).
+
+    Online payments stop short of it and pending debits wait out of the ACH file until it is
+    released. Whoever places a hold names it with a reference of their own (a dispute's).
+    """
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="balance_holds")
+    reference = models.CharField(max_length=20, unique=True)
+    amount = MoneyField("amount held")
+    reason = models.CharField(max_length=200)
+    placed_on = models.DateField()
+    released_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Hold {self.reference} of {usd(self.amount)}"
 
 
 class LedgerEntry(models.Model):

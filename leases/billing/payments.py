@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from leases.billing import emails, fieldcrypt, ledger, nacha
+from leases.billing import emails, fieldcrypt, holds, ledger, nacha
 from leases.billing.errors import BuyoutQuoteOutdated, PaymentRefused
 from leases.billing.refunds import lease_close_if_settled
 from leases.models import (
@@ -213,7 +213,8 @@ def _same_payment(existing: Payment, *, lease: Lease, user) -> Payment:
 
 
 def _payment_allowed(*, lease: Lease, amount: Decimal, purpose: str) -> None:
-    balance = ledger.balance(lease)
+    # What a lessee disputes is held back from a balance payment (a buyout clears the whole balance).
+    balance = ledger.balance(lease) if purpose == Payment.Purpose.BUYOUT else holds.payable(lease)
     if purpose == Payment.Purpose.BALANCE and not FinalBill.objects.filter(lease=lease).exists():
         raise PaymentRefused("There is no final bill to pay on this lease yet.")
     if balance <= 0:

@@ -44,6 +44,33 @@ def refund_create(*, bill: FinalBill, lease: Lease) -> Refund:
     )
 
 
+
+def refund_for_credit(*, lease: Lease, bill: FinalBill) -> Refund | None:
+    """After a credit lands on a billed account (a wear charge reduced on dispute): the refund of
+    the whole credit, through the same path as a bill in credit. One refund per bill: a refund
+    still being prepared grows to the new credit; one already issued leaves the rest on the
+    account for operations (None)."""
+    credit = -ledger.balance(lease)
+    if credit <= 0:
+        return None
+    refund = Refund.objects.select_for_update().filter(final_bill=bill).first()
+    if refund is None:
+        account = bank_account_on_file(lease)
+        return Refund.objects.create(
+            final_bill=bill,
+            lease=lease,
+            amount=credit,
+            method=Refund.Method.ACH if account else Refund.Method.CHECK,
+            bank_account=account,
+            mail_to=bill.bill_to,
+        )
+    if refund.status == Refund.Status.PENDING:
+        refund.amount = credit
+        refund.save(update_fields=["amount"])
+        return refund
+    return None
+
+
 def refund_issue(*, refund: Refund, user, today: dt.date, check_number: str = "") -> bool:
     """Send the refund (a check is mailed, or the credit goes in the next ACH file), post it to
     the ledger and tell the lessee. A check needs its number (given here or recorded before).

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from leases.billing import errors, ledger, nacha, payments, statement
+from leases.billing import errors, holds, ledger, nacha, payments, statement
 from leases.billing.forms import PaymentForm, submitted_key
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
@@ -71,7 +71,7 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
     bill = _bill_for(lease)
     # The balance is read before looking for an earlier submission of this form: if that
     # submission commits in between, the lookup below sees it.
-    balance = ledger.balance(lease)
+    balance = holds.payable(lease)  # less any amount on hold while a dispute is open
     key = submitted_key(request.POST) if request.method == "POST" else None
     if key and (done := payments.payment_for_key(lease=lease, user=request.user, idempotency_key=key)):
         return redirect("leases:receipt", public_id=lease.public_id, payment_id=done.public_id)

@@ -6,6 +6,7 @@ Django finds every model of the app through this module, so each one is imported
 from leases.billing.models import (
     AchFile,
     AuctionSale,
+    BalanceHold,
     BankAccount,
     EquipmentCharge,
     FinalBill,
@@ -35,6 +36,7 @@ __all__ = [
     "VOID_REASON_MAX",
     "AchFile",
     "AuctionSale",
+    "BalanceHold",
     "BankAccount",
     "Dealer",
     "EquipmentCharge",

@@ -1,4 +1,4 @@
-"""axe-core in Chromium on every lessee and dealer page: no serious or critical violations.
+"""axe-core in Chromium on every lessee, dealer and inspector page: no serious or critical violations.
 
 Each page is audited at desktop width and at a 375 px phone width, where it must not scroll
 sideways; the phone view is saved under test-artifacts/a11y-*.png. axe (tests/e2e/vendor) is
@@ -71,6 +71,18 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
             "turn-in-times": reverse("turnin:times", args=[lease, w.dealer.code]),
             "turn-in-cancel": reverse("turnin:cancel", args=[lease]),
             "security": reverse("mfa_index"),
+            "pre-inspection": reverse("wear:pre_inspection", args=[lease]),
+            "pre-inspection-area": reverse("wear:pre_area", args=[lease, "front"]),
+            "pre-inspection-tyre": reverse("wear:pre_area", args=[lease, "wheel_lf"]),
+            "pre-inspection-estimate": reverse("wear:pre_estimate", args=[lease]),
+            "condition-report": reverse("wear:report", args=[w.inspected.public_id]),
+            "dispute-new": reverse("wear:dispute_new", args=[w.inspected.public_id]),
+            "dispute": reverse("wear:dispute", args=[w.inspected.public_id, w.dispute.public_id]),
+        },
+        "inspector": {
+            "inspector-home": reverse("wear:inspector_home"),
+            "inspector-report": reverse("wear:inspector_report", args=[w.open_report.public_id]),
+            "inspector-area": reverse("wear:inspector_area", args=[w.open_report.public_id, "front"]),
         },
         "dealer": {
             "dealer-day": reverse("turnin:dealer_day"),
@@ -86,7 +98,8 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
 # Forms also audited after an empty submission: error messages must be tied to their fields.
 SUBMITTED_EMPTY = {
     "sign-in", "sign-up", "link", "odometer", "odometer-correct", "quote-form-turn-in", "quote-form-early-return",
-    "pay", "turn-in-times", "dealer-check-in", "message-new",
+    "pay", "turn-in-times", "dealer-check-in", "message-new", "inspector-home", "pre-inspection-area", "dispute-new",
+    "inspector-area",
 }  # fmt: skip
 BLANK_AND_SUBMIT = """() => {
     const form = [...document.querySelectorAll("main form[method=post]")].at(-1);

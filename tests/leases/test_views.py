@@ -9,9 +9,9 @@ from tests.factories import make_lease, make_lessee, make_user
 pytestmark = pytest.mark.django_db
 # Exact, and the same whatever the number of leases, quotes or readings the page shows.
 MY_VEHICLES_QUERIES = 5  # session, user, the leases in one query, the unread-notices count, help links
-# An open lease, help links for the page and for its return kit panel included (one query each);
+# An open lease, help links for the page and for its return kit panel included (one query each), and the wear panel;
 # tests/quotes/test_views.py checks it with 1 and 20 quotes.
-LEASE_PAGE_QUERIES = 14
+LEASE_PAGE_QUERIES = 15
 
 
 def lease_urls(lease) -> list[str]:

@@ -18,12 +18,13 @@ from tests.world import PERSONAS, client_for
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = "sign-in"  # a 302 to the sign-in page
-NON_DEALERS = ("owner", "co_lessee", "outsider", "staff")
+NON_DEALERS = ("owner", "co_lessee", "outsider", "staff", "inspector", "other_inspector")
+INSPECTORS = ("inspector", "other_inspector")
 
 # What each kind of page answers, per persona.
 CUSTOMER_OBJECT = {
     "anonymous": SIGN_IN, "owner": 200, "co_lessee": 200, "outsider": 404,
-    "dealer": 404, "other_dealer": 404, "staff": 404,
+    "dealer": 404, "other_dealer": 404, "staff": 404, "inspector": 404, "other_inspector": 404,
 }  # fmt: skip
 SIGNED_IN = {p: (SIGN_IN if p == "anonymous" else 200) for p in PERSONAS}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
@@ -37,6 +38,19 @@ def answering(base: dict, status, *personas: str) -> dict:
     """``base`` with ``personas`` (default: those it lets in) answered ``status`` instead."""
     chosen = personas or tuple(p for p, expected in base.items() if expected == 200)
     return {**base, **dict.fromkeys(chosen, status)}
+
+
+# Condition-report pages: inspectors (any company), dealer staff and operations; others get a 404.
+RECORDER_PAGE = {
+    "anonymous": SIGN_IN, **dict.fromkeys(("owner", "co_lessee", "outsider"), 404),
+    "dealer": 200, "other_dealer": 200, "staff": 200, "inspector": 200, "other_inspector": 200,
+}  # fmt: skip
+# One company's report: another company's inspector, and dealers, get a 404.
+RECORDER_OBJECT = {**RECORDER_PAGE, "other_inspector": 404, "dealer": 404, "other_dealer": 404}
+# A lessee's pre-inspection photo: the lessees and operations, no inspector.
+PRE_PHOTO = answering(CUSTOMER_OBJECT, 200, "staff")
+# A completed report's photo: the lessees, operations and the company that took it.
+REPORT_PHOTO = answering(CUSTOMER_OBJECT, 200, "staff", "inspector")
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,15 @@ def billed_args(w) -> list:
 
 def quote_args(w) -> list:
     return [w.lease.public_id, w.quote.public_id]
+
+
+def recorder_only_get(get: dict) -> dict:
+    """A recorder page that only answers GET: the role check comes first, then the method."""
+    return answering(get, 405, "staff", "inspector", "other_inspector", "dealer", "other_dealer")
+
+
+def open_report_args(w) -> list:
+    return [w.open_report.public_id]
 
 
 def dealer_only_get(get: dict) -> dict:
@@ -145,7 +168,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "quotes:extend": Rule(
         args=lambda w: [w.lease.public_id, w.extension_quote.public_id],
-        get=answering(CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff"),
+        get=answering(
+            CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff", *INSPECTORS
+        ),
         post=answering(CUSTOMER_OBJECT, 302),
         note="POST only: the owner's asks and is sent to the request; the co-lessee's finds the same request",
     ),
@@ -188,6 +213,60 @@ ACCESS: dict[str, Rule] = {
     ),
     "turnin:dealer_receipt": Rule(
         args=lambda w: [w.turnin.public_id], get=DEALER_OBJECT, post=dealer_only_get(DEALER_OBJECT)
+    ),
+    # --- wear, lessee side (pre-inspection on the open lease; the report on the inspected one) ----
+    "wear:pre_inspection": Rule(
+        args=lease_args, get=CUSTOMER_OBJECT, post=answering(CUSTOMER_OBJECT, 302), note="started: on to the first area"
+    ),
+    "wear:pre_area": Rule(
+        args=lambda w: [w.lease.public_id, "front"],
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="an empty POST adds nothing: 400",
+    ),
+    "wear:pre_item_delete": Rule(
+        args=lambda w: [w.lease.public_id, w.pre_inspection.items.get().public_id],
+        get=answering(
+            CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff", *INSPECTORS
+        ),
+        post={**CUSTOMER_OBJECT, "owner": 302, "co_lessee": 404},
+        note="POST only: the owner's removes the item; the co-lessee's then finds none",
+    ),
+    "wear:pre_estimate": Rule(
+        args=lease_args, get=CUSTOMER_OBJECT, post=answering(CUSTOMER_OBJECT, 302), note="saving it again: back to it"
+    ),
+    "wear:pre_pdf": Rule(args=lease_args, get=CUSTOMER_OBJECT),
+    "wear:report": Rule(args=lambda w: [w.inspected.public_id], get=CUSTOMER_OBJECT),
+    "wear:dispute_new": Rule(
+        args=lambda w: [w.inspected.public_id],
+        get=CUSTOMER_OBJECT,
+        post=answering(CUSTOMER_OBJECT, 400),
+        note="nothing ticked: 400",
+    ),
+    "wear:dispute": Rule(args=lambda w: [w.inspected.public_id, w.dispute.public_id], get=CUSTOMER_OBJECT),
+    "wear:photo": Rule(args=lambda w: [w.pre_photo.public_id], get=PRE_PHOTO, note="another customer's: 404"),
+    "wear:photo_thumb": Rule(
+        args=lambda w: [w.report_photo.public_id], get=REPORT_PHOTO, note="another inspection company's: 404"
+    ),
+    # --- wear, inspectors and operations ----------------------------------------------------------
+    "wear:inspector_home": Rule(get=RECORDER_PAGE, post=answering(RECORDER_PAGE, 400)),
+    "wear:inspector_report": Rule(args=open_report_args, get=RECORDER_OBJECT, post=recorder_only_get(RECORDER_OBJECT)),
+    "wear:inspector_area": Rule(
+        args=lambda w: [w.open_report.public_id, "front"],
+        get=RECORDER_OBJECT,
+        post=answering(RECORDER_OBJECT, 400),
+    ),
+    "wear:inspector_item_delete": Rule(
+        args=lambda w: [w.open_report.public_id, w.open_item.public_id],
+        get=recorder_only_get(RECORDER_OBJECT),
+        post={**RECORDER_OBJECT, "staff": 302, "inspector": 404},
+        note="POST only: operations remove the item first; the inspector then finds none",
+    ),
+    "wear:inspector_complete": Rule(
+        args=open_report_args,
+        get=recorder_only_get(RECORDER_OBJECT),
+        post=answering(RECORDER_OBJECT, 302),
+        note="operations complete it; the inspector's second click finds it done",
     ),
 }
 

@@ -30,7 +30,7 @@ def quote(personas, today, settings, tmp_path):
 def test_only_portal_pdf_imports_weasyprint():
     importers = {
         str(path.relative_to(ROOT))
-        for package in ("portal", "leases", "quotes", "returnkit")
+        for package in ("portal", "leases", "quotes", "returnkit", "wear")
         for path in (ROOT / package).rglob("*.py")
         if re.search(r"^\s*(import weasyprint|from weasyprint)", path.read_text(), re.M)
     }
@@ -38,7 +38,7 @@ def test_only_portal_pdf_imports_weasyprint():
 
 
 def test_every_pdf_template_uses_the_print_stylesheet_and_none_has_its_own():
-    assert len(TEMPLATES) == 4
+    assert len(TEMPLATES) == 5
     for template in TEMPLATES:
         html = template.read_text()
         assert "<style" not in html and "style=" not in html, template.name
@@ -54,7 +54,7 @@ def test_the_print_stylesheet_lays_out_in_blocks():
 
 
 def test_every_document_the_task_knows_is_a_stored_pdf_under_its_own_name():
-    assert set(DOCUMENTS) == {"quote", "kit", "statement", "receipt"}
+    assert set(DOCUMENTS) == {"quote", "kit", "statement", "receipt", "pre_inspection"}
     for name in DOCUMENTS:
         assert document(name).name == name
 

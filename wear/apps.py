@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WearConfig(AppConfig):
+    name = "wear"
+    verbose_name = "Wear standard, inspections and disputes"
