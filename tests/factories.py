@@ -283,9 +283,9 @@ def ensure_wear_standard() -> None:
         import_module("wear.migrations.0004_disputes").seed_rules(apps, None)
 
 
-def make_inspector(company_code: str = "clearview", email: str | None = None):
+def make_inspector(company_code: str = "clearview", email: str | None = None, *, two_factor: bool = True):
     company, _ = InspectionCompany.objects.get_or_create(code=company_code, defaults={"name": company_code.title()})
-    user = make_user(email)
+    user = make_user(email, two_factor=two_factor)
     Inspector.objects.create(user=user, company=company)
     return user
 

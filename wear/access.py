@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 
 from leases.models import Dealer, Lease
+from portal import twofactor
 from wear.models import ConditionReport, InspectionCompany, Inspector, PreInspection, WearPhoto
 
 
@@ -62,7 +63,8 @@ def recorder_for(user) -> Recorder | None:
 
 
 def recorder_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Inspectors, dealer staff and operations; everyone else signed in gets a 404, as for dealer pages."""
+    """Inspectors, dealer staff and operations, each with an authenticator app (``portal.twofactor``);
+    everyone else signed in gets a 404, as for dealer pages."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -71,6 +73,9 @@ def recorder_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         request.recorder = recorder_for(request.user)
         if request.recorder is None:
             raise Http404("No such page")
+        # Inspectors, like dealer and operations staff, work only with two-factor.
+        if (enrol := twofactor.enrolment_redirect(request)) is not None:
+            return enrol
         return view(request, *args, **kwargs)
 
     return wrapped

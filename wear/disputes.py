@@ -26,6 +26,7 @@ from leases.billing.holds import hold_place, hold_release
 from leases.billing.refunds import refund_for_credit
 from leases.models import FinalBill, Lease
 from leases.services import lease_locked
+from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import ZERO, money
 from wear import photos as wear_photos
@@ -166,6 +167,8 @@ def dispute_settle(*, dispute: WearDispute, user, today: dt.date) -> None:
     hold_release(reference=dispute.reference, today=today)
     refund_for_credit(lease=report.lease, bill=bill)
     enqueue_on_commit(dispute_outcome_send, dispute.pk)
+    lease = report.lease
+    notify(lease, Kind.DISPUTE_OUTCOME, url=link("wear:dispute", lease.public_id, dispute.public_id), key=dispute.pk)
 
 
 def open_disputes():

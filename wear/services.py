@@ -13,6 +13,7 @@ from django.db import transaction
 from leases.billing.inspection import inspection_check, inspection_record
 from leases.models import Dealer, Lease
 from leases.services import lease_locked
+from portal.notify import Kind, link, notify
 from wear import photos as wear_photos
 from wear.compare import side_by_side
 from wear.estimate import PRE_INSPECTION_PDF
@@ -133,6 +134,8 @@ def report_complete(*, report: ConditionReport, user, now: dt.datetime, today: d
         )
         report.completed_at = now
         report.save(update_fields=["inspection", "completed_at"])
+        lease = report.lease
+        notify(lease, Kind.INSPECTION_REPORT_READY, url=link("wear:report", lease.public_id), key=report.pk)
         return report
 
 

@@ -35,16 +35,6 @@ def rules_for_area(standard: WearStandard, area: str) -> list[WearRule]:
     ]
 
 
-def rules_billed_separately(standard: WearStandard, area: str) -> list[WearRule]:
-    """Rules shown on ``area`` for information only: their charges are billed on their own line."""
-    return [
-        rule
-        for category in categories_for(standard)
-        if area in category.areas and category.billed_separately
-        for rule in category.rules.all()
-    ]
-
-
 def standard_copy(*, standard: WearStandard, title: str = "") -> WearStandard:
     """A new, unpublished version with the same categories, rules and bands, for editing."""
     with transaction.atomic():

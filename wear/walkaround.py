@@ -11,7 +11,7 @@ from wear.areas import next_area
 from wear.forms import ItemForm
 from wear.models import Area, ConditionReport, PreInspection, WearItem, WearRule
 from wear.services import item_add
-from wear.standard import rules_billed_separately, rules_for_area
+from wear.standard import rules_for_area
 
 Document = PreInspection | ConditionReport
 
@@ -22,7 +22,9 @@ class AreaPage:
     forms: list[ItemForm]
     items: list[WearItem]
     saved: bool = False
-    for_information: list[WearRule] = field(default_factory=list)  # charged on their own bill line
+    # Keys and equipment: counted by the dealer at the return and billed on their own line at the
+    # vehicle's own charge per item (VehicleEquipment.charge_each), shown here for information.
+    equipment: list = field(default_factory=list)
 
     @property
     def next_area(self) -> Area | None:
@@ -60,7 +62,7 @@ def area_page(request: HttpRequest, document: Document, area: Area) -> AreaPage:
         forms=forms,
         items=_items(document, area),
         saved=saved,
-        for_information=rules_billed_separately(document.standard, area),
+        equipment=list(document.lease.vehicle.equipment.all()) if area == Area.KEYS else [],
     )
 
 

@@ -18,7 +18,16 @@ from leases.billing.inspection import auction_sale_record
 from leases.models import Inspection, LedgerEntry, OdometerReading
 from quotes import engine
 from tests.e2e.conftest import Shots, sign_in
-from tests.factories import NOW, TODAY, ensure_wear_standard, lease_ending_in, make_inspector, make_lessee, make_user
+from tests.factories import (
+    NOW,
+    TODAY,
+    TOTP_SECRET,
+    ensure_wear_standard,
+    lease_ending_in,
+    make_inspector,
+    make_lessee,
+    make_user,
+)
 from wear.models import ConditionReport, PreInspection, WearDispute
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,7 +97,7 @@ def test_pre_inspection_report_comparison_dispute_and_waiver(chromium, live_serv
     OdometerReading.objects.create(lease=lease, reading_date=TODAY, miles=41_012, source=OdometerReading.Source.DEALER)
     inspector = chromium.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True).new_page()
     inspector.shots = Shots(inspector, "test_wear_journey-inspector")
-    sign_in(inspector, base, "inspector@clearview.example.com", lands_on="Condition reports")
+    sign_in(inspector, base, "inspector@clearview.example.com", lands_on="Condition reports", totp_secret=TOTP_SECRET)
     inspector.get_by_label("VIN or lease account number").fill(lease.vehicle.vin)
     inspector.get_by_role("button", name="Start the report").click()
     inspector.get_by_role("link", name="Front", exact=True).click()
@@ -134,7 +143,7 @@ def test_pre_inspection_report_comparison_dispute_and_waiver(chromium, live_serv
     # --- Operations waive it from the queue -----------------------------------------------------
     ops = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     ops.shots = Shots(ops, "test_wear_journey-ops")
-    sign_in(ops, base, "ops@example.com")
+    sign_in(ops, base, "ops@example.com", totp_secret=TOTP_SECRET)
     ops.goto(f"{base}/ops/wear/weardispute/")
     ops.get_by_role("link", name=dispute.reference).click()
     ops.get_by_role("link", name="Decide").click()

@@ -14,7 +14,15 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from tests.factories import PASSWORD, TOTP_SECRET, make_dealer, make_dealer_user, make_user
+from tests.factories import (
+    PASSWORD,
+    TOTP_SECRET,
+    give_authenticator,
+    make_dealer,
+    make_dealer_user,
+    make_inspector,
+    make_user,
+)
 from tests.totp import totp
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +118,13 @@ def test_dealer_staff_with_an_authenticator_sign_in_with_its_code(client):
 def test_lessees_are_not_made_to_enrol(client):
     client.force_login(make_user("lessee@example.com"))
     assert client.get(reverse("leases:list")).status_code == 200
+
+
+def test_inspectors_without_an_authenticator_are_sent_to_enrol(client):
+    inspector = make_inspector("clearview", "no-app@inspect.example.com", two_factor=False)
+    client.force_login(inspector)
+    response = client.get(reverse("wear:inspector_home"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    give_authenticator(inspector)
+    assert client.get(reverse("wear:inspector_home")).status_code == 200

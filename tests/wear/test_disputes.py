@@ -211,3 +211,20 @@ def test_the_lease_page_says_a_dispute_is_open(billed):
     page = signed_in(billed.owner).get(reverse("leases:detail", args=[billed.lease.public_id])).content.decode()
     assert "Your dispute is open" in page
     assert reverse("wear:report", args=[billed.lease.public_id]) in page
+
+
+def test_the_report_and_the_dispute_outcome_are_notices_once_each(billed, django_capture_on_commit_callbacks):
+    from portal.models import Notification
+
+    def notices(kind: str) -> list[Notification]:
+        return list(Notification.objects.filter(user=billed.owner, kind=kind))
+
+    [ready] = notices("inspection_report_ready")
+    assert ready.link == reverse("wear:report", args=[billed.lease.public_id])
+    dispute(billed)
+    row = WearDisputeItem.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(billed, row, "waived")
+    [outcome] = notices("dispute_outcome")
+    settled = WearDispute.objects.get()
+    assert outcome.link == reverse("wear:dispute", args=[billed.lease.public_id, settled.public_id])

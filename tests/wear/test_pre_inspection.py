@@ -160,12 +160,16 @@ def test_after_the_return_the_pre_inspection_is_read_only(ending):
     assert Lease.objects.get(pk=lease.pk).status == Lease.Status.RETURNED
 
 
-def test_the_keys_area_shows_the_equipment_charges_for_information_only(ending):
+def test_the_keys_area_shows_the_vehicle_s_own_equipment_charges_the_bill_uses(ending):
+    """The same figure as the kit, the lease page and the bill's missing-equipment line:
+    ``VehicleEquipment.charge_each``, not a second price list in the wear standard."""
     user, lease = ending
+    lease.vehicle.equipment.filter(name="Smart key").update(charge_each="325.00")
     client = signed_in(user)
     client.post(reverse("wear:pre_inspection", args=[lease.public_id]))
-    page = client.get(reverse("wear:pre_area", args=[lease.public_id, "keys"])).content.decode()
-    assert "Missing key or remote</strong>: $275.00 each" in page
+    page = " ".join(client.get(reverse("wear:pre_area", args=[lease.public_id, "keys"])).content.decode().split())
+    assert "<strong>2 × Smart key</strong>: $325.00 each if not returned" in page
+    assert "$275.00" not in page
     assert "Add this" not in page
 
 
