@@ -124,7 +124,9 @@ ACCESS: dict[str, Rule] = {
     ),
     "messaging:close": Rule(
         args=lambda w: [w.thread.public_id],
-        get=answering(CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff"),
+        get=answering(
+            CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff", *INSPECTORS
+        ),
         post=answering(CUSTOMER_OBJECT, 302),
     ),
     "messaging:attachment": Rule(

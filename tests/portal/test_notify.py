@@ -35,7 +35,8 @@ def test_each_event_in_the_world_notified_every_lessee_with_an_account_once(worl
         "quote_saved": 4,
         "extension_approved": 1,
         "appointment_booked": 1,
-        "final_bill_issued": 1,
+        "final_bill_issued": 2,  # the billed lease and the inspected one
+        "inspection_report_ready": 1,
         "payment_received": 1,
         "vehicle_checked_in": 1,
         "new_message": 1,
@@ -47,7 +48,13 @@ def test_each_event_in_the_world_notified_every_lessee_with_an_account_once(worl
 
 def test_each_notice_links_to_its_page(world):
     links = dict(Notification.objects.filter(user=world.users["co_lessee"]).values_list("kind", "link"))
-    assert links["final_bill_issued"] == reverse("leases:bill", args=[world.billed.public_id])
+    bills = set(
+        Notification.objects.filter(user=world.users["co_lessee"], kind="final_bill_issued").values_list(
+            "link", flat=True
+        )
+    )
+    assert bills == {reverse("leases:bill", args=[lease.public_id]) for lease in (world.billed, world.inspected)}
+    assert links["inspection_report_ready"] == reverse("wear:report", args=[world.inspected.public_id])
     assert links["payment_received"] == reverse(
         "leases:receipt", args=[world.billed.public_id, world.payment.public_id]
     )

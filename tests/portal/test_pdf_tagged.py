@@ -35,7 +35,13 @@ def pdfinfo(pdf: bytes, tmp_path) -> dict[str, str]:
 
 def records(world) -> dict:
     [kit] = kits_for_leases(list(for_kits(Lease.objects.filter(pk=world.lease.pk))), today=TODAY).values()
-    return {"quote": world.quote, "kit": kit, "statement": world.bill, "receipt": world.turnin}
+    return {
+        "quote": world.quote,
+        "kit": kit,
+        "statement": world.bill,
+        "receipt": world.turnin,
+        "pre_inspection": world.pre_inspection,
+    }
 
 
 def test_every_kind_of_pdf_is_tagged_with_title_language_and_author(world, tmp_path, settings):
