@@ -285,7 +285,7 @@ def _buyout_allowed(*, lease: Lease, quote_reference: str, lines: list[dict]) ->
         )
     if not lease.is_open:
         raise PaymentRefused(
-            f"This lease is {lease.get_status_display().lower()}: the vehicle can no longer be bought online."
+            f"{lease.status_sentence()} The vehicle can no longer be bought online."
         )
     on_account = sum((Decimal(line["amount"]) for line in lines if not ledger.is_posted(line)), Decimal(0))
     if ledger.balance(lease) != money(on_account):

@@ -86,7 +86,7 @@ def _refuse_unless_checkable(dealer: Dealer, lease: Lease) -> None:
             f"This vehicle was already checked in at {earlier.dealer_name} on {long_date(earlier.returned_on)}."
         )
     if not lease.is_open:
-        raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")
+        raise CheckInRefused(f"{lease.status_sentence()} There is nothing to check in.")
     if not dealer_franchised_for(dealer, lease.vehicle.make_id):
         raise CheckInRefused(f"{dealer.name} is not franchised for {lease.vehicle.make.name}.")
 

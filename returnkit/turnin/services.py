@@ -207,7 +207,7 @@ def _locked_appointment(pk: int) -> Appointment:
 def _refuse_unless_bookable(lease: Lease, slot: TurnInSlot, now: dt.datetime) -> None:
     if not lease.is_open:
         raise BookingRefused(
-            f"This vehicle's lease is {lease.get_status_display().lower()}, so no turn-in can be booked.",
+            f"{lease.status_sentence()} No turn-in can be booked.",
             code="lease_closed",
         )
     dealer = slot.dealer
