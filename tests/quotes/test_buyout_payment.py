@@ -254,7 +254,7 @@ class TestLapsedAndNotPayable:
             pay_directly(quote, owner)
         client.force_login(owner)
         page = client.get(quote.get_absolute_url()).content.decode()
-        assert "Pay this buyout" not in page and "get a buyout quote for today" in page
+        assert "Pay this buyout" not in page and "Get a buyout quote for today" in page
         assert client.post(pay_url(quote), buyout_form()).status_code == 400
         nothing_changed(lease)
 
