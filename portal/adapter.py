@@ -30,14 +30,37 @@ def sign_in_limits(*, email: str, ip: str) -> list[ratelimit.Limit]:
     ]
 
 
+# The session key base.html reads to choose the header's menu ("operations", "dealer", "lessee").
+PERSONA_SESSION_KEY = "persona"
+
+
+def persona_of(user) -> str:
+    """Who this signed-in user is to the portal: operations staff, dealer staff or a lessee."""
+    from returnkit.turnin.models import DealerStaff
+
+    if user.is_staff:
+        return "operations"
+    if DealerStaff.objects.filter(user=user).exists():
+        return "dealer"
+    return "lessee"
+
+
+def persona_home(persona: str) -> str:
+    """Where a persona lands after signing in, and where the portal's home sends them."""
+    return reverse({"operations": "admin:index", "dealer": "turnin:dealer_day"}.get(persona, "leases:list"))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
-        """Dealer staff land on their day's turn-ins; lessees on My Vehicles."""
-        from returnkit.turnin.models import DealerStaff
+        """Each persona lands on their own home: operations on the admin, dealer staff on their
+        day's turn-ins, lessees on My Vehicles."""
+        return persona_home(persona_of(request.user))
 
-        if DealerStaff.objects.filter(user=request.user).exists():
-            return reverse("turnin:dealer_day")
-        return super().get_login_redirect_url(request)
+    def login(self, request, user) -> None:
+        """Remember the persona in the session, so the header shows each their own menu without
+        asking the database on every page."""
+        super().login(request, user)
+        request.session[PERSONA_SESSION_KEY] = persona_of(user)
 
     def pre_authenticate(self, request, **credentials) -> None:
         """allauth's limits first, then ours: an attempt over either is refused untried."""
