@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
+from returnkit.turnin.services import appointment_book
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_accessibility import PHONE, session_cookie
 from tests.factories import NOW, make_dealer, make_dealer_user, make_lease, make_lessee, make_slot, make_user
-from returnkit.turnin.services import appointment_book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
