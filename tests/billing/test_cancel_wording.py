@@ -11,13 +11,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def short_hours(settings):
-    settings.LESSOR = {**settings.LESSOR, "payments_phone": "1-800-555-0199", "hours": "Monday to Friday, 9 a.m. to 5 p.m. Central"}
+    hours = "Monday to Friday, 9 a.m. to 5 p.m. Central"
+    settings.LESSOR = {**settings.LESSOR, "payments_phone": "1-800-555-0199", "hours": hours}
+
+
+WHILE_OPEN = "1-800-555-0199 the same day, while the line is open (Monday to Friday, 9 a.m. to 5 p.m. Central)"
 
 
 def test_the_authorization_names_the_lines_own_hours(billed, short_hours):
     text = payments.authorization_text(billed.lease)
     assert "9 p.m." not in text
-    assert "calling 1-800-555-0199 the same day, while the line is open (Monday to Friday, 9 a.m. to 5 p.m. Central)" in text
+    assert f"calling {WHILE_OPEN}" in text
 
 
 def test_the_receipt_email_says_the_same(billed, short_hours, mailoutbox, django_capture_on_commit_callbacks):
@@ -28,4 +32,4 @@ def test_the_receipt_email_says_the_same(billed, short_hours, mailoutbox, django
     html = receipt.alternatives[0][0]
     for body in (receipt.body, html):
         assert "9 p.m." not in body
-        assert "call 1-800-555-0199 the same day, while the line is open (Monday to Friday, 9 a.m. to 5 p.m. Central)" in body
+        assert f"call {WHILE_OPEN}" in body

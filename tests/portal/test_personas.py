@@ -32,7 +32,8 @@ def menu(client) -> list[str]:
     """The header's menu items, as a person reads them."""
     html = client.get(reverse("help")).content.decode()
     nav = html[html.index('id="nav"') : html.index("</nav>")]
-    return [re.sub(r"<[^>]+>|\s+", " ", item).strip() for item in re.findall(r"<li class=\"nav-item\">(.*?)</li>", nav, re.S)]
+    items = re.findall(r"<li class=\"nav-item\">(.*?)</li>", nav, re.S)
+    return [re.sub(r"<[^>]+>|\s+", " ", item).strip() for item in items]
 
 
 def test_operations_land_on_the_operations_admin_and_see_its_menu(client):
