@@ -37,10 +37,20 @@ class CheckIn:
     returned: dict[int, int] = field(default_factory=dict)  # VehicleEquipment id → count brought back
     condition_notes: str = ""
     odometer_status_reason: str = ""  # required unless the reading is the actual mileage
+    lessee_signature: str = ""  # the lessee's typed name, signed with ESIGN consent (the form requires it)
+    lessee_signed_ip: str | None = None
 
     @property
     def odometer_actual(self) -> bool:
         return self.odometer_status == TurnIn.OdometerStatus.ACTUAL
+
+
+def signature_matches(*, printed_name: str, signature: str) -> bool:
+    """Whether a typed signature is the printed name (case and spacing aside)."""
+    def same(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return bool(same(signature)) and same(signature) == same(printed_name)
 
 
 def checkable_leases(dealer: Dealer):
@@ -153,6 +163,9 @@ def _odometer_statement(check_in: CheckIn, now: dt.datetime) -> dict:
         "odometer_status_reason": reason,
         "lessee_printed_name": check_in.lessee_printed_name.strip(),
         "lessee_certified_at": now,
+        "lessee_signature": check_in.lessee_signature.strip(),
+        "lessee_esign_consent": bool(check_in.lessee_signature.strip()),
+        "lessee_signed_ip": check_in.lessee_signed_ip,
         "dealer_rep_name": check_in.dealer_rep_name.strip(),
         "dealer_certified_at": now,
     }

@@ -249,6 +249,11 @@ class TurnIn(models.Model):
     dealer_address = models.TextField()
     lessee_printed_name = models.CharField(max_length=120)
     lessee_certified_at = models.DateTimeField()
+    # The lessee's electronic signature (ESIGN Act): their typed name, given with their consent to
+    # sign electronically, at lessee_certified_at, from this IP address (the dealer's screen).
+    lessee_signature = models.CharField("lessee's typed signature", max_length=120, blank=True)
+    lessee_esign_consent = models.BooleanField("lessee consented to sign electronically", default=False)
+    lessee_signed_ip = models.GenericIPAddressField("signed from IP address", null=True, blank=True)
     dealer_rep_name = models.CharField("dealer representative", max_length=120)
     dealer_certified_at = models.DateTimeField()
 

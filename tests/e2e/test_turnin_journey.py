@@ -115,6 +115,8 @@ def test_lessee_books_moves_and_cancels_then_the_dealer_checks_the_vehicle_in(pa
     dealer_page.get_by_label("Condition notes").fill("Small scuff on the rear bumper.")
     dealer_page.get_by_label("Lessee's printed name").fill("Riley Chen")
     dealer_page.get_by_label(re.compile("I, the lessee, certify")).check()
+    dealer_page.get_by_label(re.compile("I, the lessee, agree to sign this statement electronically")).check()
+    dealer_page.get_by_label("Lessee's signature: type your full name").fill("Riley Chen")
     dealer_page.get_by_label("Dealer representative's printed name").fill("Dana Service")
     dealer_page.get_by_label(re.compile("I received the vehicle")).check()
     dealer_page.get_by_role("button", name="Check the vehicle in").click()

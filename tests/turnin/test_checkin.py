@@ -30,6 +30,8 @@ def statement(lease, **changes) -> dict:
         "condition_notes": "Scuff on the rear bumper.",
         "lessee_printed_name": "Pat Lessee",
         "lessee_certifies": "on",
+        "lessee_esign_consent": "on",
+        "lessee_signature": "Pat Lessee",
         "dealer_rep_name": "Dana Service",
         "dealer_certifies": "on",
     }
