@@ -156,9 +156,9 @@ class CheckInForm(forms.Form):
                 data["odometer_status_reason"] = void_reason_clean(data["odometer_status_reason"])
             except ValidationError as error:
                 self.add_error("odometer_status_reason", statement_error(error))
-        if "lessee_signature" in data and "lessee_printed_name" in data:
-            if not signature_matches(printed_name=data["lessee_printed_name"], signature=data["lessee_signature"]):
-                self.add_error("lessee_signature", "The signature must be the lessee's printed name, typed in full.")
+        signed = data.get("lessee_signature")
+        if signed and not signature_matches(printed_name=data.get("lessee_printed_name", ""), signature=signed):
+            self.add_error("lessee_signature", "The signature must be the lessee's printed name, typed in full.")
         if "miles" in data:
             try:
                 check_odometer(lease=self.lease, miles=data["miles"], on=self.today, today=self.today, actual=actual)
