@@ -439,6 +439,8 @@ class LeaseParty(models.Model):
         # The primary lessee first, then the co-lessees in the order they were added: every list
         # of a lease's lessees (pages, kit, emails, statements) comes in this order.
         ordering = [Case(When(role="primary", then=Value(0)), default=Value(1)), "id"]
+        verbose_name = "lessee on a lease"
+        verbose_name_plural = "lessees on leases"
         constraints = [
             models.UniqueConstraint(fields=["lease", "lessee"], name="party_once_per_lease"),
             models.UniqueConstraint(fields=["lease"], condition=Q(role="primary"), name="one_primary_lessee"),
