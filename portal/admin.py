@@ -5,8 +5,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
 
 from portal import clock
-from portal.notify import Kind
 from portal.models import AttemptCounter, Notification, User
+from portal.notify import Kind
 
 
 @admin.register(User)
