@@ -30,7 +30,7 @@ def test_every_model_has_a_plural_a_person_would_write():
 def test_every_choice_has_a_label_in_words():
     for model in our_models():
         for field in model._meta.concrete_fields:
-            for value, label in field.flatchoices:
+            for _value, label in field.flatchoices:
                 assert "_" not in str(label), f"{model.__name__}.{field.name}: {label}"
                 assert str(label)[:1] == str(label)[:1].upper(), f"{model.__name__}.{field.name}: {label}"
 
