@@ -6,19 +6,27 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint bench load venv clean
 
+# `make run PORT=8123` (or PORT in the environment): the server, and the links in the kit, the
+# statements and the emails (SITE_URL's default follows PORT).
+PORT ?= 8000
+export PORT
+
 $(STAMP): requirements.txt requirements-dev.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $(STAMP)
+	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)…"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing the requirements into $(VENV) (about two minutes the first time)…"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
+	@touch $(STAMP)
 
 venv: $(STAMP)
 
 ## Serve the portal with demo data on embedded defaults (SQLite, in-process tasks, console email).
 run: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo "Portal: http://127.0.0.1:8000  (operations: http://127.0.0.1:8000/ops/)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Preparing the database…"
+	@$(PY) manage.py migrate --noinput -v 0
+	@echo "Loading the demo data…"
+	@$(PY) manage.py seed_demo
+	@echo "Portal: http://127.0.0.1:$(PORT)  (operations: http://127.0.0.1:$(PORT)/ops/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole suite: PostgreSQL and Redis when they answer (required with CI=true), on two xdist
 ## workers, browser tests included (each worker has its own Chromium, live server and databases).

@@ -124,7 +124,7 @@ def _request_made(lease: Lease, quote_reference: str) -> ExtensionRequest | None
 
 def _check_extendable(lease: Lease, days: int) -> None:
     if not lease.is_open:
-        raise ExtensionRefused(f"This lease is {lease.get_status_display().lower()}: it can no longer be extended.")
+        raise ExtensionRefused(f"{lease.status_sentence()} It can no longer be extended.")
     if days < 1:
         raise ExtensionRefused("An extension is for one day or more.")
     _check_limit(lease, days)
@@ -140,7 +140,7 @@ def extension_approve(*, request: ExtensionRequest, user, today: dt.date) -> boo
             return False
         if not lease.is_open:
             raise ExtensionRefused(
-                f"Lease {lease.account_number} is {lease.get_status_display().lower()}: decline the request instead."
+                f"Lease {lease.account_number}: {lease.status_sentence()} Decline the request instead."
             )
         _check_limit(lease, request.days, deciding=request)
         _grant(lease=lease, request=request, user=user, today=today)

@@ -29,6 +29,10 @@ class LinkLeaseForm(forms.Form):
     )
 
 
+# check_odometer's refusals that are about the date, shown under the date field.
+DATE_PROBLEMS = {"future", "before_start"}
+
+
 class OdometerForm(forms.Form):
     miles = forms.IntegerField(
         label="Odometer reading (miles)",
@@ -55,7 +59,7 @@ class OdometerForm(forms.Form):
             try:
                 check_odometer(lease=self.lease, miles=data["miles"], on=data["reading_date"], today=self.today)
             except ValidationError as error:
-                self.add_error("miles", error)
+                self.add_error("reading_date" if error.code in DATE_PROBLEMS else "miles", error)
         return data
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from leases.models import VOID_REASON_MAX, Lease, LeaseParty, Lessee, OdometerReading
 from portal import ratelimit
@@ -83,6 +84,11 @@ def _neighbours(lease: Lease, on: dt.date) -> tuple[OdometerReading | None, Odom
     return before, after
 
 
+def days_in_words(days: int) -> str:
+    """ "1 day", "15 days"."""
+    return ngettext("%(n)s day", "%(n)s days", days) % {"n": f"{days:,}"}
+
+
 def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date, actual: bool = True) -> None:
     """Refuse readings that cannot be true, with a message a lessee can act on.
 
@@ -115,9 +121,9 @@ def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date, act
     days = max(1, (on - floor_date).days)
     if miles - floor_miles > days * MAX_MILES_PER_DAY:
         raise ValidationError(
-            "That is %(jump)s miles in %(days)s day(s) since the last reading, which looks like a typo. "
+            "That is %(jump)s miles in %(days)s since the last reading, which looks like a typo. "
             "Please check the number on your odometer.",
-            params={"jump": f"{miles - floor_miles:,}", "days": days},
+            params={"jump": f"{miles - floor_miles:,}", "days": days_in_words(days)},
             code="impossible_jump",
         )
 

@@ -30,17 +30,41 @@ def sign_in_limits(*, email: str, ip: str) -> list[ratelimit.Limit]:
     ]
 
 
+# The session key base.html reads to choose the header's menu ("operations", "dealer", "lessee").
+PERSONA_SESSION_KEY = "persona"
+
+
+def persona_of(user) -> str:
+    """Who this signed-in user is to the portal: operations staff, dealer staff, an inspector or a lessee."""
+    from returnkit.turnin.models import DealerStaff
+    from wear.access import is_inspector
+
+    if user.is_staff:
+        return "operations"
+    if DealerStaff.objects.filter(user=user).exists():
+        return "dealer"
+    if is_inspector(user):
+        return "inspector"
+    return "lessee"
+
+
+def persona_home(persona: str) -> str:
+    """Where a persona lands after signing in, and where the portal's home sends them."""
+    homes = {"operations": "admin:index", "dealer": "turnin:dealer_day", "inspector": "wear:inspector_home"}
+    return reverse(homes.get(persona, "leases:list"))
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
-        """Dealer staff land on their day's turn-ins, inspectors on their reports; lessees on My Vehicles."""
-        from returnkit.turnin.models import DealerStaff
-        from wear.access import is_inspector
+        """Each persona lands on their own home: operations on the admin, dealer staff on their
+        day's turn-ins, inspectors on their condition reports, lessees on My Vehicles."""
+        return persona_home(persona_of(request.user))
 
-        if DealerStaff.objects.filter(user=request.user).exists():
-            return reverse("turnin:dealer_day")
-        if is_inspector(request.user):
-            return reverse("wear:inspector_home")
-        return super().get_login_redirect_url(request)
+    def login(self, request, user) -> None:
+        """Remember the persona in the session, so the header shows each their own menu without
+        asking the database on every page."""
+        super().login(request, user)
+        request.session[PERSONA_SESSION_KEY] = persona_of(user)
 
     def pre_authenticate(self, request, **credentials) -> None:
         """allauth's limits first, then ours: an attempt over either is refused untried."""

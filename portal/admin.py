@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from portal import clock
 from portal.models import AttemptCounter, Notification, User
+from portal.notify import Kind
 
 
 @admin.register(User)
@@ -22,13 +23,30 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds of notice by name ("Final bill issued"), not by code."""
+
+    title = "kind"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return Kind.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "title", "created_at", "read_at")
-    list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
+    list_display = ("user", "kind_label", "title", "created_at", "read_at")
+    list_filter = (KindFilter, ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("user__email", "title", "lease__account_number")
     raw_id_fields = ("user", "lease")
     date_hierarchy = "created_at"
+
+    @admin.display(description="kind", ordering="kind")
+    def kind_label(self, notice: Notification) -> str:
+        return Kind(notice.kind).label if notice.kind in Kind.values else notice.kind
 
 
 admin.site.unregister(Authenticator)

@@ -82,6 +82,8 @@ class EmailOptOut(models.Model):
     kind = models.CharField(max_length=40)
 
     class Meta:
+        verbose_name = "email opt-out"
+        verbose_name_plural = "email opt-outs"
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once")]
 
     def __str__(self) -> str:

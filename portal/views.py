@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import errors, notify
+from portal.adapter import persona_home, persona_of
 from portal.celery import app as celery_app
 from portal.models import EmailOptOut
 
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("leases:list")
+        return redirect(persona_home(persona_of(request.user)))
     return render(request, "portal/home.html")
 
 

@@ -15,7 +15,7 @@ import json
 import math
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import cache, cached_property, lru_cache, wraps
@@ -802,6 +802,26 @@ MINUS = "\u2212"  # a real minus sign: a hyphen is easy to miss in front of a do
 def long_date(day: dt.date) -> str:
     """A date as a lessee reads it: "November 25, 2026" (error lines keep ISO dates)."""
     return f"{day:%B} {day.day}, {day.year}"
+
+
+def lines_presented(lines: Iterable[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
+    """The lines that apply (any amount but $0.00), and one sentence naming the ones checked and
+    found to be zero ("" when none were): how itemised lines are shown on quote pages and PDFs and
+    on final bill pages, statements and emails. Lines are stored dicts ({code, label, amount, rule});
+    the amount is a Decimal or its text."""
+    lines = list(lines)
+    shown = [line for line in lines if Decimal(str(line["amount"])) != 0]
+    zero = [_short_label(line["label"]) for line in lines if Decimal(str(line["amount"])) == 0]
+    if not zero:
+        return shown, ""
+    listed = zero[0] if len(zero) == 1 else f"{', '.join(zero[:-1])} and {zero[-1]}"
+    return shown, f"Also checked and found to be $0.00: {listed}."
+
+
+def _short_label(label: str) -> str:
+    """ "Extension fees (0 days at $30.00)" → "extension fees"."""
+    title = label.split(" (")[0]
+    return title[:1].lower() + title[1:]
 
 
 def usd(amount: Decimal | int | str) -> str:

@@ -194,18 +194,8 @@ class BuyoutForm(QuoteForm):
     intro_template = "quotes/intro/buyout.html"
 
     purchase_date = _date_field("Purchase date")
-    apply_security_deposit = forms.TypedChoiceField(
-        label="Apply your security deposit to the price?",
-        choices=[
-            ("yes", "Yes, take it off the price as a line of the purchase"),
-            ("no", "No, keep it separate: it is credited against what you pay after the total"),
-        ],
-        coerce=lambda value: value == "yes",
-        empty_value=False,
-        initial="yes" if services.BUYOUT_APPLY_DEPOSIT else "no",
-        help_text="Either way, what you pay online is the same: the deposit is never charged twice or lost.",
-        widget=forms.RadioSelect,
-    )
+    # No question about the security deposit: applying it or not came to the same amount to pay,
+    # so the deposit is always applied to the price (services.BUYOUT_APPLY_DEPOSIT), as a line.
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -221,11 +211,6 @@ class BuyoutForm(QuoteForm):
             f"price a day up to {long_date(self.payable_by)}; your lease runs to {long_date(self.last_day)} at "
             f"most ({self.lease.max_extension_days} days after your scheduled end date, {long_date(end)})."
         )
-        deposit = self.terms.security_deposit
-        if deposit:
-            self.fields["apply_security_deposit"].label = f"Apply your {usd(deposit)} security deposit to the price?"
-        else:
-            del self.fields["apply_security_deposit"]
 
     def clean_purchase_date(self) -> dt.date:
         day = self.cleaned_data["purchase_date"]
@@ -250,7 +235,7 @@ class BuyoutForm(QuoteForm):
         return services.buyout_event(
             self.lease,
             data["purchase_date"],
-            apply_deposit=bool(data.get("apply_security_deposit", False)),
+            apply_deposit=services.BUYOUT_APPLY_DEPOSIT,
             **self._owed(),
         )
 

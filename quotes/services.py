@@ -59,7 +59,7 @@ def buyout_not_due(quote: Quote, today: dt.date) -> str:
         return ""
     return (
         f"This quote prices a purchase on {engine.long_date(day)}, and the price depends on the day you "
-        "buy. To buy the vehicle now, get a buyout quote for today."
+        "buy."
     )
 
 
@@ -93,7 +93,7 @@ def buyout_refusal(quote: Quote, today: dt.date) -> QuoteRefused | None:
     """Why this buyout quote cannot be paid today, or None if it can: the one check behind the
     quote page's pay button, the pay page and paying itself."""
     if not quote.lease.is_open:
-        return BuyoutLeaseClosed(f"This lease is {quote.lease.get_status_display().lower()}.")
+        return BuyoutLeaseClosed(quote.lease.status_sentence())
     try:
         _check_current(quote, kind=Quote.Kind.BUYOUT, today=today)
     except QuoteLapsed as lapsed:
@@ -121,7 +121,7 @@ def quote_create(
             if earlier is not None and earlier.quoted_on == today:
                 return earlier
             if not current.is_open:
-                raise LeaseNotOpen(f"This lease is {current.get_status_display().lower()}: it cannot be quoted.")
+                raise LeaseNotOpen(f"{current.status_sentence()} It can no longer be quoted.")
             quote = _quote_computed(current, user=user, event=event, today=today)
             # A key from an older day (a stale page sent again) gets a new quote, without the key.
             quote.idempotency_key = idempotency_key if earlier is None else None

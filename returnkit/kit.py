@@ -22,7 +22,7 @@ from leases.models import Lease, Mileage, Vehicle
 from quotes.engine import Buyout, Extension, LeaseTerms, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
-KIT_VERSION = 2
+KIT_VERSION = 3  # 3: online booking in the checklist, a black tread band
 EXTENSION_EXAMPLE_DAYS = 30
 
 
@@ -213,7 +213,9 @@ def _turning_in(end: dt.date, make: str) -> list[dict]:
         {
             "when": _between(end, 28, 7),
             "title": "Book your turn-in appointment",
-            "detail": f"Call any franchised {make} dealer and ask for a lease turn-in appointment.",
+            "detail": f"Book a time online at any franchised {make} dealer: Schedule a turn-in on your "
+            "vehicle's page in the portal (its address is on the cover). You can move or cancel it there "
+            "until 24 hours before.",
         },
         {
             "when": {"on_or_before": end.isoformat()},

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.billing import nacha, statement
+from leases.billing.cancelling import cancel_sentence
 from leases.models import FinalBill, Payment, Refund
 from portal import mail, once
 
@@ -37,6 +38,7 @@ def _payment_context(payment) -> dict:
         "payment": payment,
         "lease": lease,
         "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
+        "cancel_sentence": cancel_sentence(first_person=False),
         "receipt_url": settings.SITE_URL + reverse("leases:receipt", args=[lease.public_id, payment.public_id]),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[lease.public_id]),
     }

@@ -131,7 +131,7 @@ def _issue_check(lease: Lease) -> None:
         raise BillingError("A final bill has already been issued for this lease.")
     if lease.status != Lease.Status.SOLD:
         raise BillingError(
-            f"A final bill follows the sale of the vehicle; this lease is {lease.get_status_display().lower()}."
+            f"A final bill follows the sale of the vehicle. {lease.status_sentence()}"
         )
 
 

@@ -19,7 +19,7 @@ from quotes.engine import long_date, money
 def inspection_check(*, lease: Lease, returned_on: dt.date, inspected_on: dt.date, today: dt.date) -> None:
     if lease.status not in (Lease.Status.RETURNED, Lease.Status.TERMINATED_EARLY):
         raise ValidationError(
-            f"Only a returned vehicle can be inspected; this lease is {lease.get_status_display().lower()}."
+            f"Only a returned vehicle can be inspected. {lease.status_sentence()}"
         )
     if Inspection.objects.filter(lease=lease).exists():
         raise ValidationError("An inspection is already recorded for this lease.")
@@ -76,7 +76,7 @@ def inspection_record(
 def auction_sale_check(*, lease: Lease, sold_on: dt.date, price: Decimal, today: dt.date) -> None:
     if lease.status != Lease.Status.INSPECTED:
         raise ValidationError(
-            f"A sale can be recorded once the vehicle is inspected; this lease is {lease.get_status_display().lower()}."
+            f"A sale can be recorded once the vehicle is inspected. {lease.status_sentence()}"
         )
     inspection = Inspection.objects.filter(lease=lease).first()
     if inspection and sold_on < inspection.returned_on:

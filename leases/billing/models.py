@@ -92,7 +92,11 @@ class FinalBill(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     lease = models.OneToOneField(Lease, on_delete=models.PROTECT, related_name="final_bill")
-    kind = models.CharField(max_length=20)  # the engine's event: turn_in or early_termination
+    class Kind(models.TextChoices):  # the engine's event the bill is computed for
+        TURN_IN = "turn_in", "Turn-in at the end of the lease"
+        EARLY_TERMINATION = "early_termination", "Early return (ends the lease early)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     inputs = models.JSONField()
     lines = models.JSONField()  # [{code, label, amount, rule, posted}], amounts as strings
     facts = models.JSONField()  # what the bill rests on: return, odometer, inspection, sale, vehicle
@@ -165,6 +169,8 @@ class AchFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "ACH file"
+        verbose_name_plural = "ACH files"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["file_date", "modifier"], name="ach_file_modifier_per_day")]
 

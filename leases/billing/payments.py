@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leases.billing import emails, fieldcrypt, holds, ledger, nacha
+from leases.billing.cancelling import cancel_sentence
 from leases.billing.errors import BuyoutQuoteOutdated, PaymentRefused
 from leases.billing.refunds import lease_close_if_settled
 from leases.models import (
@@ -43,7 +44,6 @@ _AUTHORIZATION_TERMS = (
     "The debit may be made on or after today, or on the next business day if today is not one. "
     "I confirm that I may use this account and that this is a one-time payment, not a recurring one. "
     "If my bank returns the debit unpaid, the amount goes back on my balance. "
-    "I can cancel this payment by calling {phone} before 9 p.m. Eastern time today."
 )
 
 
@@ -53,7 +53,8 @@ def authorization_text(lease: Lease) -> str:
     return (
         f"I authorize {lessor['name']} to make one electronic debit (ACH) from the bank account I entered "
         f"above, for the amount I entered above, as a payment on lease account {lease.account_number}. "
-        + _AUTHORIZATION_TERMS.format(phone=lessor["payments_phone"])
+        + _AUTHORIZATION_TERMS
+        + cancel_sentence(first_person=True)
     )
 
 
@@ -63,7 +64,7 @@ def buyout_authorization_text(lease: Lease, *, quote_reference: str, amount: Dec
     return (
         f"I authorize {lessor['name']} to make one electronic debit (ACH) of {usd(amount)} from the bank "
         f"account I entered above, to buy the vehicle on lease account {lease.account_number} as set out "
-        f"in buyout quote {quote_reference}. " + _AUTHORIZATION_TERMS.format(phone=lessor["payments_phone"])
+        f"in buyout quote {quote_reference}. " + _AUTHORIZATION_TERMS + cancel_sentence(first_person=True)
     )
 
 
@@ -286,7 +287,7 @@ def _buyout_allowed(*, lease: Lease, quote_reference: str, lines: list[dict]) ->
         )
     if not lease.is_open:
         raise PaymentRefused(
-            f"This lease is {lease.get_status_display().lower()}: the vehicle can no longer be bought online."
+            f"{lease.status_sentence()} The vehicle can no longer be bought online."
         )
     on_account = sum((Decimal(line["amount"]) for line in lines if not ledger.is_posted(line)), Decimal(0))
     if ledger.balance(lease) != money(on_account):

@@ -263,6 +263,24 @@ class Lease(models.Model):
         scheduled end, is billed as if returned on that end date (no early-termination charge)."""
         return max(returned_on, self.maturity_date)
 
+    STATUS_SENTENCES: dict[str, str] = {
+        Status.ACTIVE: "This lease is active.",
+        Status.MATURING: "This lease is nearing its end.",
+        Status.EXTENDED: "This lease has been extended.",
+        Status.RETURNED: "The vehicle has been returned.",
+        Status.INSPECTED: "The vehicle has been returned and inspected.",
+        Status.SOLD: "The vehicle has been returned and sold at auction.",
+        Status.CLOSED: "This lease is closed.",
+        Status.PURCHASED: "The vehicle has been bought.",
+        Status.TERMINATED_EARLY: "This lease ended early.",
+    }
+
+    def status_sentence(self) -> str:
+        """The status as a sentence of its own, for messages that go on to say what follows
+        ("The vehicle has been returned. It can no longer be extended."): a status name pasted
+        into a sentence reads "This lease is vehicle returned"."""
+        return self.STATUS_SENTENCES[self.status]
+
     def status_phrase(self, today: dt.date) -> str:
         """The status in words as of today: an open lease whose end date has passed says so."""
         if self.is_open and self.days_left(today) < 0:
@@ -421,6 +439,8 @@ class LeaseParty(models.Model):
         # The primary lessee first, then the co-lessees in the order they were added: every list
         # of a lease's lessees (pages, kit, emails, statements) comes in this order.
         ordering = [Case(When(role="primary", then=Value(0)), default=Value(1)), "id"]
+        verbose_name = "lessee on a lease"
+        verbose_name_plural = "lessees on leases"
         constraints = [
             models.UniqueConstraint(fields=["lease", "lessee"], name="party_once_per_lease"),
             models.UniqueConstraint(fields=["lease"], condition=Q(role="primary"), name="one_primary_lessee"),

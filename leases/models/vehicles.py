@@ -53,6 +53,8 @@ class VehicleEquipment(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = "equipment item"
+        verbose_name_plural = "equipment items"
         constraints = [models.UniqueConstraint(fields=["vehicle", "name"], name="equipment_unique_per_vehicle")]
 
     def __str__(self) -> str:

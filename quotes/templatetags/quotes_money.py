@@ -1,8 +1,9 @@
-"""The portal's two formatting filters, built into every template (TEMPLATES "builtins" in settings).
+"""The portal's formatting filters, built into every template (TEMPLATES "builtins" in settings).
 
 ``{{ amount|usd }}`` and ``{{ day|long_date }}`` call ``quotes.engine.usd`` and ``quotes.engine.long_date``,
 the one money and the one long-date formatter: views, panels and emails pass Decimals and dates, and
-templates format them with these two filters and no other way.
+templates format them with these two filters and no other way. Itemised lines (quotes, final
+bills) are shown through ``|lines_shown`` and ``|zero_lines_sentence``: ``engine.lines_presented``.
 """
 
 from __future__ import annotations
@@ -39,3 +40,15 @@ def long_date(value: dt.date | str | None) -> str:
     elif isinstance(value, str):
         value = dt.date.fromisoformat(value)
     return engine.long_date(value)
+
+
+@register.filter
+def lines_shown(lines) -> list:
+    """{% for line in quote.lines|lines_shown %}: the lines that apply (engine.lines_presented)."""
+    return engine.lines_presented(lines or [])[0]
+
+
+@register.filter
+def zero_lines_sentence(lines) -> str:
+    """{{ quote.lines|zero_lines_sentence }}: what was checked and found to be $0.00, in one sentence."""
+    return engine.lines_presented(lines or [])[1]

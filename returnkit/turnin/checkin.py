@@ -37,10 +37,20 @@ class CheckIn:
     returned: dict[int, int] = field(default_factory=dict)  # VehicleEquipment id → count brought back
     condition_notes: str = ""
     odometer_status_reason: str = ""  # required unless the reading is the actual mileage
+    lessee_signature: str = ""  # the lessee's typed name, signed with ESIGN consent (the form requires it)
+    lessee_signed_ip: str | None = None
 
     @property
     def odometer_actual(self) -> bool:
         return self.odometer_status == TurnIn.OdometerStatus.ACTUAL
+
+
+def signature_matches(*, printed_name: str, signature: str) -> bool:
+    """Whether a typed signature is the printed name (case and spacing aside)."""
+    def same(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return bool(same(signature)) and same(signature) == same(printed_name)
 
 
 def checkable_leases(dealer: Dealer):
@@ -86,7 +96,7 @@ def _refuse_unless_checkable(dealer: Dealer, lease: Lease) -> None:
             f"This vehicle was already checked in at {earlier.dealer_name} on {long_date(earlier.returned_on)}."
         )
     if not lease.is_open:
-        raise CheckInRefused(f"This lease is {lease.get_status_display().lower()}: there is nothing to check in.")
+        raise CheckInRefused(f"{lease.status_sentence()} There is nothing to check in.")
     if not dealer_franchised_for(dealer, lease.vehicle.make_id):
         raise CheckInRefused(f"{dealer.name} is not franchised for {lease.vehicle.make.name}.")
 
@@ -153,6 +163,9 @@ def _odometer_statement(check_in: CheckIn, now: dt.datetime) -> dict:
         "odometer_status_reason": reason,
         "lessee_printed_name": check_in.lessee_printed_name.strip(),
         "lessee_certified_at": now,
+        "lessee_signature": check_in.lessee_signature.strip(),
+        "lessee_esign_consent": bool(check_in.lessee_signature.strip()),
+        "lessee_signed_ip": check_in.lessee_signed_ip,
         "dealer_rep_name": check_in.dealer_rep_name.strip(),
         "dealer_certified_at": now,
     }

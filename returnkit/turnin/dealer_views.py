@@ -179,7 +179,7 @@ def _check_in(request: DealerRequest, *, lease: Lease, appointment: Appointment 
         turnin = turnin_check_in(
             dealer=request.dealer,
             lease=lease,
-            check_in=form.check_in(),
+            check_in=form.check_in(ip=client_ip(request)),
             user=request.user,
             now=clock.now(),
             today=today,

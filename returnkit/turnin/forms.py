@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from leases.models import VOID_REASON_MAX, Lease, VehicleEquipment
 from leases.services import check_odometer, void_reason_clean
-from returnkit.turnin.checkin import CheckIn
+from returnkit.turnin.checkin import CheckIn, signature_matches
 from returnkit.turnin.geo import ZipPoint, zip_point
 from returnkit.turnin.models import TurnIn
 from returnkit.turnin.search import DEFAULT_RADIUS, RADIUS_CHOICES
@@ -97,6 +97,18 @@ class CheckInForm(forms.Form):
         label="I, the lessee, certify that to the best of my knowledge the odometer reading above is as stated.",
         error_messages={"required": "The lessee must confirm the statement."},
     )
+    lessee_esign_consent = forms.BooleanField(
+        label="I, the lessee, agree to sign this statement electronically: the name I type below is my "
+        "signature, as binding as one on paper. I can ask for a paper copy of the receipt.",
+        error_messages={"required": "The lessee must agree to sign electronically, or sign a paper statement instead."},
+    )
+    lessee_signature = forms.CharField(
+        label="Lessee's signature: type your full name",
+        max_length=120,
+        help_text="The lessee types it, the same as the printed name above.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "The lessee signs by typing their full name."},
+    )
     dealer_rep_name = forms.CharField(label="Dealer representative's printed name", max_length=120)
     dealer_certifies = forms.BooleanField(
         label="I received the vehicle and the items counted above, and witnessed the lessee's statement.",
@@ -144,6 +156,9 @@ class CheckInForm(forms.Form):
                 data["odometer_status_reason"] = void_reason_clean(data["odometer_status_reason"])
             except ValidationError as error:
                 self.add_error("odometer_status_reason", statement_error(error))
+        signed = data.get("lessee_signature")
+        if signed and not signature_matches(printed_name=data.get("lessee_printed_name", ""), signature=signed):
+            self.add_error("lessee_signature", "The signature must be the lessee's printed name, typed in full.")
         if "miles" in data:
             try:
                 check_odometer(lease=self.lease, miles=data["miles"], on=self.today, today=self.today, actual=actual)
@@ -151,9 +166,12 @@ class CheckInForm(forms.Form):
                 self.add_error("miles", statement_error(error))
         return data
 
-    def check_in(self) -> CheckIn:
+    def check_in(self, *, ip: str | None) -> CheckIn:
+        """What was entered, with the lessee's signature and the IP address it was given from."""
         data = self.cleaned_data
         return CheckIn(
+            lessee_signature=data["lessee_signature"],
+            lessee_signed_ip=ip,
             miles=data["miles"],
             odometer_status=data["odometer_status"],
             lessee_printed_name=data["lessee_printed_name"],

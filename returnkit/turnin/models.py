@@ -177,7 +177,12 @@ class AppointmentEmail(models.Model):
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
     sequence = models.PositiveIntegerField()
-    kind = models.CharField(max_length=12)
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        MOVED = "moved", "Moved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     sent_at = models.DateTimeField(auto_now_add=True)
     claim_token = models.UUIDField(db_index=True, editable=False, help_text="The task run that claimed it.")
 
@@ -249,6 +254,11 @@ class TurnIn(models.Model):
     dealer_address = models.TextField()
     lessee_printed_name = models.CharField(max_length=120)
     lessee_certified_at = models.DateTimeField()
+    # The lessee's electronic signature (ESIGN Act): their typed name, given with their consent to
+    # sign electronically, at lessee_certified_at, from this IP address (the dealer's screen).
+    lessee_signature = models.CharField("lessee's typed signature", max_length=120, blank=True)
+    lessee_esign_consent = models.BooleanField("lessee consented to sign electronically", default=False)
+    lessee_signed_ip = models.GenericIPAddressField("signed from IP address", null=True, blank=True)
     dealer_rep_name = models.CharField("dealer representative", max_length=120)
     dealer_certified_at = models.DateTimeField()
 
@@ -301,9 +311,9 @@ class WalkInLookup(models.Model):
     and whether it found a lease. Operations read these in the admin; nobody edits them."""
 
     class Outcome(models.TextChoices):
-        FOUND = "found", "found"
-        NOT_FOUND = "not_found", "not found"
-        THROTTLED = "throttled", "refused: too many look-ups"
+        FOUND = "found", "Found"
+        NOT_FOUND = "not_found", "Not found"
+        THROTTLED = "throttled", "Refused: too many look-ups"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, related_name="walk_in_lookups")

@@ -24,13 +24,16 @@ from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
 from returnkit.turnin.models import Appointment, TurnInSlot
-from returnkit.turnin.slots import booking_window, in_window
-
-CUTOFF = dt.timedelta(hours=24)
+from returnkit.turnin.slots import booking_window, in_window, is_ahead_of_cutoff
 
 SLOT_TAKEN = "That time was just taken, please pick another."
 SLOT_GONE = "That time is no longer available. Please pick another."
 SLOT_PAST = "That time has already passed. Please pick a later one."
+SLOT_TOO_SOON = (
+    "That time is less than 24 hours away: times can be booked online from 24 hours ahead, so that "
+    "you can still move or cancel them. For a sooner return, call the dealer or bring the vehicle "
+    "in without an appointment."
+)
 ALREADY_BOOKED = (
     "You already have a turn-in appointment for this vehicle. You can move or cancel it from the vehicle's page."
 )
@@ -57,7 +60,7 @@ class SlotTaken(BookingRefused):
 
 def can_change(appointment: Appointment, now: dt.datetime) -> bool:
     """Whether the lessee may still move or cancel online (until 24 hours before)."""
-    return appointment.is_active and appointment.slot.starts_at - now >= CUTOFF
+    return appointment.is_active and is_ahead_of_cutoff(appointment.slot.starts_at, now)
 
 
 class Chosen(enum.StrEnum):
@@ -207,7 +210,7 @@ def _locked_appointment(pk: int) -> Appointment:
 def _refuse_unless_bookable(lease: Lease, slot: TurnInSlot, now: dt.datetime) -> None:
     if not lease.is_open:
         raise BookingRefused(
-            f"This vehicle's lease is {lease.get_status_display().lower()}, so no turn-in can be booked.",
+            f"{lease.status_sentence()} No turn-in can be booked.",
             code="lease_closed",
         )
     dealer = slot.dealer
@@ -215,6 +218,8 @@ def _refuse_unless_bookable(lease: Lease, slot: TurnInSlot, now: dt.datetime) ->
         raise BookingRefused(f"{dealer.name} does not take back this make of vehicle.", code="wrong_make")
     if slot.starts_at <= now:
         raise BookingRefused(SLOT_PAST, code="past")
+    if not is_ahead_of_cutoff(slot.starts_at, now):
+        raise BookingRefused(SLOT_TOO_SOON, code="too_soon")
     if not in_window(lease, slot):
         first, last = booking_window(lease)
         raise BookingRefused(

@@ -11,6 +11,15 @@ from returnkit.turnin.models import OpeningHours, TurnInSchedule, TurnInSlot
 
 # A lessee may book from this many days before the scheduled end date.
 DAYS_BEFORE_END = 30
+# Online, an appointment is moved or cancelled until this long before it, and so booked only this
+# far ahead: a time the lessee could not change the moment it is booked is not offered.
+CUTOFF = dt.timedelta(hours=24)
+
+
+def is_ahead_of_cutoff(starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a slot starting at ``starts_at`` is still far enough ahead to book, move to, move
+    from or cancel online: the one rule behind the times offered and the 24-hour lock."""
+    return starts_at - now >= CUTOFF
 
 
 @dataclass(frozen=True)
@@ -71,13 +80,14 @@ def in_window(lease: Lease, slot: TurnInSlot) -> bool:
 
 
 def open_slots(*, lease: Lease, dealer: Dealer, now: dt.datetime) -> list[TurnInSlot]:
-    """Slots at ``dealer`` with room, in the lease's window and still ahead, in time order."""
+    """Slots at ``dealer`` with room, in the lease's window and at least ``CUTOFF`` ahead, in time
+    order."""
     first, last = booking_window(lease)
     zone = zone_for_zip(dealer.zip_code)
-    after = max(now, dt.datetime.combine(first, dt.time.min, tzinfo=zone))
+    after = max(now + CUTOFF, dt.datetime.combine(first, dt.time.min, tzinfo=zone))
     before = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     slots = (
-        TurnInSlot.objects.filter(dealer=dealer, starts_at__gt=after, starts_at__lt=before)
+        TurnInSlot.objects.filter(dealer=dealer, starts_at__gte=after, starts_at__lt=before)
         .with_room()
         .order_by("starts_at")
     )

@@ -48,7 +48,7 @@ def _billing_zip(lease: Lease, user) -> str:
 
 
 def _closed(request: HttpRequest, lease: Lease) -> HttpResponse:
-    messages.info(request, f"This vehicle is {lease.get_status_display().lower()}: there is no turn-in to book.")
+    messages.info(request, f"{lease.status_sentence()} There is no turn-in to book.")
     return _back_to_lease(lease)
 
 

@@ -35,7 +35,7 @@ def test_lessee_buys_the_car_from_a_buyout_quote_with_a_double_click(page, live_
     page.get_by_role("link", name="Request a quote").click()
     page.get_by_role("link", name="Get a buyout quote").click()
     page.get_by_label("Purchase date").fill("2026-11-25")
-    page.get_by_label("Yes, take it off the price").check()
+    page.get_by_text("Your $500.00 security deposit is taken off the price.").wait_for()  # no question asked
     page.get_by_role("button", name="Get my quote").click()
     page.locator(".reference").wait_for()
     assert page.locator(".quote-total-row.net .money").inner_text() == "$20,484.11"

@@ -44,8 +44,8 @@ def test_lessee_books_moves_and_cancels_then_the_dealer_checks_the_vehicle_in(pa
     OdometerReading.objects.create(lease=lease, reading_date=dt.date(2026, 11, 1), miles=35_880, source="lessee")
     hudson = make_dealer("hudson-toyota", "10001", ("Toyota",), name="Hudson Toyota", address_line1="410 Tenth Avenue")
     make_dealer("harbor-motors", "07030", ("Toyota", "Honda"), name="Harbor Motors", address_line1="12 River Street")
-    for day, hour in [(25, 14), (25, 15), (1, 10), (1, 11), (2, 14)]:
-        make_slot(hudson, dt.date(2026, 11 if day == 25 else 12, day), hour)
+    for day, hour in [(25, 14), (25, 15), (26, 14), (1, 10), (1, 11), (2, 14)]:
+        make_slot(hudson, dt.date(2026, 11 if day > 20 else 12, day), hour)
     dealer_user = make_dealer_user(hudson, "service@hudson.example.com")
 
     # --- Desktop: find a dealer, book, move, cancel -------------------------------------------
@@ -88,13 +88,15 @@ def test_lessee_books_moves_and_cancels_then_the_dealer_checks_the_vehicle_in(pa
     ]
     assert Appointment.objects.get().status == Appointment.Status.CANCELLED
 
-    # --- Phone: book this afternoon ------------------------------------------------------------
+    # --- Phone: this afternoon is not offered (less than 24 hours away); book tomorrow ---------
     sign_in(phone_page, base, "riley@example.com")
     phone_page.goto(f"{base}/vehicles/{lease.public_id}/turn-in/hudson-toyota/")
-    pick_time(phone_page, "Wed Nov 25", "2 p.m.")
+    phone_page.get_by_text("Times start 24 hours from now").wait_for()
+    assert phone_page.get_by_role("link", name="Wed Nov 25").count() == 0
+    pick_time(phone_page, "Thu Nov 26", "2 p.m.")
     phone_page.shots("pick-a-time")
     phone_page.get_by_role("button", name="Book this time").click()
-    phone_page.get_by_text("Booked: Wednesday, November 25 at 2 p.m.").wait_for()
+    phone_page.get_by_text("Booked: Thursday, November 26 at 2 p.m.").wait_for()
     phone_page.locator("#turn-in").scroll_into_view_if_needed()
     phone_page.shots("booked")
 
@@ -102,8 +104,8 @@ def test_lessee_books_moves_and_cancels_then_the_dealer_checks_the_vehicle_in(pa
     dealer_page = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     dealer_page.shots = type(page.shots)(dealer_page, "test_turnin_dealer")
     sign_in(dealer_page, base, dealer_user.email, totp_secret=TOTP_SECRET)
-    dealer_page.goto(base + "/dealer/")
-    dealer_page.get_by_role("heading", name="Turn-ins on Wednesday, November 25").wait_for()
+    dealer_page.goto(base + "/dealer/?day=2026-11-26")  # the lessee comes in a day early
+    dealer_page.get_by_role("heading", name="Turn-ins on Thursday, November 26").wait_for()
     dealer_page.shots("day-view")
     dealer_page.get_by_role("link", name="Check in 2023 Toyota RAV4 XLE").click()
 
@@ -113,6 +115,8 @@ def test_lessee_books_moves_and_cancels_then_the_dealer_checks_the_vehicle_in(pa
     dealer_page.get_by_label("Condition notes").fill("Small scuff on the rear bumper.")
     dealer_page.get_by_label("Lessee's printed name").fill("Riley Chen")
     dealer_page.get_by_label(re.compile("I, the lessee, certify")).check()
+    dealer_page.get_by_label(re.compile("I, the lessee, agree to sign this statement electronically")).check()
+    dealer_page.get_by_label("Lessee's signature: type your full name").fill("Riley Chen")
     dealer_page.get_by_label("Dealer representative's printed name").fill("Dana Service")
     dealer_page.get_by_label(re.compile("I received the vehicle")).check()
     dealer_page.get_by_role("button", name="Check the vehicle in").click()

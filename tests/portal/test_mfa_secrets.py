@@ -124,4 +124,4 @@ def test_after_a_key_rotation_reseal_moves_secrets_to_the_new_key(client, settin
     assert Authenticator.objects.get(user=user, type="totp").data["secret"] == under_new
 
     client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert client.post(reverse("mfa_authenticate"), {"code": totp(TOTP_SECRET)})["Location"] == reverse("leases:list")
+    assert client.post(reverse("mfa_authenticate"), {"code": totp(TOTP_SECRET)})["Location"] == reverse("admin:index")

@@ -214,7 +214,7 @@ class TestExactlyOnce:
     def test_another_quote_on_a_purchased_lease_cannot_be_paid(self, client, buyer):
         first, second = buyout_quote(buyer.lease, buyer.owner), buyout_quote(buyer.lease, buyer.owner, apply=False)
         pay_directly(first, buyer.owner)
-        with pytest.raises(errors.PaymentRefused, match="This lease is purchased"):
+        with pytest.raises(errors.PaymentRefused, match="The vehicle has been bought"):
             pay_directly(second, buyer.owner)
         client.force_login(buyer.owner)
         response = client.get(pay_url(second))
@@ -254,7 +254,7 @@ class TestLapsedAndNotPayable:
             pay_directly(quote, owner)
         client.force_login(owner)
         page = client.get(quote.get_absolute_url()).content.decode()
-        assert "Pay this buyout" not in page and "get a buyout quote for today" in page
+        assert "Pay this buyout" not in page and "Get a buyout quote for today" in page
         assert client.post(pay_url(quote), buyout_form()).status_code == 400
         nothing_changed(lease)
 

@@ -201,7 +201,7 @@ class TestReview:
             quote=extension_quote(personas.lease, personas.owner, 30), user=personas.owner, today=TODAY
         )
         personas.lease.mark_returned()
-        with pytest.raises(extensions.ExtensionRefused, match="is vehicle returned: decline the request instead"):
+        with pytest.raises(extensions.ExtensionRefused, match=r"has been returned\. Decline the request"):
             extensions.extension_approve(request=asked, user=staff, today=TODAY)
         assert ExtensionRequest.objects.get().status == "in_review"
 
@@ -224,7 +224,7 @@ class TestRefusals:
         personas.lease.mark_returned()
         client.force_login(personas.owner)
         response = client.post(extend_url(quote))
-        assert response.status_code == 400 and "it can no longer be extended" in response.content.decode()
+        assert response.status_code == 400 and "It can no longer be extended" in response.content.decode()
         assert not ExtensionRequest.objects.exists()
 
     def test_only_an_extension_quote_can_be_requested(self, client, personas):

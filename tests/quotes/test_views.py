@@ -215,7 +215,9 @@ class TestBuyoutForm:
         page = text(client.get(new_url(personas.lease, "buyout")))
         assert "adjusted lease balance" in page
         assert "purchase option price</strong> in your lease, $19,500.00" in page
-        assert "Apply your $500.00 security deposit to the price?" in page
+        # The deposit is applied, not asked about: either answer came to the same amount to pay.
+        assert "security deposit to the price?" not in page and 'name="apply_security_deposit"' not in page
+        assert "Your $500.00 security deposit is taken off the price." in page
         assert 'name="purchase_date" value="2026-11-25"' in page  # today (tests.factories.TODAY), not the end date
         assert 'max="2026-12-05"' in page  # the last day a quote given today can still be paid
 

@@ -16,8 +16,12 @@ from returnkit.turnin.services import (
     appointment_cancel,
     appointment_choose,
     appointment_move,
+    can_change,
 )
 from tests.factories import NOW, make_dealer, make_lease, make_lessee, make_slot, make_user
+
+# A booking made two days before NOW, when a slot now less than 24 hours away was still far enough.
+BEFORE = NOW - dt.timedelta(days=2)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +95,7 @@ class TestBookingRules:
 
     def test_a_returned_lease_cannot_book(self, slot):
         lease = make_lease(status=Lease.Status.RETURNED)
-        with pytest.raises(BookingRefused, match="vehicle returned"):
+        with pytest.raises(BookingRefused, match="The vehicle has been returned"):
             appointment_book(lease=lease, slot_id=slot.public_id, user=None, now=NOW)
 
 
@@ -135,7 +139,7 @@ class TestMoveAndCancel:
 
     def test_within_24_hours_move_and_cancel_are_refused_with_the_dealer_phone(self, personas, dealer):
         tomorrow_morning = make_slot(dealer, dt.date(2026, 11, 26), 8)  # 23 hours ahead
-        booked = appointment_book(lease=personas.lease, slot_id=tomorrow_morning.public_id, user=None, now=NOW)
+        booked = appointment_book(lease=personas.lease, slot_id=tomorrow_morning.public_id, user=None, now=BEFORE)
         later = make_slot(dealer, dt.date(2026, 12, 2), 10)
         with pytest.raises(BookingRefused, match=r"less than 24 hours away.*555-0199"):
             appointment_move(appointment=booked, slot_id=later.public_id, user=None, now=NOW)
@@ -255,7 +259,7 @@ class TestBookingPages:
 
     def test_cut_off_is_explained_on_the_lease_page(self, client, personas, dealer):
         soon = make_slot(dealer, dt.date(2026, 11, 26), 8)
-        appointment_book(lease=personas.lease, slot_id=soon.public_id, user=None, now=NOW)
+        appointment_book(lease=personas.lease, slot_id=soon.public_id, user=None, now=BEFORE)
         client.force_login(personas.owner)
         page = client.get(reverse("leases:detail", args=[personas.lease.public_id])).content.decode()
         assert "less than 24 hours away, so it can't be changed online" in page
@@ -310,3 +314,30 @@ def test_the_times_page_does_not_query_per_slot(client, personas, dealer):
         for hour in (9, 10, 11):
             make_slot(dealer, dt.date(2026, 12, day), hour)
     assert queries() == one
+
+
+class TestSameDayRule:
+    """Issue 17: at 8:44 a.m. a lessee could book 9 a.m. the same day, and the appointment was at
+    once locked ("less than 24 hours away"). Only times at least 24 hours ahead are offered."""
+
+    def test_times_less_than_24_hours_ahead_are_not_offered_and_the_rule_is_said(self, client, personas, dealer):
+        make_slot(dealer, dt.date(2026, 11, 25), 14)  # today, 5 hours ahead
+        make_slot(dealer, dt.date(2026, 11, 26), 8)  # 23 hours ahead
+        make_slot(dealer, dt.date(2026, 11, 26), 9)  # exactly 24 hours ahead
+        client.force_login(personas.owner)
+        html = client.get(reverse("turnin:times", args=[personas.lease.public_id, dealer.code])).content.decode()
+        assert "Times on Thursday, November 26" in html
+        assert ">8 a.m.<" not in html and "Wed Nov 25" not in html
+        assert ">9 a.m.<" in html
+        assert "Times start 24 hours from now" in html
+
+    def test_booking_a_time_less_than_24_hours_ahead_is_refused_and_nothing_is_booked(self, personas, dealer):
+        soon = make_slot(dealer, dt.date(2026, 11, 26), 8)
+        with pytest.raises(BookingRefused, match="less than 24 hours away"):
+            appointment_book(lease=personas.lease, slot_id=soon.public_id, user=None, now=NOW)
+        assert not Appointment.objects.exists()
+
+    def test_a_time_just_booked_can_always_be_moved_or_cancelled(self, personas, dealer):
+        day_ahead = make_slot(dealer, dt.date(2026, 11, 26), 9)
+        booked = appointment_book(lease=personas.lease, slot_id=day_ahead.public_id, user=None, now=NOW)
+        assert can_change(booked, NOW)

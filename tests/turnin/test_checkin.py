@@ -19,6 +19,10 @@ pytestmark = pytest.mark.django_db
 DAY_VIEW_QUERIES = 8
 
 
+# Today's appointments were booked two days ago: times less than 24 hours ahead are not offered.
+BOOKED_AT = NOW - dt.timedelta(days=2)
+
+
 def statement(lease, **changes) -> dict:
     data = {
         "miles": 36_500,
@@ -26,6 +30,8 @@ def statement(lease, **changes) -> dict:
         "condition_notes": "Scuff on the rear bumper.",
         "lessee_printed_name": "Pat Lessee",
         "lessee_certifies": "on",
+        "lessee_esign_consent": "on",
+        "lessee_signature": "Pat Lessee",
         "dealer_rep_name": "Dana Service",
         "dealer_certifies": "on",
     }
@@ -39,7 +45,7 @@ def statement(lease, **changes) -> dict:
 def booked(personas, dealer):
     """Today's 2 p.m. appointment at the dealer for the personas' lease."""
     today_slot = make_slot(dealer, dt.date(2026, 11, 25), 14)
-    return appointment_book(lease=personas.lease, slot_id=today_slot.public_id, user=None, now=NOW)
+    return appointment_book(lease=personas.lease, slot_id=today_slot.public_id, user=None, now=BOOKED_AT)
 
 
 def check_in_url(appointment) -> str:
@@ -268,7 +274,7 @@ def test_day_view_query_count_does_not_grow_with_the_day_s_turn_ins(
     booked_leases = []
     for hour in (10, 11, 15, 16):
         lease = make_lease(make_lessee(make_user()), co_lessee=make_lessee(make_user()))
-        appointment_book(lease=lease, slot_id=make_slot(dealer, TODAY, hour).public_id, user=None, now=NOW)
+        appointment_book(lease=lease, slot_id=make_slot(dealer, TODAY, hour).public_id, user=None, now=BOOKED_AT)
         booked_leases.append(lease)
     walk_in_leases = [make_lease(), make_lease()]
     turnins = [
@@ -294,7 +300,7 @@ def test_day_view_lists_todays_turn_ins_at_this_dealer_only(client, personas, bo
         lease=personas.other_lease,
         slot_id=make_slot(other_dealer, dt.date(2026, 11, 25), 11).public_id,
         user=None,
-        now=NOW,
+        now=BOOKED_AT,
     )
     tomorrow = make_dealer("hudson-annex", "10001")
     client.force_login(dealer_user)

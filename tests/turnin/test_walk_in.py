@@ -77,7 +77,7 @@ def test_operations_read_the_look_ups_in_the_admin_and_cannot_change_them(client
     look_up(client, personas.lease.account_number, "Smith")
     client.force_login(staff)
     listing = client.get(reverse("admin:turnin_walkinlookup_changelist"))
-    assert listing.status_code == 200 and "not found" in listing.content.decode()
+    assert listing.status_code == 200 and "Not found" in listing.content.decode()
     lookup = WalkInLookup.objects.get()
     assert client.get(reverse("admin:turnin_walkinlookup_add")).status_code == 403
     assert (

@@ -1,3 +1,7 @@
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
@@ -21,7 +25,10 @@ class Command(BaseCommand):
             return
         # The demo's own emails (a final bill, today's reminders with their PDF kits) are kept out
         # of the console; the sweep runs so the demo shows kits sent and notices waiting.
-        with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
+        # The in-process tasks' log lines ("Task … succeeded", kombu's "No hostname was supplied")
+        # would come before the sign-ins a newcomer is looking for: only errors are shown.
+        mailers = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        with override_settings(MAILERS=mailers), _errors_only():
             sign_ins = seed_demo(today)
             daily_sweep(today.isoformat())
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for all: {demo.DEMO_PASSWORD}):"))
@@ -35,3 +42,12 @@ class Command(BaseCommand):
                 f"To try linking a lease after signing up: account {unlinked.account_number}, "
                 f"VIN ending {unlinked.vehicle.vin[-6:]}, ZIP {lessee.zip_code}"
             )
+
+
+@contextmanager
+def _errors_only() -> Iterator[None]:
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
