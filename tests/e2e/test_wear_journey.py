@@ -143,7 +143,7 @@ def test_pre_inspection_report_comparison_dispute_and_waiver(chromium, live_serv
     # --- Operations waive it from the queue -----------------------------------------------------
     ops = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
     ops.shots = Shots(ops, "test_wear_journey-ops")
-    sign_in(ops, base, "ops@example.com", totp_secret=TOTP_SECRET)
+    sign_in(ops, base, "ops@example.com", lands_on="Site administration", totp_secret=TOTP_SECRET)
     ops.goto(f"{base}/ops/wear/weardispute/")
     ops.get_by_role("link", name=dispute.reference).click()
     ops.get_by_role("link", name="Decide").click()

@@ -205,14 +205,6 @@ def test_a_new_version_of_the_standard_leaves_a_completed_report_as_it_was(back)
     assert "Any crack is excess wear" in page and "Edited in place" not in page
 
 
-def test_inspectors_land_on_their_reports_when_they_sign_in(client, db):
-    from tests.factories import PASSWORD
-
-    user = make_inspector("clearview", "desk@clearview.example.com")
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    assert response["Location"] == reverse("wear:inspector_home")
-
-
 def test_the_demo_seeds_an_inspector_who_can_sign_in(db):
     from wear.demo import INSPECTOR_EMAIL, seed_wear
 
