@@ -15,6 +15,7 @@ venv: $(STAMP)
 
 ## Serve the portal with demo data on embedded defaults (SQLite, in-process tasks, console email).
 run: venv
+	if command -v msgfmt >/dev/null; then scripts/messages --compile; fi
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:8000  (operations: http://127.0.0.1:8000/ops/)"
@@ -34,6 +35,7 @@ test-fast: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	scripts/messages --check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

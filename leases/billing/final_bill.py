@@ -92,13 +92,19 @@ def _facts(lease: Lease, request: dict) -> dict:
     }
 
 
-def _bill_rule(line, lease: Lease) -> str:
-    """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
+def _bill_rule(line, lease: Lease) -> dict:
+    """The engine's rule (words, code and numbers), except where its wording is for an estimate: a
+    bill follows an inspection. The words of each code, in the reader's language: quotes.rules."""
     if line.code == "excess_wear" and not Inspection.objects.get(lease=lease).wear_total:
-        return "The inspection found no chargeable excess wear"
+        return {
+            "rule": "The inspection found no chargeable excess wear",
+            "rule_code": "wear_none_found",
+            "rule_params": {},
+        }
     if line.code == "missing_equipment":
-        return missing_equipment_rule(missing_equipment(lease))
-    return line.rule
+        # The items by name: kept as English words for now (issue 15, next phase).
+        return {"rule": missing_equipment_rule(missing_equipment(lease))}
+    return {"rule": line.rule, "rule_code": line.rule_code, "rule_params": line.rule_params}
 
 
 def _computed(request: dict):
@@ -135,7 +141,7 @@ def _bill_create(*, lease: Lease, request: dict, user, today: dt.date) -> FinalB
     quote = _computed(request)
     prior_balance = prior_credit(lease)
     lines = [
-        {"code": line.code, "label": line.label, "amount": str(line.amount), "rule": _bill_rule(line, lease)}
+        {"code": line.code, "label": line.label, "amount": str(line.amount), **_bill_rule(line, lease)}
         for line in quote.lines
     ]
     return FinalBill.objects.create(
