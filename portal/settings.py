@@ -345,6 +345,8 @@ LANGUAGE_CODE = "en"
 # is kept on the user (User.language), applied at sign-in and to their emails and PDFs.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# es-US: Spanish words, US numbers (portal/formats/es/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True

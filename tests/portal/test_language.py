@@ -110,3 +110,15 @@ def test_mail_send_renders_in_the_language_it_is_given(settings):
     portal_mail.send("messaging/new_message", context, to=["nobody@example.com"], language="es")
     [email] = mail.outbox
     assert email.subject == "Tiene un mensaje nuevo sobre su 2023 Toyota RAV4"
+
+
+def test_spanish_keeps_us_numbers_and_writes_dates_in_words():
+    import datetime as dt
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert intcomma(35375) == "35,375"
+        assert date_filter(dt.date(2026, 12, 21)) == "21 de diciembre de 2026"

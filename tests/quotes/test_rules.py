@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from quotes import engine, rules
@@ -137,3 +139,32 @@ def test_the_command_line_answer_is_unchanged_and_carries_no_codes(case):
     assert answer["total"] == case["expect"]["total"]
     assert all(set(line) == {"code", "label", "amount"} for line in answer["lines"])
     assert not any(ord(char) > 127 and char not in "×÷−" for line in answer["lines"] for char in line["label"])
+
+
+@pytest.mark.django_db
+def test_a_spanish_reader_s_quote_page_and_pdf_give_the_lines_in_spanish(client, personas, settings, tmp_path):
+    from pypdf import PdfReader
+
+    from portal.models import User
+    from quotes.pdf import quote_pdf
+    from quotes.services import quote_create
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.PORTAL_TODAY = "2026-12-01"
+    User.objects.filter(pk=personas.owner.pk).update(language="es")
+    personas.owner.refresh_from_db()
+    end = personas.lease.end_date
+    event = engine.TurnIn(date=end, odometer=personas.lease.start_odometer + 900)
+    quote = quote_create(lease=personas.lease, user=personas.owner, event=event, today=dt.date(2026, 12, 1))
+    assert {line["rule_code"] for line in quote.lines} >= {"mileage_within", "disposition_fee"}
+
+    client.force_login(personas.owner)
+    client.cookies["django_language"] = "es"
+    page = client.get(reverse("quotes:detail", args=[personas.lease.public_id, quote.public_id])).content.decode()
+    assert "El cargo por devolución que indica su contrato: $" in page
+    assert "The turn-in fee in your lease" not in page
+
+    pdf = PdfReader(io.BytesIO(quote_pdf(quote)))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Cargo por disposición del vehículo" in " ".join(text.split())
+    assert pdf.trailer["/Root"]["/Lang"] == "es"
