@@ -49,3 +49,35 @@ def test_a_lessee_switches_to_spanish_before_signing_in_on_a_phone(phone_page, l
     page.get_by_role("heading", name="Cambiar la contraseña").wait_for()
     page.shots("change-password-es")
     fits(page)
+
+
+SPANISH_PAGES = {
+    None: ["account_login", "account_signup", "account_reset_password", "account_email_verification_sent"],
+    "owner": ["account_change_password", "account_email", "mfa_index"],
+}
+
+
+def test_the_account_pages_in_spanish_pass_axe_and_fit_a_phone(chromium, live_server):
+    from django.urls import reverse
+
+    from tests.e2e.test_accessibility import BLOCKING, DESKTOP, PHONE, audit, describe, phone_check, session_cookie
+
+    owner = make_user("owner-es@example.com", language="es")
+    blocking, overflowing = [], []
+    for who, names in SPANISH_PAGES.items():
+        for width, options in (("phone", PHONE), ("desktop", DESKTOP)):
+            context = chromium.new_context(**options, locale="es-US")
+            if who:
+                context.add_cookies(session_cookie(owner, live_server.url))
+            page = context.new_page()
+            try:
+                for name in names:
+                    assert page.goto(live_server.url + reverse(name)).status == 200, name
+                    assert page.locator("html").get_attribute("lang") == "es", name
+                    blocking += [describe(name, width, v) for v in audit(page) if v["impact"] in BLOCKING]
+                    if width == "phone":
+                        overflowing += phone_check(page, f"es-{name}")
+            finally:
+                context.close()
+    assert not blocking, "axe found serious or critical violations:\n" + "\n".join(blocking)
+    assert not overflowing, "pages scroll sideways on a phone:\n" + "\n".join(overflowing)
