@@ -597,7 +597,7 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
         price = terms.adjusted_lease_balance(day)
         price_rule = f"Your adjusted lease balance on {long_date(day)}: what is left of the lease's cost then"
         price_code = "price_balance"
-    price_params = {"price": _cents(money(price)), "on": day.isoformat()}
+    price_params = {"price": _cents(price), "on": day.isoformat()}
     deposit = terms.security_deposit
     applied = deposit if event.apply_security_deposit else ZERO
     lines = [
@@ -612,7 +612,7 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
             money(price * terms.tax_rate),
             f"{_percent(terms.tax_rate)} of the {usd(money(price))} purchase price",
             "sales_tax",
-            {"tax_rate": str(terms.tax_rate), "price": _cents(money(price))},
+            {"tax_rate": str(terms.tax_rate), "price": _cents(price)},
         ),
         _deposit_applied_line(deposit, applied),
     ]
@@ -715,7 +715,7 @@ def _excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
         rule, code = f"Excess wear charges of {usd(charges)} less your {usd(waiver)} wear waiver", "wear_less_waiver"
     else:
         rule, code = f"Excess wear charges of {usd(charges)} from the inspection", "wear_inspection"
-    params = {"charges": _cents(money(charges)), "waiver": _cents(money(waiver))}
+    params = {"charges": _cents(charges), "waiver": _cents(waiver)}
     return Line("excess_wear", "Excess wear", money(max(ZERO, charges - waiver)), rule, code, params)
 
 
@@ -725,13 +725,13 @@ def _missing_equipment_lines(amount: Decimal) -> list[Line]:
     if not amount:
         return []
     rule = f"{usd(amount)} for equipment not returned with the vehicle, at the lessor's charge per item"
-    params = {"amount": _cents(money(amount))}
+    params = {"amount": _cents(amount)}
     return [Line("missing_equipment", "Missing equipment", money(amount), rule, "missing_equipment", params)]
 
 
 def _fee_line(code: str, label: str, amount: Decimal, what: str) -> Line:
     rule = f"The {what} in your lease: {usd(amount)}"
-    return Line(code, label, money(amount), rule, code, {"amount": _cents(money(amount))})
+    return Line(code, label, money(amount), rule, code, {"amount": _cents(amount)})
 
 
 def _extension_line(terms: LeaseTerms, days: int) -> Line:
@@ -765,7 +765,7 @@ def _past_due_line(amount: Decimal) -> Line:
         rule, code = f"{usd(amount)} of payments and charges already due on your account and not yet paid", "past_due"
     else:
         rule, code = "Nothing is past due on your account", "past_due_none"
-    return Line("past_due", "Past-due amounts", money(amount), rule, code, {"amount": _cents(money(amount))})
+    return Line("past_due", "Past-due amounts", money(amount), rule, code, {"amount": _cents(amount)})
 
 
 def _property_tax_line(amount: Decimal) -> Line:
@@ -773,7 +773,7 @@ def _property_tax_line(amount: Decimal) -> Line:
         rule, code = f"{usd(amount)} of personal property tax billed on the vehicle and not yet paid", "property_tax"
     else:
         rule, code = "No unpaid personal property tax on the vehicle", "property_tax_none"
-    params = {"amount": _cents(money(amount))}
+    params = {"amount": _cents(amount)}
     return Line("property_tax", "Personal property tax", money(amount), rule, code, params)
 
 
@@ -789,7 +789,7 @@ def _taxes_line(terms: LeaseTerms, taxable: Decimal, equipment: Sequence[Line] =
         money(taxable * terms.tax_rate),
         f"{rate} tax on {usd(taxable)} of {what}",
         code,
-        {"tax_rate": str(terms.tax_rate), "taxable": _cents(money(taxable))},
+        {"tax_rate": str(terms.tax_rate), "taxable": _cents(taxable)},
     )
 
 
@@ -833,7 +833,7 @@ def _remaining_balance_line(day: dt.date, balance: Decimal, realized: Decimal) -
             ),
             "value_covers_balance",
         )
-    params = {"balance": _cents(money(balance)), "realized": _cents(money(realized)), "on": day.isoformat()}
+    params = {"balance": _cents(balance), "realized": _cents(realized), "on": day.isoformat()}
     return Line("remaining_balance", "Remaining balance", money(max(ZERO, balance - realized)), rule, code, params)
 
 
@@ -844,7 +844,7 @@ def _deposit_applied_line(deposit: Decimal, applied: Decimal) -> Line:
         rule, code = f"Your {usd(deposit)} security deposit is not applied to the purchase", "deposit_not_applied"
     else:
         rule, code = "No security deposit is held on this lease", "deposit_none"
-    params = {"deposit": _cents(money(deposit))}
+    params = {"deposit": _cents(deposit)}
     return Line("security_deposit_applied", "Security deposit applied", money(-applied), rule, code, params)
 
 
