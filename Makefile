@@ -21,6 +21,7 @@ venv: $(STAMP)
 
 ## Serve the portal with demo data on embedded defaults (SQLite, in-process tasks, console email).
 run: venv
+	if command -v msgfmt >/dev/null; then scripts/messages --compile; fi
 	@echo "Preparing the database…"
 	@$(PY) manage.py migrate --noinput -v 0
 	@echo "Loading the demo data…"
@@ -42,6 +43,7 @@ test-fast: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	scripts/messages --check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

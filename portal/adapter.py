@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base import forms as mfa_forms
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
 from leases.billing import fieldcrypt
-from portal import ratelimit
+from portal import language, ratelimit
 
 # Authenticator secrets and recovery-code seeds are stored as this prefix and a Fernet token.
 SEALED = "fernet:"
@@ -54,7 +57,35 @@ def persona_home(persona: str) -> str:
     return reverse(homes.get(persona, "leases:list"))
 
 
+@dataclass(frozen=True)
+class LessorSite:
+    """What allauth's emails and pages call "the site": the lessor, never the host name."""
+
+    name: str
+    domain: str
+
+    @classmethod
+    def current(cls) -> LessorSite:
+        return cls(name=settings.LESSOR["name"], domain=urlsplit(settings.SITE_URL).netloc or settings.SITE_URL)
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        """No "[host]" or "[short name]" prefix: the sender is already the lessor."""
+        return " ".join(str(subject).split())
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails, naming the lessor where allauth would name the host."""
+        lessor = {"current_site": LessorSite.current(), "site_url": settings.SITE_URL}
+        super().send_mail(template_prefix, email, {**context, **lessor})
+
+    def post_login(self, request, user, **kwargs):
+        """Signed in: the language the user chose before (or reads now) for this browser too."""
+        code = language.sign_in_language(request, user)
+        response = super().post_login(request, user, **kwargs)
+        language.cookie_set(response, code)
+        return response
+
     def get_login_redirect_url(self, request) -> str:
         """Each persona lands on their own home: operations on the admin, dealer staff on their
         day's turn-ins, inspectors on their condition reports, lessees on My Vehicles."""

@@ -1,14 +1,14 @@
-from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from portal.language import lessor_words
 from portal.models import Notification
 from portal.notify import Kind
 
 
 def lessor(request: HttpRequest) -> dict:
-    return {"LESSOR": settings.LESSOR}
+    return {"LESSOR": lessor_words()}
 
 
 UNREAD_SHOWN_UP_TO = 100

@@ -11,6 +11,12 @@ Each template sees the lessor's settings as ``LESSOR`` and the public address as
 besides what the caller passes. Attachments are ``(filename, content, mimetype)`` tuples or
 ready MIME parts (a calendar invitation whose Content-Type carries METHOD).
 
+Each email is written in its reader's language: ``send`` groups the addresses by the language
+stored on their accounts (``portal.language``; English for an address with no account) and
+renders once per language, or renders in ``language`` when the caller names one. That is what
+makes an email sent by a Celery task, with no request and no active language, come in Spanish
+to a lessee who reads Spanish.
+
 Sending once is not this module's business: callers send inside ``portal.once.claimed``.
 """
 
@@ -22,12 +28,15 @@ from email.message import MIMEPart
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from portal.language import languages_for_addresses, lessor_words
 
 Attachment = MIMEPart | tuple[str, bytes | str, str]
 
 
 def _context(context: dict) -> dict:
-    return {**context, "LESSOR": settings.LESSOR, "site_url": settings.SITE_URL}
+    return {**context, "LESSOR": lessor_words(), "site_url": settings.SITE_URL}
 
 
 def subject(name: str, context: dict) -> str:
@@ -42,13 +51,23 @@ def message(
     to: Sequence[str],
     attachments: Iterable[Attachment] = (),
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
-    """The email ``name`` rendered for ``to``, not yet sent.
+    """The email ``name`` rendered for ``to`` in ``language`` (default: the first address's),
+    not yet sent.
 
     ``send`` is this and the sending; the reminder chunk renders with it and sends the messages
     over one SMTP session itself.
     """
-    context = _context(context)
+    if language is None:
+        language = next(iter(languages_for_addresses(to[:1])), None)
+    with translation.override(language):
+        return _message(name, _context(context), to=to, attachments=attachments, headers=headers)
+
+
+def _message(
+    name: str, context: dict, *, to: Sequence[str], attachments: Iterable[Attachment], headers: dict[str, str] | None
+) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
         subject(name, context),
         render_to_string(f"email/{name}_body.txt", context),
@@ -67,7 +86,11 @@ def send(
     to: Sequence[str],
     attachments: Iterable[Attachment] = (),
     headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> None:
-    """Render the email ``name`` and send it to ``to``; nobody to send to, nothing rendered or sent."""
-    if to:
-        message(name, context, to=to, attachments=attachments, headers=headers).send()
+    """Render the email ``name`` and send it to ``to``, in ``language`` or else in each reader's
+    own (one message per language); nobody to send to, nothing rendered or sent."""
+    attachments = list(attachments)
+    groups = {language: list(to)} if language and to else languages_for_addresses(to)
+    for code, addresses in groups.items():
+        message(name, context, to=addresses, attachments=attachments, headers=headers, language=code).send()

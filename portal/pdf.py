@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from celery import shared_task
 from django.apps import apps
@@ -31,9 +32,11 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 
+from portal.language import language_for
 from portal.tasks import enqueue_on_commit
 
 log = logging.getLogger(__name__)
@@ -84,7 +87,7 @@ def render_pdf(template: str, context: dict) -> Rendered:
     metadata = document.metadata
     if not metadata.title:
         raise ValueError(f"{template} has no <title>: a tagged PDF must have one")
-    metadata.lang = metadata.lang or settings.LANGUAGE_CODE
+    metadata.lang = metadata.lang or translation.get_language() or settings.LANGUAGE_CODE
     metadata.authors = [settings.LESSOR["name"]]
     return Rendered(pdf=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
 
@@ -101,9 +104,12 @@ class StoredPdf:
     stored_name: Callable[[models.Model], str]  # the file's name under the field's upload_to
     filename: Callable[[models.Model], str]  # the name a download or an attachment carries
     columns: Callable[[Rendered], dict] = lambda rendered: {}  # stored beside the file (a page count)
+    # The person whose language the PDF is drawn in (portal.language); None: the default, English.
+    reader: Callable[[models.Model], Any] = lambda record: None
 
     def render(self, record: models.Model) -> Rendered:
-        return render_pdf(self.template, self.context(record))
+        with translation.override(language_for(self.reader(record))):
+            return render_pdf(self.template, self.context(record))
 
     def read(self, record: models.Model) -> bytes:
         """The stored PDF; drawn and stored first if it is not there yet (or its file was lost)."""

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions (the language cookie and session), before common (it may redirect); the
+    # language a signed-in lessee chose is applied at sign-in (portal.language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +98,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -213,6 +217,8 @@ LESSOR = {
     "payments_phone": env("LESSOR_PAYMENTS_PHONE", "1-800-555-0101"),
     "dealer_phone": env("LESSOR_DEALER_PHONE", "1-800-555-0102"),
     "hours": env("LESSOR_HOURS", "Monday to Friday, 8 a.m. to 8 p.m. Eastern"),
+    # The same hours as Spanish readers see them (portal.language.lessor_words).
+    "hours_es": env("LESSOR_HOURS_ES", "De lunes a viernes, de 8 a. m. a 8 p. m., hora del Este"),
     "mailing_address": env("LESSOR_MAILING_ADDRESS", "PO Box 0000\nAnytown, ST 00000"),
     "payment_address": env("LESSOR_PAYMENT_ADDRESS", "Payment Center\nPO Box 0001\nAnytown, ST 00000"),
     "email": env("LESSOR_EMAIL", "lease-end@example.com"),
@@ -276,7 +282,9 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{LESSOR['short_name']}] "
+# Subjects carry no "[site]" prefix; the sender is the lessor (DEFAULT_FROM_EMAIL) and
+# portal.adapter.AccountAdapter names the lessor wherever allauth would name the host.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = LESSOR["name"]
@@ -344,7 +352,17 @@ SECURE_CSP = {
 }
 
 # --- I18N, static, media ------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# English and Spanish (written for the US: es-US browsers get it). A first visit follows the
+# browser's Accept-Language; the switch in the header (Django's set_language) overrides it and
+# is kept on the user (User.language), applied at sign-in and to their emails and PDFs.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# es-US: Spanish words, US numbers (portal/formats/es/formats.py).
+FORMAT_MODULE_PATH = ["portal.formats"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

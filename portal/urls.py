@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from helpcentre import views as help_views
 from leases.urls import urlpatterns as lease_urls
-from portal import lease_page, views
+from portal import language, lease_page, views
 
 handler500 = "portal.views.server_error"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("help/", help_views.help_home, name="help"),
     path("help/", include("helpcentre.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", language.language_set, name="language_set"),
     path("accounts/", include("allauth.urls")),
     path(
         "vehicles/",

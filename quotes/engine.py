@@ -462,6 +462,11 @@ class Line:
     label: str  # a short title
     amount: Decimal
     rule: str  # one sentence with the lessee's own numbers, saying where the amount comes from
+    # The same sentence as data, for words in the lessee's language (quotes.rules renders both the
+    # label and the rule from these): which sentence, and its numbers as JSON-safe text and ints.
+    # The English ``label`` and ``rule`` above stay for the command line and older records.
+    rule_code: str = ""
+    rule_params: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -505,7 +510,13 @@ def _turn_in(terms: LeaseTerms, event: TurnIn) -> Quote:
     days_over = _days_past_maturity(terms, day, "turn-in date")
     driven = _miles_driven(terms, event.odometer)
     excess_miles = max(0, driven - terms.allowance_total)
-    mileage = _excess_mileage_line(terms, driven, excess_miles, f"your {terms.allowance_total:,}-mile allowance")
+    mileage = _excess_mileage_line(
+        terms,
+        driven,
+        excess_miles,
+        f"your {terms.allowance_total:,}-mile allowance",
+        {"allowance": terms.allowance_total},
+    )
     wear = _excess_wear_line(terms, event.wear_charges)
     equipment = _missing_equipment_lines(event.missing_equipment)
     lines = [
@@ -541,7 +552,14 @@ def _early_termination(terms: LeaseTerms, event: EarlyTermination) -> Quote:
         f"the {allowance:,}-mile allowance earned by {long_date(day)} "
         f"({_days((day - terms.start_date).days)} at {terms.annual_miles:,} miles a year{purchased})"
     )
-    mileage = _excess_mileage_line(terms, driven, excess_miles, earned)
+    earned_params = {
+        "allowance": allowance,
+        "earned_on": day.isoformat(),
+        "days": (day - terms.start_date).days,
+        "annual_miles": terms.annual_miles,
+        "purchased_miles": terms.purchased_miles,
+    }
+    mileage = _excess_mileage_line(terms, driven, excess_miles, earned, earned_params)
     wear = _excess_wear_line(terms, event.wear_charges)
     equipment = _missing_equipment_lines(event.missing_equipment)
     lines = [
@@ -574,13 +592,16 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
     if day >= terms.maturity_date:
         price = terms.residual_value
         price_rule = f"The purchase option price in your lease, its residual value of {usd(price)}"
+        price_code = "price_residual"
     else:
         price = terms.adjusted_lease_balance(day)
         price_rule = f"Your adjusted lease balance on {long_date(day)}: what is left of the lease's cost then"
+        price_code = "price_balance"
+    price_params = {"price": _cents(price), "on": day.isoformat()}
     deposit = terms.security_deposit
     applied = deposit if event.apply_security_deposit else ZERO
     lines = [
-        Line("purchase_price", "Purchase price", money(price), price_rule),
+        Line("purchase_price", "Purchase price", money(price), price_rule, price_code, price_params),
         _fee_line("purchase_option_fee", "Purchase option fee", terms.purchase_option_fee, "purchase option fee"),
         _extension_line(terms, days_over),
         _past_due_line(event.past_due),
@@ -590,6 +611,8 @@ def _buyout(terms: LeaseTerms, event: Buyout) -> Quote:
             f"Sales tax ({_percent(terms.tax_rate)})",
             money(price * terms.tax_rate),
             f"{_percent(terms.tax_rate)} of the {usd(money(price))} purchase price",
+            "sales_tax",
+            {"tax_rate": str(terms.tax_rate), "price": _cents(price)},
         ),
         _deposit_applied_line(deposit, applied),
     ]
@@ -612,6 +635,8 @@ def _extension(terms: LeaseTerms, event: Extension) -> Quote:
         f"{_days(event.days)} more past your {long_date(terms.maturity_date)} end date × {usd(fee)} a day "
         f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365); "
         f"that uses {used:,} of your {terms.max_extension_days:,} extension days",
+        "extension_more",
+        {**_extension_params(terms, event.days), "used": used, "max_days": terms.max_extension_days},
     )
     extra = {
         "days_already_granted": str(event.days_already_granted),
@@ -660,17 +685,22 @@ def _miles_driven(terms: LeaseTerms, odometer: int) -> int:
 # --- the lines --------------------------------------------------------------------------------
 
 
-def _excess_mileage_line(terms: LeaseTerms, driven: int, excess: int, allowance: str) -> Line:
+def _excess_mileage_line(
+    terms: LeaseTerms, driven: int, excess: int, allowance: str, allowance_params: dict[str, Any]
+) -> Line:
     rate = _per_mile(terms.excess_mile_rate)
     if excess:
-        rule = f"{excess:,} miles over {allowance} × {rate} a mile"
+        rule, code = f"{excess:,} miles over {allowance} × {rate} a mile", "mileage_over"
     else:
-        rule = f"{driven:,} miles driven, within {allowance}"
+        rule, code = f"{driven:,} miles driven, within {allowance}", "mileage_within"
+    params = {"excess": excess, "driven": driven, "rate": str(terms.excess_mile_rate), **allowance_params}
     return Line(
         "excess_mileage",
         f"Excess mileage ({excess:,} mi at {rate})",
         money(excess * terms.excess_mile_rate),
         rule,
+        code,
+        params,
     )
 
 
@@ -682,12 +712,16 @@ def excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
 def _excess_wear_line(terms: LeaseTerms, charges: Decimal) -> Line:
     waiver = terms.wear_waiver
     if not charges:
-        rule = "No excess wear charges on this quote (an estimate leaves out any charges the inspection finds)"
+        rule, code = (
+            "No excess wear charges on this quote (an estimate leaves out any charges the inspection finds)",
+            "wear_none",
+        )
     elif waiver:
-        rule = f"Excess wear charges of {usd(charges)} less your {usd(waiver)} wear waiver"
+        rule, code = f"Excess wear charges of {usd(charges)} less your {usd(waiver)} wear waiver", "wear_less_waiver"
     else:
-        rule = f"Excess wear charges of {usd(charges)} from the inspection"
-    return Line("excess_wear", "Excess wear", money(max(ZERO, charges - waiver)), rule)
+        rule, code = f"Excess wear charges of {usd(charges)} from the inspection", "wear_inspection"
+    params = {"charges": _cents(charges), "waiver": _cents(waiver)}
+    return Line("excess_wear", "Excess wear", money(max(ZERO, charges - waiver)), rule, code, params)
 
 
 def _missing_equipment_lines(amount: Decimal) -> list[Line]:
@@ -696,49 +730,71 @@ def _missing_equipment_lines(amount: Decimal) -> list[Line]:
     if not amount:
         return []
     rule = f"{usd(amount)} for equipment not returned with the vehicle, at the lessor's charge per item"
-    return [Line("missing_equipment", "Missing equipment", money(amount), rule)]
+    params = {"amount": _cents(amount)}
+    return [Line("missing_equipment", "Missing equipment", money(amount), rule, "missing_equipment", params)]
 
 
 def _fee_line(code: str, label: str, amount: Decimal, what: str) -> Line:
-    return Line(code, label, money(amount), f"The {what} in your lease: {usd(amount)}")
+    rule = f"The {what} in your lease: {usd(amount)}"
+    return Line(code, label, money(amount), rule, code, {"amount": _cents(amount)})
 
 
 def _extension_line(terms: LeaseTerms, days: int) -> Line:
     fee = terms.daily_extension_fee
     if days:
-        rule = (
-            f"{_days(days)} past your {long_date(terms.maturity_date)} end date × {usd(fee)} a day "
-            f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365)"
+        rule, code = (
+            (
+                f"{_days(days)} past your {long_date(terms.maturity_date)} end date × {usd(fee)} a day "
+                f"(your {usd(terms.total_payment)} monthly payment × 12 ÷ 365)"
+            ),
+            "extension_days",
         )
     else:
-        rule = f"No days past your {long_date(terms.maturity_date)} end date"
-    return Line("extension_fees", f"Extension fees ({_days(days)} at {usd(fee)})", money(days * fee), rule)
+        rule, code = f"No days past your {long_date(terms.maturity_date)} end date", "extension_none"
+    params = _extension_params(terms, days)
+    label = f"Extension fees ({_days(days)} at {usd(fee)})"
+    return Line("extension_fees", label, money(days * fee), rule, code, params)
+
+
+def _extension_params(terms: LeaseTerms, days: int) -> dict[str, Any]:
+    return {
+        "days": days,
+        "end_date": terms.maturity_date.isoformat(),
+        "fee": _cents(terms.daily_extension_fee),
+        "payment": _cents(terms.total_payment),
+    }
 
 
 def _past_due_line(amount: Decimal) -> Line:
     if amount:
-        rule = f"{usd(amount)} of payments and charges already due on your account and not yet paid"
+        rule, code = f"{usd(amount)} of payments and charges already due on your account and not yet paid", "past_due"
     else:
-        rule = "Nothing is past due on your account"
-    return Line("past_due", "Past-due amounts", money(amount), rule)
+        rule, code = "Nothing is past due on your account", "past_due_none"
+    return Line("past_due", "Past-due amounts", money(amount), rule, code, {"amount": _cents(amount)})
 
 
 def _property_tax_line(amount: Decimal) -> Line:
     if amount:
-        rule = f"{usd(amount)} of personal property tax billed on the vehicle and not yet paid"
+        rule, code = f"{usd(amount)} of personal property tax billed on the vehicle and not yet paid", "property_tax"
     else:
-        rule = "No unpaid personal property tax on the vehicle"
-    return Line("property_tax", "Personal property tax", money(amount), rule)
+        rule, code = "No unpaid personal property tax on the vehicle", "property_tax_none"
+    params = {"amount": _cents(amount)}
+    return Line("property_tax", "Personal property tax", money(amount), rule, code, params)
 
 
 def _taxes_line(terms: LeaseTerms, taxable: Decimal, equipment: Sequence[Line] = ()) -> Line:
     rate = _percent(terms.tax_rate)
-    what = "excess mileage and wear charges"
+    what, code = "excess mileage and wear charges", "tax_on_charges"
     if equipment:
         taxable += sum((line.amount for line in equipment), ZERO)
-        what = "excess mileage, wear and missing-equipment charges"
+        what, code = "excess mileage, wear and missing-equipment charges", "tax_on_charges_equipment"
     return Line(
-        "taxes", f"Tax on charges ({rate})", money(taxable * terms.tax_rate), f"{rate} tax on {usd(taxable)} of {what}"
+        "taxes",
+        f"Tax on charges ({rate})",
+        money(taxable * terms.tax_rate),
+        f"{rate} tax on {usd(taxable)} of {what}",
+        code,
+        {"tax_rate": str(terms.tax_rate), "taxable": _cents(taxable)},
     )
 
 
@@ -746,42 +802,55 @@ def _unused_miles_line(terms: LeaseTerms, driven: int) -> Line:
     unused = min(terms.purchased_miles, max(0, terms.allowance_total - driven))
     rate = _per_mile(terms.purchased_mile_rate)
     if terms.purchased_miles:
-        rule = (
-            f"{unused:,} of the {terms.purchased_miles:,} extra miles you bought went unused "
-            f"× {rate} a mile, credited back"
+        rule, code = (
+            (
+                f"{unused:,} of the {terms.purchased_miles:,} extra miles you bought went unused "
+                f"× {rate} a mile, credited back"
+            ),
+            "unused_miles",
         )
     else:
-        rule = "You bought no extra miles, so there is nothing to refund"
+        rule, code = "You bought no extra miles, so there is nothing to refund", "unused_miles_none"
     return Line(
         "unused_mileage_refund",
         f"Unused purchased miles ({unused:,} mi at {rate})",
         money(-unused * terms.purchased_mile_rate),  # a credit
         rule,
+        code,
+        {"unused": unused, "purchased_miles": terms.purchased_miles, "rate": str(terms.purchased_mile_rate)},
     )
 
 
 def _remaining_balance_line(day: dt.date, balance: Decimal, realized: Decimal) -> Line:
     if balance > realized:
-        rule = (
-            f"Your adjusted lease balance of {usd(balance)} on {long_date(day)} less the vehicle's realized "
-            f"value of {usd(realized)}"
+        rule, code = (
+            (
+                f"Your adjusted lease balance of {usd(balance)} on {long_date(day)} less the vehicle's realized "
+                f"value of {usd(realized)}"
+            ),
+            "balance_less_value",
         )
     else:
-        rule = (
-            f"The vehicle's realized value of {usd(realized)} covers your adjusted lease balance "
-            f"of {usd(balance)} on {long_date(day)}"
+        rule, code = (
+            (
+                f"The vehicle's realized value of {usd(realized)} covers your adjusted lease balance "
+                f"of {usd(balance)} on {long_date(day)}"
+            ),
+            "value_covers_balance",
         )
-    return Line("remaining_balance", "Remaining balance", money(max(ZERO, balance - realized)), rule)
+    params = {"balance": _cents(balance), "realized": _cents(realized), "on": day.isoformat()}
+    return Line("remaining_balance", "Remaining balance", money(max(ZERO, balance - realized)), rule, code, params)
 
 
 def _deposit_applied_line(deposit: Decimal, applied: Decimal) -> Line:
     if applied:
-        rule = f"Your {usd(deposit)} security deposit, applied to the purchase as you asked"
+        rule, code = f"Your {usd(deposit)} security deposit, applied to the purchase as you asked", "deposit_applied"
     elif deposit:
-        rule = f"Your {usd(deposit)} security deposit is not applied to the purchase"
+        rule, code = f"Your {usd(deposit)} security deposit is not applied to the purchase", "deposit_not_applied"
     else:
-        rule = "No security deposit is held on this lease"
-    return Line("security_deposit_applied", "Security deposit applied", money(-applied), rule)
+        rule, code = "No security deposit is held on this lease", "deposit_none"
+    params = {"deposit": _cents(deposit)}
+    return Line("security_deposit_applied", "Security deposit applied", money(-applied), rule, code, params)
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -834,15 +903,20 @@ def usd(amount: Decimal | int | str) -> str:
     return f"{MINUS}{text}" if amount < 0 else text
 
 
-def _per_mile(rate: Decimal) -> str:
+def per_mile(rate: Decimal) -> str:
+    """A rate a mile as the portal shows it: "$0.25", a finer rate as given ("$0.125")."""
     # Cents for the usual rates; a rate with finer precision is shown as it was given.
     if rate == rate.quantize(CENT, context=_MATH):
         return f"${rate:,.2f}"
     return f"${rate.normalize(_MATH):f}"
 
 
-def _percent(rate: Decimal) -> str:
+def percent(rate: Decimal) -> str:
+    """A tax rate as a percentage: 0.0625 is "6.25%"."""
     return f"{(rate * 100).normalize(_MATH):f}%"
+
+
+_per_mile, _percent = per_mile, percent
 
 
 # --- JSON requests and answers ----------------------------------------------------------------

@@ -30,6 +30,7 @@ QUOTE_PDF = StoredPdf(
     context=quote_context,
     stored_name=lambda quote: f"{quote.public_id}.pdf",
     filename=pdf_filename,
+    reader=lambda quote: quote.created_by,  # the lessee who asked for it reads it in their language
 )
 
 

@@ -147,7 +147,15 @@ def _quote_computed(current: Lease, *, user, event: engine.Event, today: dt.date
     terms = current.terms()
     result = engine.compute_quote(terms, event)
     lines = [
-        {"code": line.code, "label": line.label, "rule": line.rule, "amount": _text(line.amount)}
+        {
+            "code": line.code,
+            "label": line.label,
+            "rule": line.rule,
+            "amount": _text(line.amount),
+            # The words again as a code and numbers, shown in the reader's language (quotes.rules).
+            "rule_code": line.rule_code,
+            "rule_params": line.rule_params,
+        }
         for line in result.lines
     ]
     # The engine refuses such a quote too; this guards the stored snapshot, which must never disagree.

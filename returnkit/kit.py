@@ -121,7 +121,15 @@ def _lessor() -> dict:
 
 def _lines(quote: Quote) -> list[dict]:
     return [
-        {"label": line.label, "amount": _amount(line.amount), "rule": line.rule, "zero": not line.amount}
+        {
+            "code": line.code,
+            "label": line.label,
+            "amount": _amount(line.amount),
+            "rule": line.rule,
+            "rule_code": line.rule_code,
+            "rule_params": line.rule_params,
+            "zero": not line.amount,
+        }
         for line in quote.lines
     ]
 

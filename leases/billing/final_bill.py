@@ -94,16 +94,23 @@ def _facts(lease: Lease, request: dict) -> dict:
     }
 
 
-def _bill_rule(line, lease: Lease) -> str:
-    """The engine's rule, except where its wording is for an estimate: a bill follows an inspection."""
+def _bill_rule(line, lease: Lease) -> dict:
+    """The engine's rule (words, code and numbers), except where its wording is for an estimate: a
+    bill follows an inspection. The words of each code, in the reader's language: quotes.rules."""
     inspection = Inspection.objects.get(lease=lease)
     if line.code == "excess_wear" and not inspection.wear_total:
-        return "The inspection found no chargeable excess wear"
+        return {
+            "rule": "The inspection found no chargeable excess wear",
+            "rule_code": "wear_none_found",
+            "rule_params": {},
+        }
     if line.code == "missing_equipment":
-        return missing_equipment_rule(missing_equipment(lease))
+        # The items by name: kept as English words for now (issue 15, next phase).
+        return {"rule": missing_equipment_rule(missing_equipment(lease))}
     if line.code == "excess_wear" and inspection.wear_report:
-        return f"{line.rule}, itemised in condition report {inspection.wear_report}"
-    return line.rule
+        # Names the condition report: English words for now, like missing equipment.
+        return {"rule": f"{line.rule}, itemised in condition report {inspection.wear_report}"}
+    return {"rule": line.rule, "rule_code": line.rule_code, "rule_params": line.rule_params}
 
 
 def _computed(request: dict):
@@ -140,7 +147,7 @@ def _bill_create(*, lease: Lease, request: dict, user, today: dt.date) -> FinalB
     quote = _computed(request)
     prior_balance = prior_credit(lease)
     lines = [
-        {"code": line.code, "label": line.label, "amount": str(line.amount), "rule": _bill_rule(line, lease)}
+        {"code": line.code, "label": line.label, "amount": str(line.amount), **_bill_rule(line, lease)}
         for line in quote.lines
     ]
     return FinalBill.objects.create(

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django import template
 
-from quotes import engine
+from quotes import engine, rules
 
 register = template.Library()
 
@@ -28,7 +28,7 @@ def usd(value: Decimal | int | str | None) -> str:
 
 @register.filter(expects_localtime=True)
 def long_date(value: dt.date | str | None) -> str:
-    """{{ day|long_date }}: "December 15, 2026".
+    """{{ day|long_date }}: "December 15, 2026", in Spanish "15 de diciembre de 2026" (quotes.rules).
 
     A datetime is read in the site's time zone, as Django's own date filter reads it. ISO text
     ("2026-12-15") is read as the day it names: JSON snapshots such as the return kit hold dates so.
@@ -39,7 +39,19 @@ def long_date(value: dt.date | str | None) -> str:
         value = value.date()
     elif isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return engine.long_date(value)
+    return rules.long_date(value)
+
+
+@register.filter
+def line_label(line) -> str:
+    """{{ line|line_label }}: a quote, bill or kit line's title in the reader's language."""
+    return rules.line_label(line)
+
+
+@register.filter
+def line_rule(line) -> str:
+    """{{ line|line_rule }}: the sentence behind a line's amount in the reader's language."""
+    return rules.line_rule(line)
 
 
 @register.filter

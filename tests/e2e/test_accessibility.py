@@ -71,6 +71,8 @@ def pages_by_persona(w) -> dict[str, dict[str, str]]:
             "turn-in-times": reverse("turnin:times", args=[lease, w.dealer.code]),
             "turn-in-cancel": reverse("turnin:cancel", args=[lease]),
             "security": reverse("mfa_index"),
+            "change-password": reverse("account_change_password"),
+            "email-addresses": reverse("account_email"),
             "pre-inspection": reverse("wear:pre_inspection", args=[lease]),
             "pre-inspection-area": reverse("wear:pre_area", args=[lease, "front"]),
             "pre-inspection-tyre": reverse("wear:pre_area", args=[lease, "wheel_lf"]),

@@ -58,7 +58,7 @@ def test_a_lessee_gets_a_turn_in_estimate_with_the_keyboard_alone(page, live_ser
     page.keyboard.type("keys@example.com")
     tab_to(page, lambda f: f["id"] == "id_password")
     page.keyboard.type(PASSWORD)
-    tab_to(page, named("Sign In"))
+    tab_to(page, named("Sign in"))
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="My Vehicles").wait_for()
     page.shots("my-vehicles")

@@ -24,8 +24,8 @@ def test_new_lessee_signs_up_links_a_lease_and_signs_in_with_two_factor(page, li
     page.locator("#id_password1").fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.shots("signup")
-    page.get_by_role("button", name="Sign Up").click()
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.get_by_role("button", name="Create an account").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
     page.shots("verify-sent")
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
@@ -42,7 +42,8 @@ def test_new_lessee_signs_up_links_a_lease_and_signs_in_with_two_factor(page, li
     page.get_by_role("heading", name=lease.vehicle.description).wait_for()
     page.shots("linked")
 
-    page.get_by_role("link", name="Security").click()
+    page.get_by_role("button", name="Security").click()  # a menu: password, email addresses, two-factor
+    page.get_by_role("link", name="Two-factor authentication").click()
     page.shots("security")
     page.get_by_role("link", name="Activate").click()
     if page.get_by_role("heading", name="Confirm Access").is_visible():

@@ -108,6 +108,11 @@ ACCESS: dict[str, Rule] = {
     "helpcentre:categories": Rule(get=PUBLIC),
     "helpcentre:category": Rule(args=lambda w: [w.article.category.slug], get=PUBLIC),
     "healthz": Rule(get=PUBLIC),
+    "language_set": Rule(
+        get=dict.fromkeys(PERSONAS, 405),
+        post=dict.fromkeys(PERSONAS, 302),
+        note="the language switch: a POST sets the cookie (and the user's choice) and goes back",
+    ),
     "returnkit:notifications": Rule(get=SIGNED_IN, note="each user's own notices"),
     "notification_preferences": Rule(
         get=SIGNED_IN, post=answering(SIGNED_IN, 302), note="each user's own switches; an empty form turns all off"

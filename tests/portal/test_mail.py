@@ -48,6 +48,7 @@ def hello(settings, tmp_path):
     return "test/hello"
 
 
+@pytest.mark.django_db  # send looks up each address's language (portal.language)
 def test_send_renders_the_three_templates_with_the_lessor_and_site_url(hello, mailoutbox):
     part = MIMEPart()
     part.set_content("BEGIN:VCALENDAR", subtype="calendar", params={"method": "REQUEST"}, filename="a.ics")

@@ -42,7 +42,8 @@ def test_every_pdf_template_uses_the_print_stylesheet_and_none_has_its_own():
     for template in TEMPLATES:
         html = template.read_text()
         assert "<style" not in html and "style=" not in html, template.name
-        doc = re.search(r'<html lang="en" class="(doc-[a-z]+)">', html).group(1)
+        # The language the PDF is drawn in (portal.pdf, StoredPdf.reader).
+        doc = re.search(r'<html lang="\{\{ lang \}\}" class="(doc-[a-z]+)">', html).group(1)
         page = doc.removeprefix("doc-")
         assert f"html.{doc} {{ page: {page}; }}" in PRINT_CSS
         assert f"@page {page} " in PRINT_CSS
