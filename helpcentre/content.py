@@ -10,6 +10,10 @@ again only adds what is missing (by slug), never overwrites an edit.
     Summary (one line)
 
     Body in Markdown ...
+
+The Spanish text is in ``seed/articles.es.md`` (``=== slug``, then title, summary and body the
+same way) and ``seed/categories.es.txt`` (slug | name | summary); loading fills only the Spanish
+fields still empty, so an edit made in the admin survives.
 """
 
 from __future__ import annotations
@@ -40,8 +44,27 @@ def read_categories() -> list[tuple[str, str, str]]:
 
 
 def read_articles() -> list[SeedArticle]:
-    blocks = (SEED / "articles.md").read_text().split("\n=== ")
-    return [_article(block.removeprefix("=== ")) for block in blocks if block.strip()]
+    return [_article(block) for block in _blocks("articles.md")]
+
+
+def read_spanish() -> dict[str, tuple[str, str, str]]:
+    """{slug: (title, summary, body)} of the Spanish articles."""
+    texts = {}
+    for block in _blocks("articles.es.md"):
+        slug, title, summary, *body = block.split("\n")
+        texts[slug.strip()] = (title.strip(), summary.strip(), "\n".join(body).strip() + "\n")
+    return texts
+
+
+def read_spanish_categories() -> dict[str, tuple[str, str]]:
+    lines = (SEED / "categories.es.txt").read_text().splitlines()
+    rows = [[part.strip() for part in line.split("|")] for line in lines if line.strip()]
+    return {slug: (name, summary) for slug, name, summary in rows}
+
+
+def _blocks(name: str) -> list[str]:
+    blocks = (SEED / name).read_text().split("\n=== ")
+    return [block.removeprefix("=== ") for block in blocks if block.strip()]
 
 
 def _article(block: str) -> SeedArticle:
@@ -90,3 +113,19 @@ def articles_load(*, category_model=None, article_model=None) -> int:
         if seed.slug not in have:
             by_slug[seed.slug].related.set([by_slug[s] for s in seed.related])
     return len([s for s in seeds if s.slug not in have])
+
+
+def spanish_load(*, category_model=None, article_model=None) -> int:
+    """Fill the Spanish fields still empty from the seed; returns how many articles got Spanish."""
+    if article_model is None:
+        from helpcentre.models import Article, Category
+
+        category_model, article_model = Category, Article
+    for slug, (name, summary) in read_spanish_categories().items():
+        category_model.objects.filter(slug=slug, name_es="").update(name_es=name, summary_es=summary)
+    filled = 0
+    for slug, (title, summary, body) in read_spanish().items():
+        filled += article_model.objects.filter(slug=slug, title_es="", summary_es="", body_es="").update(
+            title_es=title, summary_es=summary, body_es=body
+        )
+    return filled

@@ -5,7 +5,7 @@ Called by portal.demo; safe to run again (only articles nobody has read yet are 
 
 from __future__ import annotations
 
-from helpcentre.content import articles_load
+from helpcentre.content import articles_load, spanish_load
 from helpcentre.models import Article
 from helpcentre.search import index_rebuild
 
@@ -18,7 +18,7 @@ MOST_READ = (
 
 
 def seed_reading() -> None:
-    if articles_load():  # a database flushed since its migration
+    if articles_load() + spanish_load():  # a database flushed since its migration
         index_rebuild()
     for rank, slug in enumerate(MOST_READ):
         Article.objects.filter(slug=slug, view_count=0).update(view_count=40 * (len(MOST_READ) - rank))

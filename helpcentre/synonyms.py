@@ -30,3 +30,33 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("password", "sign in", "log in", "login"),
     ("dispute", "disagree", "wrong", "challenge"),
 )
+
+# Spanish, written without accents (queries and the Spanish index are compared without them).
+SYNONYMS_ES: tuple[tuple[str, ...], ...] = (
+    ("devolver", "devolucion", "entregar", "entrega", "regresar", "dejar el auto"),
+    ("comprar", "compra", "liquidacion", "liquidar", "quedarme con", "opcion de compra"),
+    ("llanta", "llantas", "neumatico", "neumaticos", "goma", "gomas"),
+    ("placas", "placa", "matricula", "tablilla", "chapas"),
+    ("extension", "extender", "prorroga", "mas tiempo", "alargar"),
+    ("devolucion anticipada", "terminar antes", "terminacion anticipada", "cancelar el contrato", "antes de tiempo"),
+    ("deposito", "deposito de garantia", "fianza"),
+    ("opciones", "alternativas", "elegir"),
+    ("factura", "estado de cuenta", "cobro final"),
+    ("pagar", "pago", "abonar"),
+    ("millas", "millaje", "kilometraje", "odometro"),
+    ("concesionario", "concesionaria", "agencia", "dealer"),
+    ("auto", "carro", "coche", "vehiculo"),
+    ("dos factores", "dos pasos", "autenticador", "codigo de verificacion"),
+    ("coarrendatario", "cosignatario", "cotitular"),
+    ("abolladura", "golpe", "rayon", "rayadura", "dano", "danos"),
+    ("reembolso", "devolucion de dinero", "me devuelven"),
+    ("cita", "reservar", "agendar", "programar"),
+    ("vincular", "enlazar", "agregar", "conectar"),
+    ("cotizacion", "presupuesto", "estimado", "estimacion"),
+    ("cargo", "cargos", "cobro", "tarifa", "costo", "penalidad", "multa por"),
+    ("titulo", "titulo de propiedad"),
+    ("contrasena", "clave", "iniciar sesion", "entrar"),
+    ("disputa", "reclamar", "reclamo", "no estoy de acuerdo", "error", "impugnar"),
+    ("seguro", "aseguradora", "poliza"),
+    ("peaje", "peajes", "multa", "multas", "infraccion"),
+)

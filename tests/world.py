@@ -31,7 +31,7 @@ from types import SimpleNamespace
 
 from django.test import Client
 
-from helpcentre.content import articles_load
+from helpcentre.content import articles_load, spanish_load
 from helpcentre.models import Article
 from helpcentre.search import index_rebuild
 from leases.billing.inspection import auction_sale_record
@@ -180,6 +180,7 @@ def help_articles() -> Article:
     """The shipped help articles, indexed (a transactional test's flush removed the migration's);
     returns one of them."""
     articles_load()
+    spanish_load()
     index_rebuild()
     return Article.objects.select_related("category").get(slug="return-kit")
 

@@ -11,10 +11,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("queries", nargs="+")
         parser.add_argument("--top", type=int, default=3)
+        parser.add_argument("--language", choices=("en", "es"), default="en", help="the reader's language")
         parser.add_argument("--json", action="store_true", dest="as_json", help="one JSON object {query: [slugs]}")
 
-    def handle(self, *args, queries: list[str], top: int, as_json: bool, **options) -> None:
-        found = {q: [a.slug for a in search(q, limit=top).articles] for q in queries}
+    def handle(self, *args, queries: list[str], top: int, language: str, as_json: bool, **options) -> None:
+        found = {q: [a.slug for a in search(q, limit=top, language=language).articles] for q in queries}
         if as_json:
             self.stdout.write(json.dumps(found))
             return
