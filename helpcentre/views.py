@@ -26,10 +26,10 @@ def help_home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def search_json(request: HttpRequest) -> JsonResponse:
-    """The same results as the page, best first, for the search box's suggestions."""
+    """The same results as the page, best first, for the search box's suggestions, in the reader's language."""
     results = search.search(request.GET.get("q", ""), limit=SUGGESTIONS)
     return JsonResponse(
-        [{"title": a.title, "url": a.get_absolute_url(), "snippet": a.summary} for a in results.articles],
+        [{"title": a.local_title, "url": a.get_absolute_url(), "snippet": a.local_summary} for a in results.articles],
         safe=False,
     )
 
@@ -53,5 +53,5 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "helpcentre/article.html",
-        {"article": shown, "body": body_html(shown.body), "related": shown.related.published()},
+        {"article": shown, "body": body_html(shown.local_body), "related": shown.related.published()},
     )

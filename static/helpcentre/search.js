@@ -21,7 +21,10 @@
       item.append(link, snippet);
       return item;
     }));
-    status.textContent = results.length ? `${results.length} suggested articles` : "No suggestions";
+    // The page gives the words in the reader's language ("{count}" is replaced).
+    status.textContent = results.length
+      ? form.dataset.suggestCount.replace("{count}", results.length)
+      : form.dataset.suggestNone;
     box.hidden = results.length === 0;
   }
 
