@@ -303,6 +303,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 4 * 60 * 60
+# Sessions are read from the cache (Redis) and written to both: a signed-in page reads no session
+# row. The database copy is the fallback, so a Redis outage (portal.cache answers a miss) or a
+# flushed cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
