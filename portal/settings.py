@@ -142,8 +142,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # WeasyPrint (through its native libraries) keeps 0.25-0.4 MiB of each PDF it lays out, out of
 # Python's reach: a worker process is replaced after this many tasks, or sooner once it holds more
 # than this many KiB after a task, so workers' memory stays flat (`make bench` measures it).
-CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "100"))
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(250 * 1024)))
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "50"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(200 * 1024)))
 # A web request that publishes (portal.tasks.enqueue_on_commit) must fail fast when the broker is
 # down, not hang: kombu otherwise keeps reconnecting for broker_connection_timeout with growing
 # sleeps (6 s a publish here). One quick retry, short socket timeouts. Workers reconnect on their

@@ -23,3 +23,13 @@ def test_seeding_leases_analyzes_the_tables_it_filled():
     assert planner_rows("leases_lease") >= 60
     assert planner_rows("leases_leaseparty") >= 60
     assert planner_rows("leases_odometerreading") >= 60
+
+
+def test_a_second_load_adds_leases_without_a_second_set_of_bench_users():
+    from leases.models import Lease
+    from portal.models import User
+
+    seed_portfolio(30, TODAY, batch=25)
+    seed_portfolio(30, TODAY, batch=25)  # a bigger portfolio on top of the first: no clash of emails
+    assert Lease.objects.filter(vehicle__model="Demo").count() == 60
+    assert User.objects.filter(email__startswith="bench-", email__endswith="@example.com").count() == 31
