@@ -80,3 +80,17 @@ def test_a_co_lessee_s_counts_follow_their_own_notices(client, personas):
     client.get(reverse("returnkit:notifications"))
     client.force_login(personas.co_lessee)
     assert '1<span class="visually-hidden"> unread</span>' in badge(client)  # the owner's reading is theirs
+
+
+@pytest.mark.redis
+def test_the_cache_reuses_one_redis_client_and_still_degrades_when_redis_is_gone():
+    from django.core.cache import cache
+
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=False)
+    cache.set("k", 1)
+    assert cache.get("k") == 1
+    with override_settings(CACHES=DEAD_CACHE):
+        from django.core.cache import cache as dead
+
+        assert dead._cache.get_client() is dead._cache.get_client()
+        assert dead.get("k", "miss") == "miss"
