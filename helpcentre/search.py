@@ -14,6 +14,7 @@ number of distinct terms an article matches, then how well (title over summary o
 An empty query lists the most-read articles; no match offers the closest titles. If the search
 query fails for any database reason, a plain ``icontains`` on titles and summaries answers.
 """
+
 from __future__ import annotations
 
 import bisect
