@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -138,6 +142,19 @@ class Article(InReaderLanguage, models.Model):
     @property
     def local_body(self) -> str:
         return self.in_reader_language("body")
+
+
+ARTICLES_VERSION_KEY = "help-articles-version"
+
+
+def articles_version() -> str:
+    """Changes whenever an article is saved or deleted: part of the key of what is cached from them."""
+    return cache.get_or_set(ARTICLES_VERSION_KEY, lambda: str(time.time_ns()), None) or "none"
+
+
+@receiver([post_save, post_delete], sender=Article)
+def _article_changed(sender, **kwargs) -> None:
+    cache.set(ARTICLES_VERSION_KEY, str(time.time_ns()), None)
 
 
 class SearchMiss(models.Model):

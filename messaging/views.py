@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -111,9 +110,7 @@ def thread_detail(request: HttpRequest, thread_id) -> HttpResponse:
 
 
 def _mark_read(user, thread: Thread) -> None:
-    Notification.objects.filter(
-        user=user, kind=Kind.NEW_MESSAGE, link=services.thread_url(thread), read_at__isnull=True
-    ).update(read_at=timezone.now())
+    Notification.objects.filter(kind=Kind.NEW_MESSAGE, link=services.thread_url(thread)).mark_read(user)
 
 
 @login_required

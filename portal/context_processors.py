@@ -1,23 +1,18 @@
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from portal.language import lessor_words
-from portal.models import Notification
-from portal.notify import Kind
+from portal.notify import unread_counts
 
 
 def lessor(request: HttpRequest) -> dict:
     return {"LESSOR": lessor_words()}
 
 
-UNREAD_SHOWN_UP_TO = 100
-
-
 def unread_notifications(request: HttpRequest) -> dict:
     """The header's unread counts, notices and new messages (a new message is an unread
-    "new_message" notice): one small, lazy query for a signed-in user, made at most once a
-    request; none otherwise."""
+    "new_message" notice), for a signed-in user: read lazily from the cache
+    (``portal.notify.unread_counts``), one small query only when the cache has lost them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -30,9 +25,5 @@ def unread_notifications(request: HttpRequest) -> dict:
 
 def _unread_counts(request: HttpRequest, user) -> dict[str, int]:
     if not hasattr(request, "_unread_counts"):
-        # Counting stops at 100 (the badge shows "99+"), so a huge backlog stays a cheap query.
-        latest = Notification.objects.filter(user=user).unread()[:UNREAD_SHOWN_UP_TO]
-        request._unread_counts = latest.aggregate(
-            all=Count("pk"), messages=Count("pk", filter=Q(kind=Kind.NEW_MESSAGE))
-        )
+        request._unread_counts = unread_counts(user.pk)
     return request._unread_counts

@@ -4,19 +4,18 @@ This is where the apps meet, so it lives in the project package: no app imports 
 """
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from leases.billing import panel as billing_panel
-from leases.forms import OdometerForm
 from leases.selectors import lease_for_user, odometer_history
 from leases.services import correction_refusal
 from portal import clock
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
 from returnkit.turnin import panels as turnin_panels
-from returnkit.turnin.services import appointment_day
 from wear import panels as wear_panels
 
 
@@ -24,6 +23,7 @@ from wear import panels as wear_panels
 @require_safe
 def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
+    prefetch_related_objects([lease], "vehicle__equipment")  # read here and by turn-in's panel
     today = clock.today()
     readings, latest = odometer_history(lease)
     driven = lease.miles_driven(latest.miles) if latest else None  # the latest reading, as My Vehicles
@@ -39,7 +39,6 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
         "status_words": lease.status_phrase(today),
         "parties": lease.parties_primary_first(),
         "equipment": list(lease.vehicle.equipment.all()),
-        "odometer_form": OdometerForm(lease=lease, today=today),
     }
     # Each app adds its own part of the page; billing's timeline shows the kit and turn-in dates.
     for panel in (quote_panels, kit_panels, turnin_panels, wear_panels):
@@ -59,7 +58,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
             user=request.user,
             today=today,
             kit_sent=context["return_kit"]["sent_on"],
-            appointment_day=appointment_day(lease),
+            appointment_day=context["turnin_panel"].appointment_day,
             returned_on=turnin.returned_on if turnin else None,
         )
     )

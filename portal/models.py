@@ -1,6 +1,12 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,6 +54,35 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        made = super().bulk_create(objs, *args, **kwargs)
+        forget_unread_counts({n.user_id for n in made})
+        return made
+
+    def mark_read(self, user) -> int:
+        """Mark these notices of ``user`` read; the header's counts follow on the next page."""
+        marked = self.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+        if marked:
+            forget_unread_counts([user.pk])
+        return marked
+
+
+UNREAD_KEPT_SECONDS = 10 * 60  # a safety net (a page racing a new notice): every change forgets the counts
+
+
+def unread_key(user_id: int) -> str:
+    """Where portal.notify.unread_counts keeps a user's header counts."""
+    return f"unread-counts:{user_id}"
+
+
+def forget_unread_counts(user_ids: Iterable[int]) -> None:
+    """Drop the kept counts now and again after the transaction commits (a page served in
+    between could have kept the old figures)."""
+    keys = [unread_key(user_id) for user_id in set(user_ids) if user_id]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
 
 class Notification(models.Model):
     """A notice shown in the portal (the header counts the unread ones)."""
@@ -78,6 +113,12 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+@receiver([post_save, post_delete], sender=Notification)
+def _one_notice_changed(sender, instance: Notification, **kwargs) -> None:
+    """A notice saved or deleted one at a time (the admin, a cascade): its user's counts change."""
+    forget_unread_counts([instance.user_id])
 
 
 class EmailOptOut(models.Model):

@@ -19,10 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
 
-from portal.models import EmailOptOut, Notification, User
+from portal.models import UNREAD_KEPT_SECONDS, EmailOptOut, Notification, User, unread_key
 
 
 class Kind(models.TextChoices):
@@ -100,6 +102,21 @@ def notify(to, kind: str, *, url: str, key: object, body: str = "", title: str =
         for user_id in users
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+UNREAD_SHOWN_UP_TO = 100  # the badge shows "99+": counting stops there, so a backlog stays cheap
+
+
+def unread_counts(user_id: int) -> dict[str, int]:
+    """The header's unread counts for ``user_id``, all notices and new messages: kept in the
+    cache until a notice of theirs is added, read or deleted (``forget_unread_counts``), so a
+    signed-in page costs no query for them; one small query on a miss."""
+    counts = cache.get(unread_key(user_id))
+    if counts is None:
+        latest = Notification.objects.filter(user_id=user_id).unread()[:UNREAD_SHOWN_UP_TO]
+        counts = latest.aggregate(all=Count("pk"), messages=Count("pk", filter=Q(kind=Kind.NEW_MESSAGE)))
+        cache.set(unread_key(user_id), counts, UNREAD_KEPT_SECONDS)
+    return counts
 
 
 def link(name: str, *args: object) -> str:

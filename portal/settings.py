@@ -147,6 +147,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# WeasyPrint (through its native libraries) keeps 0.25-0.4 MiB of each PDF it lays out, out of
+# Python's reach: a worker process is replaced after this many tasks, or sooner once it holds more
+# than this many KiB after a task, so workers' memory stays flat (`make bench` measures it).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "50"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(200 * 1024)))
 # A web request that publishes (portal.tasks.enqueue_on_commit) must fail fast when the broker is
 # down, not hang: kombu otherwise keeps reconnecting for broker_connection_timeout with growing
 # sleeps (6 s a publish here). One quick retry, short socket timeouts. Workers reconnect on their
@@ -324,6 +329,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_AGE = 4 * 60 * 60
+# Sessions are read from the cache (Redis) and written to both: a signed-in page reads no session
+# row. The database copy is the fallback, so a Redis outage (portal.cache answers a miss) or a
+# flushed cache signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

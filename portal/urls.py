@@ -36,4 +36,4 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:  # only when `make bench` serves the app
-    urlpatterns.append(path("bench/floor/<int:pk>", views.bench_floor))
+    urlpatterns += [path("bench/floor/<int:pk>", views.bench_floor), path("bench/shell", views.bench_shell)]

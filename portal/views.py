@@ -76,6 +76,12 @@ def bench_floor(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(Lease.objects.values_list("account_number", flat=True).get(pk=pk))
 
 
+@login_required
+def bench_shell(request: HttpRequest) -> HttpResponse:
+    """The signed-in page shell: base.html with nothing in it (benchmarks only)."""
+    return render(request, "base.html")
+
+
 class EmailPreferencesForm(forms.Form):
     email_on = forms.MultipleChoiceField(
         label="Email me about", required=False, widget=forms.CheckboxSelectMultiple, choices=notify.switchable

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from leases.selectors import lease_for_user
@@ -28,5 +27,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
     shown = list(Notification.objects.filter(user=request.user)[:NOTIFICATIONS_SHOWN])
     unread = [n.pk for n in shown if n.read_at is None]
     if unread:
-        Notification.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=timezone.now())
+        Notification.objects.filter(pk__in=unread).mark_read(request.user)
     return render(request, "returnkit/notifications.html", {"notifications": shown})

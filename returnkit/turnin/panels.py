@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from leases.models import Dealer, Lease
 from portal import clock
 from returnkit.turnin.models import Appointment, TurnIn
-from returnkit.turnin.services import active_appointment, can_change
+from returnkit.turnin.services import active_appointment, appointment_day_from, can_change
 from returnkit.turnin.slots import booking_window
 
 MAPS_DIRECTIONS_URL = "https://www.google.com/maps/dir/"
@@ -31,10 +31,11 @@ class TurnInPanel:
     can_change: bool
     directions_url: str
     bring: list[str]
+    appointment_day: dt.date | None  # for billing's timeline
 
 
 def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
-    turnin = TurnIn.objects.filter(lease=lease).first()
+    turnin = TurnIn.objects.filter(lease=lease).select_related("appointment__slot").first()
     appointment = None if turnin else active_appointment(lease)
     opens, closes = booking_window(lease)
     bring: list[str] = []
@@ -50,5 +51,6 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
             can_change=appointment is not None and can_change(appointment, clock.now()),
             directions_url=directions_url(appointment.slot.dealer) if appointment else "",
             bring=bring,
+            appointment_day=appointment_day_from(lease, turnin=turnin, appointment=appointment),
         )
     }

@@ -23,7 +23,7 @@ from portal.notify import Kind, link, notify
 from portal.tasks import enqueue_on_commit
 from quotes.engine import long_date
 from returnkit.turnin import tasks
-from returnkit.turnin.models import Appointment, TurnInSlot
+from returnkit.turnin.models import Appointment, TurnIn, TurnInSlot
 from returnkit.turnin.slots import booking_window, in_window, is_ahead_of_cutoff
 
 SLOT_TAKEN = "That time was just taken, please pick another."
@@ -186,6 +186,16 @@ def appointment_day(lease: Lease) -> dt.date | None:
         .first()
     )
     return timezone.localdate(starts_at) if starts_at else None
+
+
+def appointment_day_from(lease: Lease, *, turnin: TurnIn | None, appointment: Appointment | None) -> dt.date | None:
+    """``appointment_day`` from the rows a page read already: an appointment is completed only by
+    the check-in that makes the TurnIn (which names it), and a lease has at most one booked; so
+    only a walk-in check-in needs the query."""
+    kept = turnin.appointment if turnin is not None and turnin.appointment_id else appointment
+    if kept is not None:
+        return timezone.localdate(kept.slot.starts_at)
+    return appointment_day(lease) if turnin is not None else None
 
 
 # --- the checks ---------------------------------------------------------------------------------

@@ -5,7 +5,10 @@ A script, not a test (pytest does not collect it): run from the project root wit
 
 It uses DATABASE_URL (default: the bench database `scripts/bench` uses), seeds the portfolio with
 `seed_demo --leases` if it holds fewer leases, and prints:
-- kit: median render time of 10 renders of one lease's kit, pages and size;
+- kit: median render time of 10 renders of one lease's kit, pages and size, and kits a core renders
+  a minute;
+- memory: a worker process's RSS after 50 and after 500 kit renders, with no recycling and with the
+  Celery setting (worker_max_tasks_per_child) applied by the same pool Celery's prefork workers use;
 - sweep: seconds to find the due leases and hand out their ids, per kind;
 - chunks: queries per chunk and emails a second, for follow-ups (no PDF) and for kits (a PDF
   rendered and attached each), measured on the first chunks of each kind; then the same chunks and
@@ -64,7 +67,7 @@ def ensure_portfolio(count: int) -> int:
     return Lease.objects.count()
 
 
-def bench_render(today) -> None:
+def bench_render(today) -> int:
     lease = for_kits(
         Lease.objects.filter(status__in=Lease.Status.open_values(), odometer_readings__source="lessee")
     ).first()
@@ -79,8 +82,46 @@ def bench_render(today) -> None:
     print(
         f"kit render: median {statistics.median(times) * 1000:.0f} ms of 10 "
         f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
-        f"{kit.pages} pages, {len(kit.pdf) / 1024:.0f} KiB"
+        f"{kit.pages} pages, {len(kit.pdf) / 1024:.0f} KiB; "
+        f"{60 / statistics.median(times):,.0f} kits a minute per core"
     )
+    return lease.pk
+
+
+_payload = None
+
+
+def _render_in_child(lease_pk: int) -> float:
+    """One kit rendered in a pool process; answers the process's RSS in MiB afterwards."""
+    global _payload
+    if _payload is None:
+        today = clock.today()
+        lease = for_kits(Lease.objects.filter(pk=lease_pk)).get()
+        rule = PlateRule.objects.filter(state=lease.registration_state).values_list("rule", flat=True).first()
+        _payload = build_payload(lease, today=today, plate_rule=rule, owed=ledger.amounts_owed(lease))
+    render_kit(_payload, prepared_on=clock.today())
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_memory(lease_pk: int, renders: int) -> None:
+    """RSS of the rendering process after 50 and after ``renders`` kits, in billiard's pool (what
+    Celery's prefork workers are), without and with the project's worker_max_tasks_per_child."""
+    import billiard
+    from django.conf import settings
+
+    def run(max_tasks: int | None) -> tuple[float, float]:
+        connection.close()  # each pool process opens its own
+        with billiard.Pool(1, maxtasksperchild=max_tasks) as pool:
+            rss = [pool.apply(_render_in_child, (lease_pk,)) for _ in range(renders)]
+        return rss[49], rss[-1]
+
+    for label, max_tasks in (("no recycling", None), ("settings", settings.CELERY_WORKER_MAX_TASKS_PER_CHILD)):
+        at_50, at_end = run(max_tasks)
+        print(
+            f"worker memory, {label} (max tasks per child {max_tasks}): RSS {at_50:.0f} MiB after 50 kits, "
+            f"{at_end:.0f} MiB after {renders} ({(at_end / at_50 - 1) * 100:+.0f}%)"
+        )
 
 
 def hand_out(today) -> tuple[dict, dict, float]:
@@ -111,13 +152,16 @@ def main() -> None:
     parser.add_argument("--leases", type=int, default=int(os.environ.get("BENCH_LEASES", "100000")))
     parser.add_argument("--chunks", type=int, default=8, help="follow-up chunks measured per kind")
     parser.add_argument("--kit-chunk", type=int, default=40, help="leases in the measured kit chunk")
+    parser.add_argument("--memory-renders", type=int, default=500, help="kits per worker for memory; 0 skips")
     args = parser.parse_args()
     setup_test_environment()  # the local-memory outbox
     today = clock.today()
     total = ensure_portfolio(args.leases)
     marks = {model: model.objects.aggregate(m=Max("pk"))["m"] or 0 for model in (Reminder, Notification, KitSnapshot)}
     print(f"portfolio: {total:,} leases; today {today}; {connection.vendor}")
-    bench_render(today)
+    lease_pk = bench_render(today)
+    if args.memory_renders >= 50:
+        bench_memory(lease_pk, args.memory_renders)
     try:
         counts, chunks, seconds = hand_out(today)
         print(
@@ -142,9 +186,10 @@ def main() -> None:
             )
         again = sum(run_chunks(kind, picked, today)[0] for kind, picked in measured.items())
         after, _, seconds = hand_out(today)
-        print(f"same chunks again: {again} emails; sweep again: {seconds:.2f} s, due now " + ", ".join(
-            f"{kind} {count:,} (was {counts[kind]:,})" for kind, count in after.items()
-        ))
+        print(
+            f"same chunks again: {again} emails; sweep again: {seconds:.2f} s, due now "
+            + ", ".join(f"{kind} {count:,} (was {counts[kind]:,})" for kind, count in after.items())
+        )
     finally:
         for model, mark in marks.items():
             model.objects.filter(pk__gt=mark).delete()

@@ -39,7 +39,7 @@ def hello(settings, tmp_path):
     folder.mkdir(parents=True)
     (folder / "hello_subject.txt").write_text("Hello\n  {{ name }}\n from {{ LESSOR.short_name }}\n")
     (folder / "hello_body.txt").write_text("Hi {{ name }}, see {{ site_url }}/x\n")
-    (folder / "hello_body.html").write_text("<p>Hi {{ name }}, see <a href=\"{{ site_url }}/x\">it</a></p>\n")
+    (folder / "hello_body.html").write_text('<p>Hi {{ name }}, see <a href="{{ site_url }}/x">it</a></p>\n')
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
     settings.TEMPLATES = templates

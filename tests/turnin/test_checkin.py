@@ -16,7 +16,7 @@ from returnkit.turnin.services import appointment_book
 from tests.factories import NOW, TODAY, make_dealer, make_lease, make_lessee, make_slot, make_user
 
 pytestmark = pytest.mark.django_db
-DAY_VIEW_QUERIES = 8
+DAY_VIEW_QUERIES = 6  # session and unread counts come from the cache
 
 
 # Today's appointments were booked two days ago: times less than 24 hours ahead are not offered.
@@ -267,6 +267,7 @@ def test_day_view_query_count_does_not_grow_with_the_day_s_turn_ins(
 ):
     url = reverse("turnin:dealer_day")
     client.force_login(dealer_user)
+    client.get(url)  # keeps the header's counts in the cache
     with django_assert_num_queries(DAY_VIEW_QUERIES):
         assert client.get(url).status_code == 200
 
