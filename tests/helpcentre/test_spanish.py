@@ -138,6 +138,9 @@ def test_the_help_links_box_on_a_lessee_page_is_in_spanish(client, articles):
     make_lease(make_lessee(user))
     client.force_login(user)
     Article.objects.filter(slug="link-lease").update(view_count=99)
+    english = client.get(reverse("leases:list"), **ENGLISH).content.decode()  # cached in English first
+    assert '<a href="/help/link-lease/">Link a lease to your account</a>' in english
+    client.cookies.pop("django_language", None)
     page = client.get(reverse("leases:list"), **SPANISH).content.decode()
     assert 'aria-label="Ayuda con esta página"' in page
     assert '<a href="/help/link-lease/">Vincular un arrendamiento a su cuenta</a>' in page
