@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
 
 from leases.models import Lease
@@ -74,10 +75,10 @@ class QuoteQuerySet(models.QuerySet["Quote"]):
 
 class Quote(models.Model):
     class Kind(models.TextChoices):
-        TURN_IN = "turn_in", "Turn-in estimate"
-        BUYOUT = "buyout", "Buyout"
-        EARLY_TERMINATION = "early_termination", "Early return"
-        EXTENSION = "extension", "Extension"
+        TURN_IN = "turn_in", _("Turn-in estimate")
+        BUYOUT = "buyout", _("Buyout")
+        EARLY_TERMINATION = "early_termination", _("Early return")
+        EXTENSION = "extension", _("Extension")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=16, unique=True, editable=False, validators=[validate_reference])

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
+from portal.dates import long_date, short_date  # noqa: F401  (quotes.rules speaks dates through these)
 from quotes import engine
 
 # The short title of each line, by the line's own code.
@@ -87,14 +87,6 @@ RULES = {
     "deposit_not_applied": _("Your %(deposit)s security deposit is not applied to the purchase"),
     "deposit_none": _("No security deposit is held on this lease"),
 }
-
-
-def long_date(day: dt.date) -> str:
-    """A date in words in the active language: "December 21, 2026", "21 de diciembre de 2026"."""
-    pattern = pgettext("long date, as Django's date filter takes it", "F j, Y")
-    if pattern == "F j, Y":
-        return engine.long_date(day)  # English: the engine's own words
-    return dateformat.format(day, pattern)
 
 
 def miles(count: int) -> str:
