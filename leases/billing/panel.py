@@ -162,7 +162,7 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
         return _(
             "Your bank returned your payment of %(amount)s (%(reason)s). "
             "%(balance)s is due again: please pay online, by phone or by mail."
-        ) % {"amount": usd(last.amount), "reason": reason, "balance": usd(money.balance)}
+        ) % dict(amount=usd(last.amount), reason=reason, balance=usd(money.balance))
     key = current.key if current else "done"
     end = long_date(lease.end_date)
     if key == "kit":
@@ -173,7 +173,7 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
         return _(
             "Your turn-in appointment is on %(day)s. Bring the vehicle with all its keys "
             "and the items listed on this page; the dealer records the mileage."
-        ) % {"day": long_date(current.date)}
+        ) % dict(day=long_date(current.date))
     if key == "appointment":
         return _("Book a turn-in appointment at any %(make)s dealer, ideally a few weeks before %(day)s.") % {
             "make": lease.vehicle.make,
@@ -181,18 +181,17 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
         }
     if key == "settled" and bill is not None and money is not None:
         if money.refund is not None:
-            return _("Your refund of %(amount)s is being prepared. We will email you when it is on its way.") % {
-                "amount": usd(money.refund.amount)
-            }
+            return _("Your refund of %(amount)s is being prepared. We will email you when it is on its way.") % dict(
+                amount=usd(money.refund.amount)
+            )
         if money.pending:
             paid = usd(sum((p.amount for p in money.pending), Decimal(0)))
             return _(
                 "Your payment of %(amount)s is processing; bank debits usually clear in two or three business days."
             ) % {"amount": paid}
-        return _("Please pay %(amount)s by %(day)s, online, by phone or by mail.") % {
-            "amount": usd(money.balance),
-            "day": long_date(bill.due_on),
-        }
+        return _("Please pay %(amount)s by %(day)s, online, by phone or by mail.") % dict(
+            amount=usd(money.balance), day=long_date(bill.due_on)
+        )
     return str(_NEXT.get(key, _NEXT["done"]))
 
 

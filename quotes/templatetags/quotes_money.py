@@ -74,4 +74,4 @@ def lines_shown(lines) -> list:
 @register.filter
 def zero_lines_sentence(lines) -> str:
     """{{ quote.lines|zero_lines_sentence }}: what was checked and found to be $0.00, in one sentence."""
-    return engine.lines_presented(lines or [])[1]
+    return rules.zero_lines_sentence(lines)
