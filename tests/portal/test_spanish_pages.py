@@ -33,8 +33,6 @@ NOT_YET_SPANISH = {
     "returnkit:notifications", "notification_preferences",
     "messaging:inbox", "messaging:compose", "messaging:thread",
     "leases:link", "leases:odometer", "leases:odometer_correct",
-    "leases:bill", "leases:pay", "leases:receipt",
-    "quotes:pay_buyout", "quotes:extension",
     "turnin:find", "turnin:times", "turnin:cancel", "turnin:receipt",
     "wear:pre_inspection", "wear:pre_area", "wear:pre_estimate", "wear:report", "wear:dispute_new", "wear:dispute",
 }  # fmt: skip
@@ -51,10 +49,13 @@ def visible_text(html: str) -> str:
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
     html = re.sub(r'(?s)<button[^>]*name="language".*?</button>', " ", html)
     html = re.sub(r'(?s)<aside class="help-links.*?</aside>', " ", html)  # the help centre's own (its articles)
+    # A receipt quotes the authorization in the words agreed to (the world's payment: English).
+    html = re.sub(r'(?s)<p[^>]*id="authorized-words".*?</p>', " ", html)
     text = re.sub(r"(?s)<[^>]+>", " ", html)
     for value in settings.LESSOR.values():
-        if isinstance(value, str) and value:
-            text = text.replace(value, " ")
+        for line in str(value or "").splitlines():
+            if line.strip():
+                text = text.replace(line.strip(), " ")
     return re.sub(r"\s+", " ", text)
 
 
