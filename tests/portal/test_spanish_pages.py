@@ -33,7 +33,7 @@ NOT_YET_SPANISH = {
     "returnkit:notifications", "notification_preferences",
     "messaging:inbox", "messaging:compose", "messaging:thread",
     "leases:odometer_correct",  # its refusal comes from leases.services in English
-    "turnin:find", "turnin:times", "turnin:cancel", "turnin:receipt",
+    "turnin:receipt",
     "wear:pre_inspection", "wear:pre_area", "wear:pre_estimate", "wear:report", "wear:dispute_new", "wear:dispute",
 }  # fmt: skip
 DUMP = Path("/tmp/es2/pages")
