@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from leases.models import VOID_REASON_MAX, Lease
 from leases.services import check_odometer, lessee_reading_check, void_reason_clean
@@ -9,22 +10,22 @@ from leases.services import check_odometer, lessee_reading_check, void_reason_cl
 
 class LinkLeaseForm(forms.Form):
     account_number = forms.CharField(
-        label="Lease account number",
+        label=_("Lease account number"),
         max_length=12,
-        help_text="Ten digits, printed at the top of your monthly statement.",
+        help_text=_("Ten digits, printed at the top of your monthly statement."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     vin_last6 = forms.CharField(
-        label="Last six characters of the VIN",
+        label=_("Last six characters of the VIN"),
         min_length=6,
         max_length=6,
-        help_text="Found on your registration card or at the base of the windshield.",
+        help_text=_("Found on your registration card or at the base of the windshield."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "input-caps"}),
     )
     zip_code = forms.RegexField(
-        label="Billing ZIP code",
+        label=_("Billing ZIP code"),
         regex=r"^\d{5}(-\d{4})?$",
-        error_messages={"invalid": "Enter a five-digit ZIP code."},
+        error_messages={"invalid": _("Enter a five-digit ZIP code.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
 
@@ -35,13 +36,13 @@ DATE_PROBLEMS = {"future", "before_start"}
 
 class OdometerForm(forms.Form):
     miles = forms.IntegerField(
-        label="Odometer reading (miles)",
+        label=_("Odometer reading (miles)"),
         min_value=0,
         max_value=2_000_000,
-        help_text="Whole miles as shown on the dashboard, without tenths.",
+        help_text=_("Whole miles as shown on the dashboard, without tenths."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    reading_date = forms.DateField(label="Date of the reading", widget=forms.DateInput(attrs={"type": "date"}))
+    reading_date = forms.DateField(label=_("Date of the reading"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, lease: Lease, today: dt.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -68,18 +69,20 @@ class OdometerCorrectionForm(forms.Form):
     showed, so a correction never lands on a reading that changed meanwhile."""
 
     miles = forms.IntegerField(
-        label="Correct reading (miles)",
+        label=_("Correct reading (miles)"),
         min_value=0,
         max_value=2_000_000,
-        help_text="Whole miles as shown on the dashboard, without tenths.",
+        help_text=_("Whole miles as shown on the dashboard, without tenths."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     reason = forms.CharField(
-        label="What was wrong with the earlier reading",
+        label=_("What was wrong with the earlier reading"),
         max_length=VOID_REASON_MAX,
-        help_text="For example: a typo, or a digit misread. The earlier reading stays on record, marked as corrected.",
+        help_text=_(
+            "For example: a typo, or a digit misread. The earlier reading stays on record, marked as corrected."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Please say what was wrong with the earlier reading."},
+        error_messages={"required": _("Please say what was wrong with the earlier reading.")},
     )
     wrong_miles = forms.IntegerField(widget=forms.HiddenInput)
 

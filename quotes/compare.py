@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from leases.models import Lease
 from quotes import engine
-from quotes.engine import long_date, usd
+from quotes.engine import usd
+from quotes.rules import long_date
 from quotes.services import BUYOUT_APPLY_DEPOSIT, buyout_event, buyout_last_day
 
 EXTENSION_CHOICES = (30, 90)
@@ -59,16 +62,24 @@ def projected_odometer(lease: Lease, on: dt.date) -> Projection:
     projection = lease.odometer_projection(on)
     miles, start, latest = projection.miles, projection.start, projection.latest
     if not projection.from_readings:
-        basis = (
-            f"We have no odometer reading since you signed, so this assumes you drive your allowance of "
-            f"{lease.annual_miles:,} miles a year: about {miles:,} miles on {long_date(on)}."
-        )
+        basis = _(
+            "We have no odometer reading since you signed, so this assumes you drive your allowance of "
+            "%(yearly)s miles a year: about %(miles)s miles on %(day)s."
+        ) % dict(yearly=f"{lease.annual_miles:,}", miles=f"{miles:,}", day=long_date(on))
     elif on <= latest.day:
-        basis = f"Your latest reading: {latest.miles:,} miles on {long_date(latest.day)}."
+        basis = _("Your latest reading: %(miles)s miles on %(day)s.") % dict(
+            miles=f"{latest.miles:,}", day=long_date(latest.day)
+        )
     else:
-        basis = (
-            f"Your readings show {latest.miles - start.miles:,} miles in {(latest.day - start.day).days:,} days "
-            f"up to {long_date(latest.day)}; at that pace you will have about {miles:,} miles on {long_date(on)}."
+        basis = _(
+            "Your readings show %(driven)s miles in %(days)s days up to %(last)s; "
+            "at that pace you will have about %(miles)s miles on %(day)s."
+        ) % dict(
+            driven=f"{latest.miles - start.miles:,}",
+            days=f"{(latest.day - start.day).days:,}",
+            last=long_date(latest.day),
+            miles=f"{miles:,}",
+            day=long_date(on),
         )
     return Projection(miles, on, basis)
 
@@ -122,10 +133,10 @@ def _saveable_today(option: Option, today: dt.date) -> Option:
         return option
     days = settings.QUOTE_GOOD_THROUGH_DAYS
     from_day = option.when - dt.timedelta(days=days)
-    note = (
-        f"A buyout quote is good for {days} days, so you can save this one from {long_date(from_day)}, "
+    note = _(
+        "A buyout quote is good for %(days)s days, so you can save this one from %(day)s, "
         "when it can still be paid on the day it prices."
-    )
+    ) % dict(days=days, day=long_date(from_day))
     return dataclasses.replace(option, not_saveable=note)
 
 
@@ -135,25 +146,26 @@ def _return_and_buy(
     candidates: list[Candidate] = [
         (
             "return",
-            f"Return it on {long_date(end)}",
+            _("Return it on %(day)s") % dict(day=long_date(end)),
             end,
-            f"Turn-in estimate at about {projection.miles:,} miles, excluding potential excess wear charges.",
+            _("Turn-in estimate at about %(miles)s miles, excluding potential excess wear charges.")
+            % {"miles": f"{projection.miles:,}"},
             engine.TurnIn(date=end, odometer=projection.miles, **owed),
         ),
         (
             "buy_end",
-            f"Buy it on {long_date(end)}",
+            _("Buy it on %(day)s") % dict(day=long_date(end)),
             end,
-            "The purchase option price in your lease, with the purchase fee and sales tax.",
+            _("The purchase option price in your lease, with the purchase fee and sales tax."),
             buyout_event(lease, end, apply_deposit=BUYOUT_APPLY_DEPOSIT, **owed),
         ),
     ]
     if today < lease.maturity_date:
-        summary = "Your adjusted lease balance today, with the purchase fee and sales tax."
+        summary = _("Your adjusted lease balance today, with the purchase fee and sales tax.")
         candidates.append(
             (
                 "buy_today",
-                "Buy it today",
+                _("Buy it today"),
                 today,
                 summary,
                 buyout_event(lease, today, apply_deposit=BUYOUT_APPLY_DEPOSIT, **owed),
@@ -168,9 +180,14 @@ def _extensions(lease: Lease) -> list[Candidate]:
     candidates: list[Candidate] = []
     for days in sorted({min(choice, left) for choice in EXTENSION_CHOICES if left > 0}):
         until = lease.end_date + dt.timedelta(days=days)
-        summary = f"Keep the car {days} more days, to {long_date(until)}, then return or buy it."
+        summary = ngettext(
+            "Keep the car %(days)s more day, to %(day)s, then return or buy it.",
+            "Keep the car %(days)s more days, to %(day)s, then return or buy it.",
+            days,
+        ) % dict(days=days, day=long_date(until))
         event = engine.Extension(days=days, days_already_granted=lease.extended_days)
-        candidates.append((f"extend_{days}", f"Extend {days} days", until, summary, event))
+        title = ngettext("Extend %(days)s day", "Extend %(days)s days", days) % {"days": days}
+        candidates.append((f"extend_{days}", title, until, summary, event))
     return candidates
 
 
@@ -188,30 +205,50 @@ def differences(options: list[Option]) -> list[str]:
     back, buy, buy_now = by_key.get("return"), by_key.get("buy_end"), by_key.get("buy_today")
     if back:
         net = back.quote.net_after_deposit
-        owes = f"we would owe you {usd(-net)}" if net < 0 else f"you would pay {usd(net)}"
-        sentences.append(
-            f"Returning the car: {owes} after your {usd(back.quote.security_deposit)} security deposit "
-            "(an estimate: any excess wear the inspection finds comes on top)."
-        )
+        words = dict(amount=usd(abs(net)), deposit=usd(back.quote.security_deposit))
+        if net < 0:
+            sentence = _(
+                "Returning the car: we would owe you %(amount)s after your %(deposit)s security deposit "
+                "(an estimate: any excess wear the inspection finds comes on top)."
+            )
+        else:
+            sentence = _(
+                "Returning the car: you would pay %(amount)s after your %(deposit)s security deposit "
+                "(an estimate: any excess wear the inspection finds comes on top)."
+            )
+        sentences.append(sentence % words)
     if back and buy:
         gap = buy.quote.net_after_deposit - back.quote.net_after_deposit
-        more_or_less = "more" if gap >= 0 else "less"
-        sentences.append(f"Buying costs {usd(abs(gap))} {more_or_less} up front than returning, and you keep the car.")
+        if gap >= 0:
+            sentence = _("Buying costs %(amount)s more up front than returning, and you keep the car.")
+        else:
+            sentence = _("Buying costs %(amount)s less up front than returning, and you keep the car.")
+        sentences.append(sentence % dict(amount=usd(abs(gap))))
     if buy and buy_now:
         gap = buy_now.quote.net_after_deposit - buy.quote.net_after_deposit
         when = long_date(buy.when)
         if gap < 0:
-            sentences.append(f"Buying today costs {usd(-gap)} less than buying on {when}.")
+            sentences.append(
+                _("Buying today costs %(amount)s less than buying on %(day)s.") % dict(amount=usd(-gap), day=when)
+            )
         elif gap > 0:
-            sentences.append(f"Buying today costs {usd(gap)} more than buying on {when}.")
+            sentences.append(
+                _("Buying today costs %(amount)s more than buying on %(day)s.") % dict(amount=usd(gap), day=when)
+            )
         else:
-            sentences.append(f"Buying today costs the same as buying on {when}.")
+            sentences.append(_("Buying today costs the same as buying on %(day)s.") % {"day": when})
     extensions = [option for option in options if option.key.startswith("extend_") and option.quote]
     for option in extensions:
         days = option.event.days
         fee = option.quote.derived["daily_extension_fee"]
+        sentence = ngettext(
+            "Extending %(days)s day costs %(total)s in extension fees (%(days)s × %(fee)s a day) "
+            "and puts off returning or buying the car until %(day)s.",
+            "Extending %(days)s days costs %(total)s in extension fees (%(days)s × %(fee)s a day) "
+            "and puts off returning or buying the car until %(day)s.",
+            days,
+        )
         sentences.append(
-            f"Extending {days} days costs {usd(option.quote.total)} in extension fees ({days} × {usd(fee)} a day) "
-            f"and puts off returning or buying the car until {long_date(option.when)}."
+            sentence % dict(days=days, total=usd(option.quote.total), fee=usd(fee), day=long_date(option.when))
         )
     return sentences

@@ -10,20 +10,23 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from leases.models import Lease, OdometerReading
 from quotes import engine, services
-from quotes.engine import long_date, usd
+from quotes.engine import usd
 from quotes.models import Quote
+from quotes.rules import long_date
 
 MAX_ODOMETER = 2_000_000
-PAST_DATE = "The date can't be in the past: choose today or a later date."
+PAST_DATE = _("The date can't be in the past: choose today or a later date.")
 
 
 class MilesField(forms.IntegerField):
     """Whole miles; "41,012" is read as 41012."""
 
-    default_error_messages = {"invalid": "Enter the miles as a whole number, like 41012."}
+    default_error_messages = {"invalid": _("Enter the miles as a whole number, like 41012.")}
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
@@ -34,7 +37,7 @@ class MilesField(forms.IntegerField):
 class DollarsField(forms.DecimalField):
     """Dollars and cents; "$18,500" is read as 18500."""
 
-    default_error_messages = {"invalid": "Enter an amount in dollars, like 18500.00."}
+    default_error_messages = {"invalid": _("Enter an amount in dollars, like 18500.00.")}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 12)
@@ -53,7 +56,7 @@ def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
-        error_messages={"invalid": "Enter a date like 2026-12-15."},
+        error_messages={"invalid": _("Enter a date like 2026-12-15.")},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -115,21 +118,42 @@ class QuoteForm(forms.Form):
     def _set_odometer(self, name: str) -> None:
         field = self.fields[name]
         field.initial = self.latest_miles
-        when = f" on {long_date(self.latest.reading_date)}" if self.latest else " at signing"
-        field.help_text = (
-            f"We've filled in your latest reading, {self.latest_miles:,} miles{when}. "
-            "Change it to the miles you expect when you hand the car back."
-        )
+        words = {"miles": f"{self.latest_miles:,}"}
+        if self.latest:
+            help_text = gettext(
+                "We've filled in your latest reading, %(miles)s miles on %(day)s. "
+                "Change it to the miles you expect when you hand the car back."
+            )
+            words["day"] = long_date(self.latest.reading_date)
+        else:
+            help_text = gettext(
+                "We've filled in your latest reading, %(miles)s miles at signing. "
+                "Change it to the miles you expect when you hand the car back."
+            )
+        field.help_text = help_text % words
 
     def _check_odometer(self, miles: int) -> int:
         if miles < self.latest_miles:
-            when = f"on {long_date(self.latest.reading_date)}" if self.latest else "at signing"
-            raise forms.ValidationError(
-                f"{miles:,} miles is below your last reading of {self.latest_miles:,} miles {when}. "
-                "Odometers don't go backwards: please check the number.",
-                code="below_latest",
-            )
+            words = {"miles": f"{miles:,}", "latest": f"{self.latest_miles:,}"}
+            if self.latest:
+                message = gettext(
+                    "%(miles)s miles is below your last reading of %(latest)s miles on %(day)s. "
+                    "Odometers don't go backwards: please check the number."
+                )
+                words["day"] = long_date(self.latest.reading_date)
+            else:
+                message = gettext(
+                    "%(miles)s miles is below your last reading of %(latest)s miles at signing. "
+                    "Odometers don't go backwards: please check the number."
+                )
+            raise forms.ValidationError(message % words, code="below_latest")
         return miles
+
+    def _past_limit(self) -> str:
+        return gettext(
+            "That is more than %(limit)s days past your end date, the most your lease allows. "
+            "Choose %(day)s or earlier."
+        ) % dict(limit=self.lease.max_extension_days, day=long_date(self.last_day))
 
     def _check_not_past(self, day: dt.date) -> None:
         if day < self.today:
@@ -141,23 +165,28 @@ class QuoteForm(forms.Form):
 
 class TurnInForm(QuoteForm):
     kind = Quote.Kind.TURN_IN
-    title = "Turn-in estimate"
-    cta = "Get a turn-in estimate"
+    title = _("Turn-in estimate")
+    cta = _("Get a turn-in estimate")
     intro_template = "quotes/intro/turn_in.html"
 
-    return_date = _date_field("Planned return date")
-    odometer = _miles_field("Odometer when you return the car (miles)")
+    return_date = _date_field(_("Planned return date"))
+    odometer = _miles_field(_("Odometer when you return the car (miles)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         end = self.lease.maturity_date
         self.first_day = max(self.lease.turn_in_window_opens, self.today)
         self._set_date_range("return_date", self.first_day, self.last_day, max(end, self.today))
-        self.fields["return_date"].help_text = (
-            f"From {long_date(self.first_day)} to {long_date(self.last_day)} ({self.lease.max_extension_days} days "
-            f"after your scheduled end date, {long_date(end)}: your lease's extension limit). A return before the "
-            f"end date is priced as if on it, with no early-return charge; each day past it adds "
-            f"{usd(self.terms.daily_extension_fee)} in extension fees."
+        self.fields["return_date"].help_text = gettext(
+            "From %(first)s to %(last)s (%(limit)s days after your scheduled end date, %(end)s: your lease's "
+            "extension limit). A return before the end date is priced as if on it, with no early-return charge; "
+            "each day past it adds %(fee)s in extension fees."
+        ) % dict(
+            first=long_date(self.first_day),
+            last=long_date(self.last_day),
+            limit=self.lease.max_extension_days,
+            end=long_date(end),
+            fee=usd(self.terms.daily_extension_fee),
         )
         self._set_odometer("odometer")
 
@@ -166,16 +195,15 @@ class TurnInForm(QuoteForm):
         self._check_not_past(day)
         if self.lease.return_is_early(day):
             raise forms.ValidationError(
-                f"A return before {long_date(self.lease.turn_in_window_opens)} ends your lease early. "
-                "Ask for an early return quote for that date instead.",
+                gettext(
+                    "A return before %(day)s ends your lease early. "
+                    "Ask for an early return quote for that date instead."
+                )
+                % dict(day=long_date(self.lease.turn_in_window_opens)),
                 code="before_end",
             )
         if day > self.last_day:
-            raise forms.ValidationError(
-                f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
-                f"allows. Choose {long_date(self.last_day)} or earlier.",
-                code="past_limit",
-            )
+            raise forms.ValidationError(self._past_limit(), code="past_limit")
         return day
 
     def clean_odometer(self) -> int:
@@ -189,11 +217,11 @@ class TurnInForm(QuoteForm):
 
 class BuyoutForm(QuoteForm):
     kind = Quote.Kind.BUYOUT
-    title = "Buyout quote"
-    cta = "Get a buyout quote"
+    title = _("Buyout quote")
+    cta = _("Get a buyout quote")
     intro_template = "quotes/intro/buyout.html"
 
-    purchase_date = _date_field("Purchase date")
+    purchase_date = _date_field(_("Purchase date"))
     # No question about the security deposit: applying it or not came to the same amount to pay,
     # so the deposit is always applied to the price (services.BUYOUT_APPLY_DEPOSIT), as a line.
 
@@ -205,27 +233,31 @@ class BuyoutForm(QuoteForm):
         self.payable_by = services.buyout_last_day(self.today)
         self.latest_day = min(self.last_day, self.payable_by)
         self._set_date_range("purchase_date", self.today, self.latest_day, self.today)
-        self.fields["purchase_date"].help_text = (
-            f"From today to {long_date(self.latest_day)}. A buyout quote is good for "
-            f"{settings.QUOTE_GOOD_THROUGH_DAYS} days and is paid on the purchase date it prices, so it can "
-            f"price a day up to {long_date(self.payable_by)}; your lease runs to {long_date(self.last_day)} at "
-            f"most ({self.lease.max_extension_days} days after your scheduled end date, {long_date(end)})."
+        self.fields["purchase_date"].help_text = gettext(
+            "From today to %(latest)s. A buyout quote is good for %(good_for)s days and is paid on the purchase "
+            "date it prices, so it can price a day up to %(payable_by)s; your lease runs to %(last)s at most "
+            "(%(limit)s days after your scheduled end date, %(end)s)."
+        ) % dict(
+            latest=long_date(self.latest_day),
+            good_for=settings.QUOTE_GOOD_THROUGH_DAYS,
+            payable_by=long_date(self.payable_by),
+            last=long_date(self.last_day),
+            limit=self.lease.max_extension_days,
+            end=long_date(end),
         )
 
     def clean_purchase_date(self) -> dt.date:
         day = self.cleaned_data["purchase_date"]
         self._check_not_past(day)
         if day > self.last_day and self.last_day <= self.payable_by:
-            raise forms.ValidationError(
-                f"That is more than {self.lease.max_extension_days} days past your end date, the most your lease "
-                f"allows. Choose {long_date(self.last_day)} or earlier.",
-                code="past_limit",
-            )
+            raise forms.ValidationError(self._past_limit(), code="past_limit")
         if day > self.payable_by:
             raise forms.ValidationError(
-                f"A buyout quote is good for {settings.QUOTE_GOOD_THROUGH_DAYS} days, so choose a date by "
-                f"{long_date(self.payable_by)}: a quote for a later day would lapse before you could pay it. "
-                "Closer to that day, come back for a new quote.",
+                gettext(
+                    "A buyout quote is good for %(good_for)s days, so choose a date by %(day)s: a quote for a "
+                    "later day would lapse before you could pay it. Closer to that day, come back for a new quote."
+                )
+                % dict(good_for=settings.QUOTE_GOOD_THROUGH_DAYS, day=long_date(self.payable_by)),
                 code="not_payable",
             )
         return day
@@ -242,42 +274,45 @@ class BuyoutForm(QuoteForm):
 
 class EarlyReturnForm(QuoteForm):
     kind = Quote.Kind.EARLY_TERMINATION
-    title = "Early return quote"
-    cta = "Get an early return quote"
+    title = _("Early return quote")
+    cta = _("Get an early return quote")
     intro_template = "quotes/intro/early_return.html"
 
-    return_date = _date_field("Planned return date")
-    realized_value = DollarsField(label="Estimated vehicle value")
-    odometer = _miles_field("Odometer when you return the car (miles)")
+    return_date = _date_field(_("Planned return date"))
+    realized_value = DollarsField(label=_("Estimated vehicle value"))
+    odometer = _miles_field(_("Odometer when you return the car (miles)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.last_early_day = self.lease.turn_in_window_opens - dt.timedelta(days=1)
         self._set_date_range("return_date", self.today, self.last_early_day, self.today)
-        self.fields["return_date"].help_text = (
-            f"From today to {long_date(self.last_early_day)}. From {long_date(self.lease.turn_in_window_opens)} "
-            "a return is a regular turn-in, priced as if on your scheduled end date, "
-            f"{long_date(self.lease.maturity_date)}."
+        self.fields["return_date"].help_text = gettext(
+            "From today to %(last)s. From %(opens)s a return is a regular turn-in, priced as if on your "
+            "scheduled end date, %(end)s."
+        ) % dict(
+            last=long_date(self.last_early_day),
+            opens=long_date(self.lease.turn_in_window_opens),
+            end=long_date(self.lease.maturity_date),
         )
         residual = self.terms.residual_value
         value = self.fields["realized_value"]
         value.initial = f"{residual:.2f}"
-        value.help_text = (
+        value.help_text = gettext(
             "What the car would sell for at wholesale when you return it. It is set against what you still owe "
             "on the lease, and you pay the difference if it is lower. We've filled in your lease's residual "
-            f"value, {usd(residual)}, the value the car was expected to have at the end of the lease. For a "
+            "value, %(residual)s, the value the car was expected to have at the end of the lease. For a "
             "better figure, look up its wholesale (trade-in) value in a used-car value guide or ask a dealer "
             "for an appraisal."
-        )
+        ) % dict(residual=usd(residual))
         self._set_odometer("odometer")
 
     @classmethod
     def unavailable(cls, lease: Lease, today: dt.date) -> str:
         if not lease.return_is_early(today):
-            return (
-                f"Your turn-in window opened on {long_date(lease.turn_in_window_opens)}, so a return now is a "
+            return gettext(
+                "Your turn-in window opened on %(day)s, so a return now is a "
                 "turn-in rather than an early return: ask for a turn-in estimate."
-            )
+            ) % dict(day=long_date(lease.turn_in_window_opens))
         return ""
 
     def clean_return_date(self) -> dt.date:
@@ -285,8 +320,11 @@ class EarlyReturnForm(QuoteForm):
         self._check_not_past(day)
         if not self.lease.return_is_early(day):
             raise forms.ValidationError(
-                f"From {long_date(self.lease.turn_in_window_opens)} a return is a turn-in, not an early return: "
-                f"choose {long_date(self.last_early_day)} or earlier, or ask for a turn-in estimate instead.",
+                gettext(
+                    "From %(opens)s a return is a turn-in, not an early return: "
+                    "choose %(last)s or earlier, or ask for a turn-in estimate instead."
+                )
+                % dict(opens=long_date(self.lease.turn_in_window_opens), last=long_date(self.last_early_day)),
                 code="not_early",
             )
         return day
@@ -306,14 +344,14 @@ class EarlyReturnForm(QuoteForm):
 
 class ExtensionForm(QuoteForm):
     kind = Quote.Kind.EXTENSION
-    title = "Extension quote"
-    cta = "Get an extension quote"
+    title = _("Extension quote")
+    cta = _("Get an extension quote")
     intro_template = "quotes/intro/extension.html"
 
     days = forms.IntegerField(
-        label="How many more days would you like?",
+        label=_("How many more days would you like?"),
         min_value=1,
-        error_messages={"invalid": "Enter a whole number of days, like 30."},
+        error_messages={"invalid": _("Enter a whole number of days, like 30.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -321,24 +359,32 @@ class ExtensionForm(QuoteForm):
         super().__init__(*args, **kwargs)
         self.days_in_review = self.lease.extension_days_in_review()
         self.days_left = self.lease.extension_days_left()
-        self.fields["days"].help_text = f"From 1 to {self.days_left} days."
+        self.fields["days"].help_text = gettext("From 1 to %(days)s days.") % {"days": self.days_left}
 
     @classmethod
     def unavailable(cls, lease: Lease, today: dt.date) -> str:
         if lease.extension_days_left() > 0:
             return ""
         if lease.extended_days >= lease.max_extension_days:
-            return f"Your lease has used all {lease.max_extension_days} of its extension days."
-        return (
-            f"The rest of your lease's {lease.max_extension_days} extension days are in a request waiting for "
+            return gettext("Your lease has used all %(limit)s of its extension days.") % {
+                "limit": lease.max_extension_days
+            }
+        return gettext(
+            "The rest of your lease's %(limit)s extension days are in a request waiting for "
             "review: the answer will show on your vehicle's page."
-        )
+        ) % {"limit": lease.max_extension_days}
 
     def clean_days(self) -> int:
         days = self.cleaned_data["days"]
         if days > self.days_left:
             raise forms.ValidationError(
-                f"Your lease can be extended by {self.days_left} more days at most.", code="past_limit"
+                ngettext(
+                    "Your lease can be extended by %(days)s more day at most.",
+                    "Your lease can be extended by %(days)s more days at most.",
+                    self.days_left,
+                )
+                % {"days": self.days_left},
+                code="past_limit",
             )
         return days
 

@@ -19,9 +19,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
 
 from leases.models import Lease
+from quotes import rules
 
 # Crockford's base 32: no I, L, O or U, so a reference read out on the phone is not misheard.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -74,10 +77,10 @@ class QuoteQuerySet(models.QuerySet["Quote"]):
 
 class Quote(models.Model):
     class Kind(models.TextChoices):
-        TURN_IN = "turn_in", "Turn-in estimate"
-        BUYOUT = "buyout", "Buyout"
-        EARLY_TERMINATION = "early_termination", "Early return"
-        EXTENSION = "extension", "Extension"
+        TURN_IN = "turn_in", _("Turn-in estimate")
+        BUYOUT = "buyout", _("Buyout")
+        EARLY_TERMINATION = "early_termination", _("Early return")
+        EXTENSION = "extension", _("Extension")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=16, unique=True, editable=False, validators=[validate_reference])
@@ -156,20 +159,25 @@ class Quote(models.Model):
         facts = []
         inputs = self.inputs
         date_label = {
-            self.Kind.TURN_IN: "Return date",
-            self.Kind.BUYOUT: "Purchase date",
-            self.Kind.EARLY_TERMINATION: "Return date",
+            self.Kind.TURN_IN: gettext("Return date"),
+            self.Kind.BUYOUT: gettext("Purchase date"),
+            self.Kind.EARLY_TERMINATION: gettext("Return date"),
         }.get(self.kind)
         if date_label and inputs.get("date"):
             facts.append(Fact(date_label, dt.date.fromisoformat(inputs["date"]), "date"))
         if "odometer" in inputs:
-            facts.append(Fact("Odometer", f"{int(inputs['odometer']):,} miles"))
+            facts.append(Fact(gettext("Odometer"), rules.miles_words(int(inputs["odometer"]))))
         if "realized_value" in inputs:
-            facts.append(Fact("Estimated vehicle value", Decimal(inputs["realized_value"]), "money"))
+            facts.append(Fact(gettext("Estimated vehicle value"), Decimal(inputs["realized_value"]), "money"))
         if "apply_security_deposit" in inputs:
-            facts.append(Fact("Security deposit applied", "Yes" if inputs["apply_security_deposit"] else "No"))
+            facts.append(
+                Fact(
+                    gettext("Security deposit applied"),
+                    gettext("Yes") if inputs["apply_security_deposit"] else gettext("No"),
+                )
+            )
         if "days" in inputs:
-            facts.append(Fact("Extension asked for", f"{int(inputs['days']):,} days"))
+            facts.append(Fact(gettext("Extension asked for"), rules.days(int(inputs["days"]))))
         return facts
 
     def derived_facts(self) -> list[Fact]:
@@ -177,19 +185,19 @@ class Quote(models.Model):
         derived = self.derived
         facts = []
         if "maturity_date" in derived:
-            facts.append(Fact("Scheduled end date", dt.date.fromisoformat(derived["maturity_date"]), "date"))
+            facts.append(Fact(gettext("Scheduled end date"), dt.date.fromisoformat(derived["maturity_date"]), "date"))
         if "total_payment" in derived:
-            facts.append(Fact("Monthly payment with tax", Decimal(derived["total_payment"]), "money"))
+            facts.append(Fact(gettext("Monthly payment with tax"), Decimal(derived["total_payment"]), "money"))
         if "allowance_total" in derived:
-            facts.append(Fact("Mileage allowance", f"{int(derived['allowance_total']):,} miles"))
+            facts.append(Fact(gettext("Mileage allowance"), rules.miles_words(int(derived["allowance_total"]))))
         if "miles_driven" in derived:
-            facts.append(Fact("Miles driven", f"{int(derived['miles_driven']):,}"))
+            facts.append(Fact(gettext("Miles driven"), f"{int(derived['miles_driven']):,}"))
         if "adjusted_lease_balance" in derived:
-            facts.append(Fact("Adjusted lease balance", Decimal(derived["adjusted_lease_balance"]), "money"))
+            facts.append(Fact(gettext("Adjusted lease balance"), Decimal(derived["adjusted_lease_balance"]), "money"))
         if "daily_extension_fee" in derived:
-            facts.append(Fact("Extension fee a day", Decimal(derived["daily_extension_fee"]), "money"))
+            facts.append(Fact(gettext("Extension fee a day"), Decimal(derived["daily_extension_fee"]), "money"))
         if "extension_days_left" in derived:
-            facts.append(Fact("Extension days left after this", f"{int(derived['extension_days_left']):,}"))
+            facts.append(Fact(gettext("Extension days left after this"), f"{int(derived['extension_days_left']):,}"))
         return facts
 
 

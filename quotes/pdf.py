@@ -6,8 +6,7 @@ before that has run draws it there and then; every later one reads the stored fi
 
 from __future__ import annotations
 
-from django.conf import settings
-
+from portal.language import lessor_words
 from portal.pdf import StoredPdf, render_pdf
 from quotes.models import Quote
 
@@ -19,7 +18,7 @@ def pdf_filename(quote: Quote) -> str:
 
 
 def quote_context(quote: Quote) -> dict:
-    return {"quote": quote, "lease": quote.lease, "LESSOR": settings.LESSOR}
+    return {"quote": quote, "lease": quote.lease, "LESSOR": lessor_words()}
 
 
 QUOTE_PDF = StoredPdf(

@@ -17,10 +17,11 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.utils import dateformat
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext
 
+from portal.dates import long_date, short_date  # noqa: F401  (quotes.rules speaks dates through these)
 from quotes import engine
 
 # The short title of each line, by the line's own code.
@@ -89,17 +90,14 @@ RULES = {
 }
 
 
-def long_date(day: dt.date) -> str:
-    """A date in words in the active language: "December 21, 2026", "21 de diciembre de 2026"."""
-    pattern = pgettext("long date, as Django's date filter takes it", "F j, Y")
-    if pattern == "F j, Y":
-        return engine.long_date(day)  # English: the engine's own words
-    return dateformat.format(day, pattern)
-
-
 def miles(count: int) -> str:
     """Whole miles with US digit grouping in both languages (the lessee's odometer reads so)."""
     return f"{count:,}"
+
+
+def miles_words(count: int) -> str:
+    """ "36,000 miles" in the reader's language ("36,000 millas"), US digit grouping in both."""
+    return ngettext("%(count)s mile", "%(count)s miles", count) % {"count": miles(count)}
 
 
 def days(count: int) -> str:
@@ -173,3 +171,26 @@ def line_rule(line: Any) -> str:
     if template is None:
         return _field(line, "rule")
     return str(template) % _shown(_field(line, "rule_params", {}))
+
+
+def zero_lines_sentence(lines: Any) -> str:
+    """The lines checked and found to be $0.00, named in one sentence in the active language
+    (English: the engine's own sentence, ``engine.lines_presented``); "" when there are none."""
+    lines = list(lines or [])
+    if (translation.get_language() or "en").startswith("en"):
+        return engine.lines_presented(lines)[1]
+    zero = [line for line in lines if Decimal(str(_field(line, "amount", 0))) == 0]
+    if not zero:
+        return ""
+    names = [line_label(line).split(" (")[0] for line in zero]
+    names = [name[:1].lower() + name[1:] for name in names]
+    listed = (
+        names[0]
+        if len(names) == 1
+        else gettext("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
+    )
+    return gettext("Also checked and found to be $0.00: %(listed)s.") % {"listed": listed}

@@ -57,10 +57,7 @@ def buyout_not_due(quote: Quote, today: dt.date) -> str:
     day = quote.event_date
     if day is None or day <= today:
         return ""
-    return (
-        f"This quote prices a purchase on {engine.long_date(day)}, and the price depends on the day you "
-        "buy."
-    )
+    return f"This quote prices a purchase on {engine.long_date(day)}, and the price depends on the day you buy."
 
 
 BUYOUT_APPLY_DEPOSIT = True

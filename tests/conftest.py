@@ -69,6 +69,17 @@ def _fast_hashing_and_clean_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request read in Spanish leaves Spanish active on the thread (LocaleMiddleware activates a
+    language and nothing resets it): words made outside a request in the next test would follow."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def today():
     return TODAY

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from leases.billing.payments import (
     BankDetails,
@@ -32,42 +34,42 @@ class PaymentForm(forms.Form):
     # A fresh key for every rendered form: submitting the same form twice makes one payment.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     amount = forms.DecimalField(
-        label="Amount to pay ($)",
+        label=_("Amount to pay ($)"),
         max_digits=12,
         decimal_places=2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"max_decimal_places": "Enter dollars and cents, like 125.50."},
+        error_messages={"max_decimal_places": _("Enter dollars and cents, like 125.50.")},
     )
     holder_name = forms.CharField(
-        label="Name on the bank account", max_length=80, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Name on the bank account"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     account_type = forms.ChoiceField(
-        label="Account type",
+        label=_("Account type"),
         choices=BankAccount.Type.choices,
         initial=BankAccount.Type.CHECKING,
         widget=forms.RadioSelect,
     )
     routing_number = forms.CharField(
-        label="Routing number",
+        label=_("Routing number"),
         max_length=12,
-        help_text="9 digits, at the bottom left of a check.",
+        help_text=_("9 digits, at the bottom left of a check."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     account_number = forms.CharField(
-        label="Account number",
+        label=_("Account number"),
         max_length=20,
-        help_text="4 to 17 digits. We show only its last four digits after today.",
+        help_text=_("4 to 17 digits. We show only its last four digits after today."),
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}, render_value=True),
     )
     account_number_again = forms.CharField(
-        label="Account number again",
+        label=_("Account number again"),
         max_length=20,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}, render_value=True),
     )
     authorize = forms.BooleanField(
-        label="I authorize this one-time debit, as described above.",
+        label=_("I authorize this one-time debit, as described above."),
         error_messages={
-            "required": "Please tick the box to authorize the debit: we cannot take the payment without it."
+            "required": _("Please tick the box to authorize the debit: we cannot take the payment without it.")
         },
     )
 
@@ -76,7 +78,9 @@ class PaymentForm(forms.Form):
         self.balance = balance
         self.fields["idempotency_key"].initial = uuid.uuid4()
         low, high = payment_limits(balance)
-        self.fields["amount"].help_text = f"Any amount from {usd(low)} to your balance of {usd(high)}."
+        self.fields["amount"].help_text = gettext("Any amount from %(low)s to your balance of %(high)s.") % dict(
+            low=usd(low), high=usd(high)
+        )
         self.fields["amount"].initial = balance
 
     def clean_routing_number(self) -> str:
@@ -89,16 +93,18 @@ class PaymentForm(forms.Form):
         amount = self.cleaned_data["amount"]
         low, high = payment_limits(self.balance)
         if amount > high:
-            raise ValidationError(f"That is more than your balance of {usd(high)}. Enter {usd(high)} or less.")
+            raise ValidationError(
+                gettext("That is more than your balance of %(high)s. Enter %(high)s or less.") % dict(high=usd(high))
+            )
         if amount < low:
-            raise ValidationError(f"The smallest online payment is {usd(low)}.")
+            raise ValidationError(gettext("The smallest online payment is %(low)s.") % dict(low=usd(low)))
         return amount
 
     def clean(self) -> dict:
         data = super().clean()
         again = (data.get("account_number_again") or "").strip().replace(" ", "")
         if "account_number" in data and again != data["account_number"]:
-            self.add_error("account_number_again", "The two account numbers do not match.")
+            self.add_error("account_number_again", gettext("The two account numbers do not match."))
         return data
 
     def bank_details(self) -> BankDetails:

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from leases.models.fields import MoneyField, SignedMoneyField
 from leases.models.lease import Lease
@@ -92,9 +93,10 @@ class FinalBill(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     lease = models.OneToOneField(Lease, on_delete=models.PROTECT, related_name="final_bill")
+
     class Kind(models.TextChoices):  # the engine's event the bill is computed for
-        TURN_IN = "turn_in", "Turn-in at the end of the lease"
-        EARLY_TERMINATION = "early_termination", "Early return (ends the lease early)"
+        TURN_IN = "turn_in", _("Turn-in at the end of the lease")
+        EARLY_TERMINATION = "early_termination", _("Early return (ends the lease early)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     inputs = models.JSONField()
@@ -133,8 +135,8 @@ class BankAccount(models.Model):
     file and a refund back to the same account; pages only ever show its last four digits."""
 
     class Type(models.TextChoices):
-        CHECKING = "checking", "Checking"
-        SAVINGS = "savings", "Savings"
+        CHECKING = "checking", _("Checking")
+        SAVINGS = "savings", _("Savings")
 
     lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="bank_accounts")
     holder_name = models.CharField(max_length=80)
@@ -183,13 +185,13 @@ class Payment(models.Model):
     a return from the bank posts the opposite entry."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SETTLED = "settled", "Settled"
-        RETURNED = "returned", "Returned by the bank"
+        PENDING = "pending", _("Pending")
+        SETTLED = "settled", _("Settled")
+        RETURNED = "returned", _("Returned by the bank")
 
     class Purpose(models.TextChoices):
-        BALANCE = "balance", "Final bill balance"
-        BUYOUT = "buyout", "Vehicle purchase (buyout)"
+        BALANCE = "balance", _("Final bill balance")
+        BUYOUT = "buyout", _("Vehicle purchase (buyout)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField("confirmation number", max_length=12, unique=True, editable=False)
@@ -228,12 +230,12 @@ class Refund(models.Model):
     """Money owed back to the lessee after the final bill: to the bank account on file, or a check."""
 
     class Method(models.TextChoices):
-        ACH = "ach", "To the bank account on file"
-        CHECK = "check", "Check by mail"
+        ACH = "ach", _("To the bank account on file")
+        CHECK = "check", _("Check by mail")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        ISSUED = "issued", "Issued"
+        PENDING = "pending", _("Being prepared")
+        ISSUED = "issued", _("Issued")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     final_bill = models.OneToOneField(FinalBill, on_delete=models.PROTECT, related_name="refund")
@@ -293,26 +295,26 @@ class LedgerEntry(models.Model):
 
     class Kind(models.TextChoices):
         # Charges (the codes are the quote engine's line codes).
-        EXCESS_MILEAGE = "excess_mileage", "Excess mileage"
-        EXCESS_WEAR = "excess_wear", "Excess wear"
-        MISSING_EQUIPMENT = "missing_equipment", "Missing equipment"
-        DISPOSITION_FEE = "disposition_fee", "Disposition fee"
-        EXTENSION_FEES = "extension_fees", "Extension fees"
-        PAST_DUE = "past_due", "Past-due amounts"
-        PROPERTY_TAX = "property_tax", "Personal property tax"
-        TAXES = "taxes", "Tax on charges"
-        REMAINING_BALANCE = "remaining_balance", "Remaining balance (early return)"
-        EARLY_TERMINATION_FEE = "early_termination_fee", "Early termination fee"
-        PURCHASE_PRICE = "purchase_price", "Purchase price"
-        PURCHASE_OPTION_FEE = "purchase_option_fee", "Purchase option fee"
-        SALES_TAX = "sales_tax", "Sales tax"
+        EXCESS_MILEAGE = "excess_mileage", _("Excess mileage")
+        EXCESS_WEAR = "excess_wear", _("Excess wear")
+        MISSING_EQUIPMENT = "missing_equipment", _("Missing equipment")
+        DISPOSITION_FEE = "disposition_fee", _("Disposition fee")
+        EXTENSION_FEES = "extension_fees", _("Extension fees")
+        PAST_DUE = "past_due", _("Past-due amounts")
+        PROPERTY_TAX = "property_tax", _("Personal property tax")
+        TAXES = "taxes", _("Tax on charges")
+        REMAINING_BALANCE = "remaining_balance", _("Remaining balance (early return)")
+        EARLY_TERMINATION_FEE = "early_termination_fee", _("Early termination fee")
+        PURCHASE_PRICE = "purchase_price", _("Purchase price")
+        PURCHASE_OPTION_FEE = "purchase_option_fee", _("Purchase option fee")
+        SALES_TAX = "sales_tax", _("Sales tax")
         # Credits.
-        UNUSED_MILEAGE_REFUND = "unused_mileage_refund", "Unused purchased miles"
-        SECURITY_DEPOSIT_APPLIED = "security_deposit_applied", "Security deposit applied"
+        UNUSED_MILEAGE_REFUND = "unused_mileage_refund", _("Unused purchased miles")
+        SECURITY_DEPOSIT_APPLIED = "security_deposit_applied", _("Security deposit applied")
         # Money moving.
-        PAYMENT = "payment", "Payment"
-        PAYMENT_RETURNED = "payment_returned", "Payment returned by the bank"
-        REFUND = "refund", "Refund paid to the lessee"
+        PAYMENT = "payment", _("Payment")
+        PAYMENT_RETURNED = "payment_returned", _("Payment returned by the bank")
+        REFUND = "refund", _("Refund paid to the lessee")
 
     lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="ledger_entries")
     kind = models.CharField(max_length=30, choices=Kind.choices)

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leases.billing import ledger, nacha
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, Payment, Refund
-from quotes.engine import long_date, usd
+from portal.dates import long_date
+from quotes.engine import usd
 
 # How far along the lease is, by status (the timeline's returned, inspected, sold and closed steps).
 _RANK = {
@@ -72,14 +75,14 @@ def _money(lease: Lease, bill: FinalBill | None) -> Money | None:
 
 def _settle_step(bill: FinalBill | None, money: Money | None) -> Step:
     if bill is None or money is None:
-        return Step("settled", "Paid, or deposit refunded")
+        return Step("settled", _("Paid, or deposit refunded"))
     if money.refund is not None:
         issued = money.refund.status == Refund.Status.ISSUED
-        return Step("settled", "Refund issued", money.refund.issued_on, done=issued)
+        return Step("settled", _("Refund issued"), money.refund.issued_on, done=issued)
     if bill.balance_due <= 0:
-        return Step("settled", "Nothing to pay", bill.issued_on, done=money.balance <= 0)
+        return Step("settled", _("Nothing to pay"), bill.issued_on, done=money.balance <= 0)
     done = money.balance <= 0 and not money.pending
-    return Step("settled", "Paid", money.last_settled if done else None, done=done)
+    return Step("settled", _("Paid"), money.last_settled if done else None, done=done)
 
 
 def _before_the_return(
@@ -89,13 +92,13 @@ def _before_the_return(
     still to come is shown with its day but not done."""
     steps = []
     if kit_sent or not back:
-        steps.append(Step("kit", "Return kit sent", kit_sent, done=bool(kit_sent)))
+        steps.append(Step("kit", _("Return kit sent"), kit_sent, done=bool(kit_sent)))
     if appointment_day is not None:
         kept = back or appointment_day < today
-        label = "Turn-in appointment" if kept else "Turn-in appointment booked"
+        label = _("Turn-in appointment") if kept else _("Turn-in appointment booked")
         steps.append(Step("appointment", label, appointment_day, done=kept))
     elif not back:
-        steps.append(Step("appointment", "Turn-in appointment"))
+        steps.append(Step("appointment", _("Turn-in appointment")))
     return steps
 
 
@@ -119,12 +122,12 @@ def timeline(
     back = rank >= 1
     steps = [
         *_before_the_return(back, today, kit_sent, appointment_day),
-        Step("returned", "Vehicle returned", inspection.returned_on if inspection else returned_on, done=back),
-        Step("inspected", "Inspected", inspection.inspected_on if inspection else None, done=inspection is not None),
-        Step("sold", "Sold at auction", sale.sold_on if sale else None, done=sale is not None),
-        Step("bill", "Final bill", bill.issued_on if bill else None, done=bill is not None),
+        Step("returned", _("Vehicle returned"), inspection.returned_on if inspection else returned_on, done=back),
+        Step("inspected", _("Inspected"), inspection.inspected_on if inspection else None, done=inspection is not None),
+        Step("sold", _("Sold at auction"), sale.sold_on if sale else None, done=sale is not None),
+        Step("bill", _("Final bill"), bill.issued_on if bill else None, done=bill is not None),
         _settle_step(bill, money),
-        Step("closed", "Account closed", bill.paid_on if bill else None, done=lease.status == Lease.Status.CLOSED),
+        Step("closed", _("Account closed"), bill.paid_on if bill else None, done=lease.status == Lease.Status.CLOSED),
     ]
     current = next((step for step in steps if not step.done), None)
     if current:
@@ -133,15 +136,19 @@ def timeline(
 
 
 _NEXT = {
-    "returned": (
+    "returned": gettext_lazy(
         "Bring the vehicle to your appointment with all its keys and the items listed on this page; "
         "the dealer records the mileage."
     ),
-    "inspected": "The vehicle is inspected for excess wear after it comes back. The result will appear here.",
-    "sold": "The vehicle goes to auction next. Once it is sold, we prepare your final bill.",
-    "bill": "Your vehicle has been sold. Your itemised final bill is next, and we will email you when it is ready.",
-    "closed": "Everything is settled. We are closing your account.",
-    "done": (
+    "inspected": gettext_lazy(
+        "The vehicle is inspected for excess wear after it comes back. The result will appear here."
+    ),
+    "sold": gettext_lazy("The vehicle goes to auction next. Once it is sold, we prepare your final bill."),
+    "bill": gettext_lazy(
+        "Your vehicle has been sold. Your itemised final bill is next, and we will email you when it is ready."
+    ),
+    "closed": gettext_lazy("Everything is settled. We are closing your account."),
+    "done": gettext_lazy(
         "Your lease is closed and nothing more is owed. Tolls or parking tickets from your time with "
         "the vehicle can still reach you later."
     ),
@@ -152,31 +159,40 @@ def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, m
     if money and money.returned and money.balance > 0:
         last = money.returned[-1]
         reason = nacha.RETURN_REASONS.get(last.return_code, last.return_code).lower()
-        return (
-            f"Your bank returned your payment of {usd(last.amount)} ({reason}). "
-            f"{usd(money.balance)} is due again: please pay online, by phone or by mail."
-        )
+        return _(
+            "Your bank returned your payment of %(amount)s (%(reason)s). "
+            "%(balance)s is due again: please pay online, by phone or by mail."
+        ) % dict(amount=usd(last.amount), reason=reason, balance=usd(money.balance))
     key = current.key if current else "done"
     end = long_date(lease.end_date)
     if key == "kit":
-        return f"Your lease is scheduled to end on {end}. About 120 days before, we email you the Vehicle Return Kit."
+        return _(
+            "Your lease is scheduled to end on %(day)s. About 120 days before, we email you the Vehicle Return Kit."
+        ) % {"day": end}
     if key == "appointment" and current.date is not None:
-        return (
-            f"Your turn-in appointment is on {long_date(current.date)}. Bring the vehicle with all its keys "
+        return _(
+            "Your turn-in appointment is on %(day)s. Bring the vehicle with all its keys "
             "and the items listed on this page; the dealer records the mileage."
-        )
+        ) % dict(day=long_date(current.date))
     if key == "appointment":
-        return f"Book a turn-in appointment at any {lease.vehicle.make} dealer, ideally a few weeks before {end}."
+        return _("Book a turn-in appointment at any %(make)s dealer, ideally a few weeks before %(day)s.") % {
+            "make": lease.vehicle.make,
+            "day": end,
+        }
     if key == "settled" and bill is not None and money is not None:
         if money.refund is not None:
-            return (
-                f"Your refund of {usd(money.refund.amount)} is being prepared. We will email you when it is on its way."
+            return _("Your refund of %(amount)s is being prepared. We will email you when it is on its way.") % dict(
+                amount=usd(money.refund.amount)
             )
         if money.pending:
             paid = usd(sum((p.amount for p in money.pending), Decimal(0)))
-            return f"Your payment of {paid} is processing; bank debits usually clear in two or three business days."
-        return f"Please pay {usd(money.balance)} by {long_date(bill.due_on)}, online, by phone or by mail."
-    return _NEXT.get(key, _NEXT["done"])
+            return _(
+                "Your payment of %(amount)s is processing; bank debits usually clear in two or three business days."
+            ) % {"amount": paid}
+        return _("Please pay %(amount)s by %(day)s, online, by phone or by mail.") % dict(
+            amount=usd(money.balance), day=long_date(bill.due_on)
+        )
+    return str(_NEXT.get(key, _NEXT["done"]))
 
 
 def lease_panel(

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from leases.billing import emails, fieldcrypt, holds, ledger, nacha
 from leases.billing.cancelling import cancel_sentence
@@ -40,7 +42,7 @@ class BankDetails:
     account_type: str  # BankAccount.Type
 
 
-_AUTHORIZATION_TERMS = (
+_AUTHORIZATION_TERMS = _(
     "The debit may be made on or after today, or on the next business day if today is not one. "
     "I confirm that I may use this account and that this is a one-time payment, not a recurring one. "
     "If my bank returns the debit unpaid, the amount goes back on my balance. "
@@ -51,9 +53,12 @@ def authorization_text(lease: Lease) -> str:
     """The words the lessee agrees to before a debit (shown on the form and stored as shown)."""
     lessor = settings.LESSOR
     return (
-        f"I authorize {lessor['name']} to make one electronic debit (ACH) from the bank account I entered "
-        f"above, for the amount I entered above, as a payment on lease account {lease.account_number}. "
-        + _AUTHORIZATION_TERMS
+        gettext(
+            "I authorize %(lessor)s to make one electronic debit (ACH) from the bank account I entered "
+            "above, for the amount I entered above, as a payment on lease account %(account)s. "
+        )
+        % dict(lessor=lessor["name"], account=lease.account_number)
+        + str(_AUTHORIZATION_TERMS)
         + cancel_sentence(first_person=True)
     )
 
@@ -62,9 +67,14 @@ def buyout_authorization_text(lease: Lease, *, quote_reference: str, amount: Dec
     """The words agreed to before the debit that buys the vehicle: the amount is the quote's."""
     lessor = settings.LESSOR
     return (
-        f"I authorize {lessor['name']} to make one electronic debit (ACH) of {usd(amount)} from the bank "
-        f"account I entered above, to buy the vehicle on lease account {lease.account_number} as set out "
-        f"in buyout quote {quote_reference}. " + _AUTHORIZATION_TERMS + cancel_sentence(first_person=True)
+        gettext(
+            "I authorize %(lessor)s to make one electronic debit (ACH) of %(amount)s from the bank "
+            "account I entered above, to buy the vehicle on lease account %(account)s as set out "
+            "in buyout quote %(quote)s. "
+        )
+        % dict(lessor=lessor["name"], amount=usd(amount), account=lease.account_number, quote=quote_reference)
+        + str(_AUTHORIZATION_TERMS)
+        + cancel_sentence(first_person=True)
     )
 
 
@@ -74,17 +84,17 @@ def payment_limits(balance: Decimal) -> tuple[Decimal, Decimal]:
     return min(MIN_PAYMENT, balance), balance
 
 
-FOREIGN_DIGITS = (
+FOREIGN_DIGITS = _(
     "Please type the digits with the keys 0 to 9: this field has digits from another script, which banks cannot read."
 )
 _ROUTING_MESSAGES = {
     "foreign_digits": FOREIGN_DIGITS,
-    "routing_length": "A routing number has exactly 9 digits.",
-    "routing_check": (
+    "routing_length": _("A routing number has exactly 9 digits."),
+    "routing_check": _(
         "That routing number is not valid (its check digit does not match). "
         "Check the 9 digits at the bottom left of a check or in your bank's app."
     ),
-    "routing_prefix": (
+    "routing_prefix": _(
         "That routing number does not belong to a US bank (no bank's number starts that way). "
         "Check the 9 digits at the bottom left of a check or in your bank's app."
     ),
@@ -103,7 +113,7 @@ def account_number_check(value: str) -> str:
     """The account number without spaces, or a ValidationError: 4 to 17 digits 0-9."""
     number = value.strip().replace(" ", "")
     if problem := nacha.account_number_problem(number):
-        message = FOREIGN_DIGITS if problem == "foreign_digits" else "An account number has 4 to 17 digits."
+        message = FOREIGN_DIGITS if problem == "foreign_digits" else _("An account number has 4 to 17 digits.")
         raise ValidationError(message, code=problem)
     return number
 
@@ -286,9 +296,7 @@ def _buyout_allowed(*, lease: Lease, quote_reference: str, lines: list[dict]) ->
             f"This buyout quote was paid on {long_date(paid.made_on)} (confirmation {paid.reference})."
         )
     if not lease.is_open:
-        raise PaymentRefused(
-            f"{lease.status_sentence()} The vehicle can no longer be bought online."
-        )
+        raise PaymentRefused(f"{lease.status_sentence()} The vehicle can no longer be bought online.")
     on_account = sum((Decimal(line["amount"]) for line in lines if not ledger.is_posted(line)), Decimal(0))
     if ledger.balance(lease) != money(on_account):
         raise BuyoutQuoteOutdated(

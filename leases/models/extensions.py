@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from leases.models.fields import MoneyField
 from leases.models.lease import Lease
@@ -23,9 +24,9 @@ class ExtensionRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        IN_REVIEW = "in_review", "Sent for review"
-        DECLINED = "declined", "Declined"
+        APPROVED = "approved", _("Approved")
+        IN_REVIEW = "in_review", _("Sent for review")
+        DECLINED = "declined", _("Declined")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="extension_requests")

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from leases.identifiers import validate_account_number
 from leases.models.fields import US_STATES, MoneyField
@@ -136,15 +138,15 @@ class LeaseQuerySet(models.QuerySet["Lease"]):
 
 class Lease(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        MATURING = "maturing", "Nearing its end"
-        EXTENDED = "extended", "Extended"
-        RETURNED = "returned", "Vehicle returned"
-        INSPECTED = "inspected", "Inspected"
-        SOLD = "sold", "Sold at auction"
-        CLOSED = "closed", "Closed"
-        PURCHASED = "purchased", "Purchased"
-        TERMINATED_EARLY = "terminated_early", "Ended early"
+        ACTIVE = "active", _("Active")
+        MATURING = "maturing", _("Nearing its end")
+        EXTENDED = "extended", _("Extended")
+        RETURNED = "returned", _("Vehicle returned")
+        INSPECTED = "inspected", _("Inspected")
+        SOLD = "sold", _("Sold at auction")
+        CLOSED = "closed", _("Closed")
+        PURCHASED = "purchased", _("Purchased")
+        TERMINATED_EARLY = "terminated_early", _("Ended early")
 
         @classmethod
         def open_values(cls) -> list[str]:
@@ -264,27 +266,27 @@ class Lease(models.Model):
         return max(returned_on, self.maturity_date)
 
     STATUS_SENTENCES: dict[str, str] = {
-        Status.ACTIVE: "This lease is active.",
-        Status.MATURING: "This lease is nearing its end.",
-        Status.EXTENDED: "This lease has been extended.",
-        Status.RETURNED: "The vehicle has been returned.",
-        Status.INSPECTED: "The vehicle has been returned and inspected.",
-        Status.SOLD: "The vehicle has been returned and sold at auction.",
-        Status.CLOSED: "This lease is closed.",
-        Status.PURCHASED: "The vehicle has been bought.",
-        Status.TERMINATED_EARLY: "This lease ended early.",
+        Status.ACTIVE: _("This lease is active."),
+        Status.MATURING: _("This lease is nearing its end."),
+        Status.EXTENDED: _("This lease has been extended."),
+        Status.RETURNED: _("The vehicle has been returned."),
+        Status.INSPECTED: _("The vehicle has been returned and inspected."),
+        Status.SOLD: _("The vehicle has been returned and sold at auction."),
+        Status.CLOSED: _("This lease is closed."),
+        Status.PURCHASED: _("The vehicle has been bought."),
+        Status.TERMINATED_EARLY: _("This lease ended early."),
     }
 
     def status_sentence(self) -> str:
         """The status as a sentence of its own, for messages that go on to say what follows
         ("The vehicle has been returned. It can no longer be extended."): a status name pasted
         into a sentence reads "This lease is vehicle returned"."""
-        return self.STATUS_SENTENCES[self.status]
+        return str(self.STATUS_SENTENCES[self.status])
 
     def status_phrase(self, today: dt.date) -> str:
         """The status in words as of today: an open lease whose end date has passed says so."""
         if self.is_open and self.days_left(today) < 0:
-            return "Past its end date"
+            return gettext("Past its end date")
         return self.get_status_display()
 
     def miles_allowed_to(self, on: dt.date) -> int:
@@ -428,8 +430,8 @@ class InvalidTransition(Exception):
 
 class LeaseParty(models.Model):
     class Role(models.TextChoices):
-        PRIMARY = "primary", "Lessee"
-        CO_LESSEE = "co_lessee", "Co-lessee"
+        PRIMARY = "primary", _("Lessee")
+        CO_LESSEE = "co_lessee", _("Co-lessee")
 
     lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="parties")
     lessee = models.ForeignKey(Lessee, on_delete=models.PROTECT, related_name="parties")
@@ -478,10 +480,10 @@ class OdometerReading(models.Model):
     the lessee corrects their own, the corrected reading points at it through ``corrects``)."""
 
     class Source(models.TextChoices):
-        SIGNING = "signing", "At signing"
-        LESSEE = "lessee", "Reported by you"
-        DEALER = "dealer", "Dealer"
-        INSPECTION = "inspection", "Inspection"
+        SIGNING = "signing", _("At signing")
+        LESSEE = "lessee", _("Reported by you")
+        DEALER = "dealer", _("Dealer")
+        INSPECTION = "inspection", _("Inspection")
 
     lease = models.ForeignKey(Lease, on_delete=models.CASCADE, related_name="odometer_readings")
     reading_date = models.DateField()

@@ -42,6 +42,17 @@ def long_date(value: dt.date | str | None) -> str:
     return rules.long_date(value)
 
 
+@register.filter(expects_localtime=True)
+def short_date(value: dt.date | None, year: str = "year") -> str:
+    """{{ day|short_date }}: "Dec 5, 2026"; {{ day|short_date:"no year" }}: "Dec 5"; in Spanish
+    "5 de diciembre de 2026" / "5 de diciembre" (quotes.rules.short_date)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return rules.short_date(value, year=year != "no year")
+
+
 @register.filter
 def line_label(line) -> str:
     """{{ line|line_label }}: a quote, bill or kit line's title in the reader's language."""
@@ -63,4 +74,4 @@ def lines_shown(lines) -> list:
 @register.filter
 def zero_lines_sentence(lines) -> str:
     """{{ quote.lines|zero_lines_sentence }}: what was checked and found to be $0.00, in one sentence."""
-    return engine.lines_presented(lines or [])[1]
+    return rules.zero_lines_sentence(lines)

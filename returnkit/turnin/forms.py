@@ -5,6 +5,9 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from leases.models import VOID_REASON_MAX, Lease, VehicleEquipment
 from leases.services import check_odometer, void_reason_clean
@@ -14,16 +17,23 @@ from returnkit.turnin.models import TurnIn
 from returnkit.turnin.search import DEFAULT_RADIUS, RADIUS_CHOICES
 
 
+def _miles(radius: int) -> str:
+    return ngettext("%(miles)s mile", "%(miles)s miles", radius) % {"miles": radius}
+
+
+_miles_choice = lazy(_miles, str)  # said in the reader's language when the form is drawn
+
+
 class DealerSearchForm(forms.Form):
     zip_code = forms.RegexField(
-        label="ZIP code",
+        label=_("ZIP code"),
         regex=r"^\s*\d{5}(-\d{4})?\s*$",
-        error_messages={"invalid": "Enter a five-digit ZIP code."},
+        error_messages={"invalid": _("Enter a five-digit ZIP code.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 10}),
     )
     radius = forms.TypedChoiceField(
-        label="Within",
-        choices=[(r, f"{r} miles") for r in RADIUS_CHOICES],
+        label=_("Within"),
+        choices=[(r, _miles_choice(r)) for r in RADIUS_CHOICES],
         coerce=int,
         initial=DEFAULT_RADIUS,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -44,7 +54,7 @@ class DealerSearchForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    slot = forms.UUIDField(error_messages={"required": "Pick a time first.", "invalid": "Pick a time first."})
+    slot = forms.UUIDField(error_messages={"required": _("Pick a time first."), "invalid": _("Pick a time first.")})
 
 
 class WalkInForm(forms.Form):

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext_lazy as _
+
 from leases.models import Dealer, Lease
 from portal import clock
 from returnkit.turnin.models import Appointment, TurnIn
@@ -13,7 +15,7 @@ from returnkit.turnin.services import active_appointment, appointment_day_from, 
 from returnkit.turnin.slots import booking_window
 
 MAPS_DIRECTIONS_URL = "https://www.google.com/maps/dir/"
-ALWAYS_BRING = ("Your lease agreement", "The owner's manual and maintenance guide", "Your driver's licence")
+ALWAYS_BRING = (_("Your lease agreement"), _("The owner's manual and maintenance guide"), _("Your driver's licence"))
 
 
 def directions_url(dealer: Dealer) -> str:
@@ -40,7 +42,7 @@ def lease_panel(lease: Lease, *, user, today: dt.date) -> dict:
     opens, closes = booking_window(lease)
     bring: list[str] = []
     if appointment is not None:
-        bring = [*ALWAYS_BRING, *(f"{item.quantity} × {item.name}" for item in lease.vehicle.equipment.all())]
+        bring = [*map(str, ALWAYS_BRING), *(f"{item.quantity} × {item.name}" for item in lease.vehicle.equipment.all())]
     return {
         "turnin_panel": TurnInPanel(
             appointment=appointment,

@@ -135,3 +135,22 @@ def test_giving_a_quote_queues_its_pdf_once_committed(personas, today, django_ca
 
 def test_the_render_task_is_safe_to_run_twice(quote):
     assert_render_task_is_safe_twice("quote", quote, "pdf")
+
+
+def test_a_spanish_readers_quote_pdf_is_in_spanish(client, personas, today):
+    """Issue 15: the quote is drawn in the language of the lessee who asked for it, every word."""
+    personas.owner.language = "es"
+    personas.owner.save(update_fields=["language"])
+    spanish = quote_create(
+        lease=personas.lease, user=personas.owner, event=engine.TurnIn(date=END, odometer=41012), today=today
+    )
+    client.force_login(personas.owner)
+
+    text = " ".join(pdf_text(client.get(pdf_url(spanish)).content).split())
+
+    assert "Estimado de devolución" in text and "Cómo se calcula" in text
+    assert "Válida hasta 5 de diciembre de 2026" in text
+    assert "no incluye posibles cargos por desgaste excesivo" in text
+    assert "Menos su depósito de seguridad" in text and "Lo que usted consultó" in text
+    for english in ("How it adds up", "Good through", "Reference", "Total charges", "Your ", "You pay", "miles"):
+        assert english not in text, english
