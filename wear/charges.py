@@ -1,7 +1,7 @@
 """What a wear item costs, from the rule and charge snapshotted onto it (pure: no database).
 
 Kinds of charge: none (normal wear, recorded but free), a flat amount, an amount from the rule's
-size band the item falls in, or an amount per item (a tyre, a key). A rule may cap what its items
+size band the item falls in, or an amount per item (a tire, a key). A rule may cap what its items
 on one panel (area) cost together; the cap is shared out in the order the items were recorded,
 so every dollar on a document stays on one item. An item may also carry a ceiling: the charge the
 lessee's own pre-inspection gave the same damage, when the lessor charges the lower of the two.

@@ -58,7 +58,7 @@ class SlotForm(forms.Form):
 
 
 class WalkInForm(forms.Form):
-    """Two identifiers: the VIN or account number, and a lessee's last name (as on their licence)."""
+    """Two identifiers: the VIN or account number, and a lessee's last name (as on their license)."""
 
     query = forms.CharField(
         label="VIN or lease account number",
@@ -69,7 +69,7 @@ class WalkInForm(forms.Form):
     last_name = forms.CharField(
         label="Lessee's last name",
         max_length=60,
-        error_messages={"required": "Enter the last name of the lessee (or co-lessee), as on their licence."},
+        error_messages={"required": "Enter the last name of the lessee (or co-lessee), as on their license."},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 

@@ -15,7 +15,7 @@ from returnkit.turnin.services import active_appointment, appointment_day_from, 
 from returnkit.turnin.slots import booking_window
 
 MAPS_DIRECTIONS_URL = "https://www.google.com/maps/dir/"
-ALWAYS_BRING = (_("Your lease agreement"), _("The owner's manual and maintenance guide"), _("Your driver's licence"))
+ALWAYS_BRING = (_("Your lease agreement"), _("The owner's manual and maintenance guide"), _("Your driver's license"))
 
 
 def directions_url(dealer: Dealer) -> str:

@@ -49,19 +49,19 @@ STANDARD = [
     ),
     (
         "tyres",
-        "Tyres",
-        "Each tyre needs at least 4/32 of an inch of tread at its shallowest point (the tread mark on the "
+        "Tires",
+        "Each tire needs at least 4/32 of an inch of tread at its shallowest point (the tread mark on the "
         "Wear Square), and all four must match the maker's size and rating.",
         WHEELS,
         [
             ("tread", "Tread depth", "Measure at the shallowest point. Tread that reaches the 4/32-inch mark is "
-             "fine; a tyre below it is replaced at the lessee's cost.", "tread", "band", "0", None,
+             "fine; a tire below it is replaced at the lessee's cost.", "tread", "band", "0", None,
              [("ok", "The tread reaches the 4/32-inch mark", "0"),
               ("worn", "The tread is below the 4/32-inch mark", "180")]),
-            ("sidewall", "Sidewall cut, bulge or plug", "Any cut, bulge or plug in a tyre's sidewall makes it "
-             "unsafe and is charged per tyre.", "none", "per_item", "180", None, []),
-            ("mismatch", "Tyre that does not match", "A tyre of another size, rating or season than the maker "
-             "fitted is charged per tyre.", "none", "per_item", "140", None, []),
+            ("sidewall", "Sidewall cut, bulge or plug", "Any cut, bulge or plug in a tire's sidewall makes it "
+             "unsafe and is charged per tire.", "none", "per_item", "180", None, []),
+            ("mismatch", "Tire that does not match", "A tire of another size, rating or season than the maker "
+             "fitted is charged per tire.", "none", "per_item", "140", None, []),
         ],
     ),
     (
