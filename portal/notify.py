@@ -23,56 +23,58 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import UNREAD_KEPT_SECONDS, EmailOptOut, Notification, User, unread_key
 
 
 class Kind(models.TextChoices):
-    KIT_SENT = "kit_120", "Vehicle Return Kit sent"
-    LEASE_END_REMINDER = "followup", "Lease-end reminders"
-    QUOTE_SAVED = "quote_saved", "Quote saved"
-    APPOINTMENT_BOOKED = "appointment_booked", "Turn-in appointment booked"
-    APPOINTMENT_MOVED = "appointment_moved", "Turn-in appointment moved"
-    APPOINTMENT_CANCELLED = "appointment_cancelled", "Turn-in appointment cancelled"
-    EXTENSION_APPROVED = "extension_approved", "Extension approved"
-    EXTENSION_IN_REVIEW = "extension_in_review", "Extension sent for review"
-    EXTENSION_DECLINED = "extension_declined", "Extension declined"
-    VEHICLE_CHECKED_IN = "vehicle_checked_in", "Vehicle checked in (odometer statement and receipt)"
-    INSPECTION_REPORT_READY = "inspection_report_ready", "Inspection report ready"
-    FINAL_BILL_ISSUED = "final_bill_issued", "Final bill issued"
-    PAYMENT_RECEIVED = "payment_received", "Payment received (receipt)"
-    PAYMENT_SETTLED = "payment_settled", "Payment settled"
-    PAYMENT_RETURNED = "payment_returned", "Payment returned by the bank"
-    REFUND_ISSUED = "refund_issued", "Refund issued"
-    DISPUTE_OUTCOME = "dispute_outcome", "Dispute outcome"
-    NEW_MESSAGE = "new_message", "New secure message"
+    KIT_SENT = "kit_120", _("Vehicle Return Kit sent")
+    LEASE_END_REMINDER = "followup", _("Lease-end reminders")
+    QUOTE_SAVED = "quote_saved", _("Quote saved")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Turn-in appointment booked")
+    APPOINTMENT_MOVED = "appointment_moved", _("Turn-in appointment moved")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Turn-in appointment cancelled")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_IN_REVIEW = "extension_in_review", _("Extension sent for review")
+    EXTENSION_DECLINED = "extension_declined", _("Extension declined")
+    VEHICLE_CHECKED_IN = "vehicle_checked_in", _("Vehicle checked in (odometer statement and receipt)")
+    INSPECTION_REPORT_READY = "inspection_report_ready", _("Inspection report ready")
+    FINAL_BILL_ISSUED = "final_bill_issued", _("Final bill issued")
+    PAYMENT_RECEIVED = "payment_received", _("Payment received (receipt)")
+    PAYMENT_SETTLED = "payment_settled", _("Payment settled")
+    PAYMENT_RETURNED = "payment_returned", _("Payment returned by the bank")
+    REFUND_ISSUED = "refund_issued", _("Refund issued")
+    DISPUTE_OUTCOME = "dispute_outcome", _("Dispute outcome")
+    NEW_MESSAGE = "new_message", _("New secure message")
 
 
 @dataclass(frozen=True)
 class About:
-    title: str  # the notice's heading
+    title: str  # the notice's heading (lazy: shown in the reader's language)
     required: bool = False  # the law or the lease requires it: its email cannot be turned off
 
 
 ABOUT: dict[str, About] = {
-    Kind.KIT_SENT: About("Your Vehicle Return Kit is ready"),
-    Kind.LEASE_END_REMINDER: About("Your lease end is getting close"),
-    Kind.QUOTE_SAVED: About("Your quote is saved"),
-    Kind.APPOINTMENT_BOOKED: About("Your turn-in appointment is booked"),
-    Kind.APPOINTMENT_MOVED: About("Your turn-in appointment has moved"),
-    Kind.APPOINTMENT_CANCELLED: About("Your turn-in appointment is cancelled"),
-    Kind.EXTENSION_APPROVED: About("Your lease extension is approved"),
-    Kind.EXTENSION_IN_REVIEW: About("Your extension request is being reviewed"),
-    Kind.EXTENSION_DECLINED: About("Your extension request was declined"),
-    Kind.VEHICLE_CHECKED_IN: About("Your vehicle is checked in: your receipt is ready", required=True),
-    Kind.INSPECTION_REPORT_READY: About("Your inspection report is ready"),
-    Kind.FINAL_BILL_ISSUED: About("Your final bill is ready", required=True),
-    Kind.PAYMENT_RECEIVED: About("We received your payment", required=True),
-    Kind.PAYMENT_SETTLED: About("Your payment has cleared"),
-    Kind.PAYMENT_RETURNED: About("Your bank returned a payment", required=True),
-    Kind.REFUND_ISSUED: About("Your refund is on its way", required=True),
-    Kind.DISPUTE_OUTCOME: About("We have decided on your dispute"),
-    Kind.NEW_MESSAGE: About("You have a new message"),
+    Kind.KIT_SENT: About(_("Your Vehicle Return Kit is ready")),
+    Kind.LEASE_END_REMINDER: About(_("Your lease end is getting close")),
+    Kind.QUOTE_SAVED: About(_("Your quote is saved")),
+    Kind.APPOINTMENT_BOOKED: About(_("Your turn-in appointment is booked")),
+    Kind.APPOINTMENT_MOVED: About(_("Your turn-in appointment has moved")),
+    Kind.APPOINTMENT_CANCELLED: About(_("Your turn-in appointment is cancelled")),
+    Kind.EXTENSION_APPROVED: About(_("Your lease extension is approved")),
+    Kind.EXTENSION_IN_REVIEW: About(_("Your extension request is being reviewed")),
+    Kind.EXTENSION_DECLINED: About(_("Your extension request was declined")),
+    Kind.VEHICLE_CHECKED_IN: About(_("Your vehicle is checked in: your receipt is ready"), required=True),
+    Kind.INSPECTION_REPORT_READY: About(_("Your inspection report is ready")),
+    Kind.FINAL_BILL_ISSUED: About(_("Your final bill is ready"), required=True),
+    Kind.PAYMENT_RECEIVED: About(_("We received your payment"), required=True),
+    Kind.PAYMENT_SETTLED: About(_("Your payment has cleared")),
+    Kind.PAYMENT_RETURNED: About(_("Your bank returned a payment"), required=True),
+    Kind.REFUND_ISSUED: About(_("Your refund is on its way"), required=True),
+    Kind.DISPUTE_OUTCOME: About(_("We have decided on your dispute")),
+    Kind.NEW_MESSAGE: About(_("You have a new message")),
 }
 
 
@@ -85,6 +87,20 @@ def is_required(kind: str) -> bool:
     return ABOUT[preference_kind(kind)].required
 
 
+def in_english(words) -> str:
+    """``words`` (lazy) as stored: a notice keeps the English, shown in the reader's language by ``title_shown``."""
+    with translation.override("en"):
+        return str(words)
+
+
+def title_shown(notification) -> str:
+    """A notice's heading in the active language: its kind's standard title translated, any other kept as stored."""
+    about = ABOUT.get(notification.kind)
+    if about and notification.title == in_english(about.title):
+        return str(about.title)
+    return notification.title
+
+
 def notify(to, kind: str, *, url: str, key: object, body: str = "", title: str = "") -> None:
     """Add a notice of ``kind`` linking to ``url`` for each lessee with an account on the lease ``to``
     (or for the one user ``to``), once per (``kind``, ``key``): a notice already there is left as it is."""
@@ -95,7 +111,7 @@ def notify(to, kind: str, *, url: str, key: object, body: str = "", title: str =
             lease=lease,
             kind=kind,
             key=f"{kind}:{key}",
-            title=title or ABOUT[kind].title,
+            title=title or in_english(ABOUT[kind].title),
             body=body,
             link=url,
         )

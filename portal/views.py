@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from portal import errors, notify
@@ -84,7 +86,10 @@ def bench_shell(request: HttpRequest) -> HttpResponse:
 
 class EmailPreferencesForm(forms.Form):
     email_on = forms.MultipleChoiceField(
-        label="Email me about", required=False, widget=forms.CheckboxSelectMultiple, choices=notify.switchable
+        label=gettext_lazy("Email me about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=notify.switchable,
     )
 
 
@@ -96,7 +101,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         form = EmailPreferencesForm(request.POST)
         if form.is_valid():
             notify.preferences_set(user=request.user, email_on=set(form.cleaned_data["email_on"]))
-            messages.success(request, "Your email choices are saved.")
+            messages.success(request, _("Your email choices are saved."))
             return redirect("notification_preferences")
     else:
         off = set(EmailOptOut.objects.filter(user=request.user).values_list("kind", flat=True))

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from leases.selectors import lease_for_user
-from portal import clock
+from portal import clock, notify
 from portal.models import Notification
 from returnkit.services import kit_for_lease
 
@@ -25,6 +25,8 @@ def kit_pdf(request: HttpRequest, public_id) -> FileResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     """The latest notices, newest first; showing them marks them read."""
     shown = list(Notification.objects.filter(user=request.user)[:NOTIFICATIONS_SHOWN])
+    for n in shown:
+        n.shown_title = notify.title_shown(n)
     unread = [n.pk for n in shown if n.read_at is None]
     if unread:
         Notification.objects.filter(pk__in=unread).mark_read(request.user)

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from leases import extensions
 from leases.billing import ach, ledger, payments, refunds
@@ -194,3 +195,16 @@ def test_a_reminder_skips_a_lessee_who_turned_reminders_off_and_offers_a_message
     assert (result.sent, email.to) == (1, ["pat@example.com"])
     assert f"https://lease-end.example.com/messages/new/?lease={lease.public_id}" in email.body
     assert kinds(co) == {"followup_30": 1}  # the notice still shows in the portal
+
+
+def test_a_notice_is_kept_in_english_and_shown_in_the_readers_language(personas, client):
+    with translation.override("es"):  # an event a Spanish reader's click set off
+        notify.notify(personas.owner, notify.Kind.DISPUTE_OUTCOME, url="/x/", key="d-1")
+    notify.notify(personas.owner, notify.Kind.REFUND_ISSUED, url="/y/", key="r-1", title="A title of its own")
+    assert Notification.objects.get(kind="dispute_outcome").title == "We have decided on your dispute"
+    client.force_login(personas.owner)
+    english = client.get(reverse("returnkit:notifications")).content.decode()
+    assert "We have decided on your dispute" in english and "A title of its own" in english
+    client.cookies["django_language"] = "es"
+    spanish = client.get(reverse("returnkit:notifications"), headers={"accept-language": "es"}).content.decode()
+    assert "Tomamos una decisión sobre su disputa" in spanish and "A title of its own" in spanish
