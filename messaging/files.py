@@ -10,6 +10,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -31,7 +32,8 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
     """The file as it will be stored, or ValidationError saying plainly what is wrong with it."""
     name = PurePath(upload.name or "file").name[:150]
     if upload.size > MAX_BYTES:
-        raise ValidationError(f"“{name}” is larger than 10 MB. Please send a smaller file.", code="too_big")
+        too_big = _("“%(name)s” is larger than 10 MB. Please send a smaller file.") % {"name": name}
+        raise ValidationError(too_big, code="too_big")
     data = upload.read()
     if data.startswith(b"%PDF-"):
         return CheckedFile(name, "application/pdf", _pdf_checked(data, name))
@@ -41,7 +43,8 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
 
 def _not_accepted(name: str) -> ValidationError:
     return ValidationError(
-        f"“{name}” is not a PDF, JPEG or PNG file we can open. Please attach a PDF or a photo.", code="wrong_type"
+        _("“%(name)s” is not a PDF, JPEG or PNG file we can open. Please attach a PDF or a photo.") % {"name": name},
+        code="wrong_type",
     )
 
 
@@ -63,7 +66,9 @@ def _image_redrawn(data: bytes, name: str) -> tuple[str, bytes]:
         if kind not in IMAGE_TYPES:
             raise _not_accepted(name)
         if too_big:
-            raise ValidationError(f"“{name}” is too large an image. Please send a smaller photo.", code="too_big")
+            raise ValidationError(
+                _("“%(name)s” is too large an image. Please send a smaller photo.") % {"name": name}, code="too_big"
+            )
         with Image.open(io.BytesIO(data)) as image:
             upright = ImageOps.exif_transpose(image)
             return IMAGE_TYPES[kind], _encoded(upright, kind)

@@ -9,18 +9,19 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from leases.models import Lease, LeaseParty
 
 
 class Topic(models.TextChoices):
-    EXTENSION = "extension", "Extending my lease"
-    EARLY_RETURN = "early_return", "Returning early"
-    BUYOUT = "buyout", "Buying my vehicle"
-    PAYMENT = "payment", "A payment"
-    FINAL_BILL = "final_bill", "My final bill, or a dispute"
-    PLATES_TITLE = "plates_title", "Plates and title"
-    OTHER = "other", "Something else"
+    EXTENSION = "extension", _("Extending my lease")
+    EARLY_RETURN = "early_return", _("Returning early")
+    BUYOUT = "buyout", _("Buying my vehicle")
+    PAYMENT = "payment", _("A payment")
+    FINAL_BILL = "final_bill", _("My final bill, or a dispute")
+    PLATES_TITLE = "plates_title", _("Plates and title")
+    OTHER = "other", _("Something else")
 
 
 class ThreadQuerySet(models.QuerySet["Thread"]):

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,7 +73,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 files=data["files"],
                 now=clock.now(),
             )
-            messages.success(request, "Your message is sent. We'll reply here and email you when we do.")
+            messages.success(request, _("Your message is sent. We'll reply here and email you when we do."))
             return redirect("messaging:thread", thread.public_id)
     else:
         initial = {"lease": request.GET.get("lease", ""), "topic": request.GET.get("topic", "")}
@@ -97,7 +98,7 @@ def thread_detail(request: HttpRequest, thread_id) -> HttpResponse:
                 now=clock.now(),
                 from_staff=False,
             )
-            messages.success(request, "Your reply is sent.")
+            messages.success(request, _("Your reply is sent."))
             return redirect("messaging:thread", thread.public_id)
     else:
         form = ReplyForm()
@@ -118,7 +119,7 @@ def _mark_read(user, thread: Thread) -> None:
 def thread_close(request: HttpRequest, thread_id) -> HttpResponse:
     thread = _thread_for_user(request.user, thread_id)
     if services.thread_close(thread=thread, now=clock.now()):
-        messages.success(request, "This conversation is closed. Reply at any time to open it again.")
+        messages.success(request, _("This conversation is closed. Reply at any time to open it again."))
     return redirect("messaging:thread", thread.public_id)
 
 

@@ -28,7 +28,6 @@ SPANISH_WORDS = re.compile(r"\b(Su|su|Solicitar|millas|arrendamiento|Cotización
 
 # Pages still in English for Spanish readers (issue 15 phase 2 goes on).
 NOT_YET_SPANISH = {
-    "messaging:inbox", "messaging:compose", "messaging:thread",
     "leases:odometer_correct",  # its refusal comes from leases.services in English
     "turnin:receipt",
     "wear:pre_inspection", "wear:pre_area", "wear:pre_estimate", "wear:report", "wear:dispute_new", "wear:dispute",
@@ -47,6 +46,8 @@ def visible_text(html: str) -> str:
     html = re.sub(r'(?s)<aside class="help-links.*?</aside>', " ", html)  # the help centre's own (its articles)
     # A receipt quotes the authorization in the words agreed to (the world's payment: English).
     html = re.sub(r'(?s)<p[^>]*id="authorized-words".*?</p>', " ", html)
+    # A secure message is in the words its writer chose (the world's: English).
+    html = re.sub(r'(?s)<p class="[^"]*message-body[^"]*">.*?</p>', " ", html)
     text = re.sub(r"(?s)<[^>]+>", " ", html)
     for value in settings.LESSOR.values():
         for line in str(value or "").splitlines():
