@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from leases.models import VOID_REASON_MAX, Lease, LeaseParty, Lessee, OdometerReading
@@ -96,9 +97,9 @@ def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date, act
     mileage, or has gone past its mechanical limits (49 CFR 580): it is recorded as such whatever
     earlier readings say, so only its date is checked."""
     if on > today:
-        raise ValidationError("The reading date cannot be in the future.", code="future")
+        raise ValidationError(_("The reading date cannot be in the future."), code="future")
     if on < lease.start_date:
-        raise ValidationError("The reading date is before your lease began.", code="before_start")
+        raise ValidationError(_("The reading date is before your lease began."), code="before_start")
     if not actual:
         return
     before, after = _neighbours(lease, on)
@@ -107,22 +108,26 @@ def check_odometer(*, lease: Lease, miles: int, on: dt.date, today: dt.date, act
     )
     if miles < floor_miles:
         raise ValidationError(
-            "%(miles)s miles is below the last reading of %(last)s miles on %(date)s. "
-            "Odometers don't go backwards: please check the number.",
+            _(
+                "%(miles)s miles is below the last reading of %(last)s miles on %(date)s. "
+                "Odometers don't go backwards: please check the number."
+            ),
             params={"miles": f"{miles:,}", "last": f"{floor_miles:,}", "date": long_date(floor_date)},
             code="below_previous",
         )
     if after and miles > after.miles:
         raise ValidationError(
-            "%(miles)s miles is above a later reading of %(later)s miles on %(date)s.",
+            _("%(miles)s miles is above a later reading of %(later)s miles on %(date)s."),
             params={"miles": f"{miles:,}", "later": f"{after.miles:,}", "date": long_date(after.reading_date)},
             code="above_later",
         )
     days = max(1, (on - floor_date).days)
     if miles - floor_miles > days * MAX_MILES_PER_DAY:
         raise ValidationError(
-            "That is %(jump)s miles in %(days)s since the last reading, which looks like a typo. "
-            "Please check the number on your odometer.",
+            _(
+                "That is %(jump)s miles in %(days)s since the last reading, which looks like a typo. "
+                "Please check the number on your odometer."
+            ),
             params={"jump": f"{miles - floor_miles:,}", "days": days_in_words(days)},
             code="impossible_jump",
         )
@@ -133,8 +138,10 @@ def lessee_reading_check(lease: Lease) -> None:
     statement signed at the return is the final reading: the bill is computed from it."""
     if not lease.is_open:
         raise ValidationError(
-            "Your vehicle has been returned, so its mileage is the one on the odometer statement signed "
-            "at the return. No more readings can be added.",
+            _(
+                "Your vehicle has been returned, so its mileage is the one on the odometer statement signed "
+                "at the return. No more readings can be added."
+            ),
             code="returned",
         )
 
@@ -180,10 +187,10 @@ def void_reason_clean(reason: str) -> str:
     """A reason for voiding a reading or for an odometer discrepancy: written, and not too long."""
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationError("Please say why.", code="reason_required")
+        raise ValidationError(_("Please say why."), code="reason_required")
     if len(reason) > VOID_REASON_MAX:
         raise ValidationError(
-            "Please keep the reason under %(max)s characters.", params={"max": VOID_REASON_MAX}, code="reason_long"
+            _("Please keep the reason under %(max)s characters."), params={"max": VOID_REASON_MAX}, code="reason_long"
         )
     return reason
 
@@ -194,21 +201,25 @@ def correction_refusal(lease: Lease, latest: OdometerReading | None) -> Validati
     has signed an odometer statement. Anything else is for operations."""
     if not lease.is_open:
         return ValidationError(
-            "Your vehicle has been returned: its mileage is the one on the odometer statement signed at the "
-            "return. If a reading is wrong, please call us at %(phone)s.",
+            _(
+                "Your vehicle has been returned: its mileage is the one on the odometer statement signed at the "
+                "return. If a reading is wrong, please call us at %(phone)s."
+            ),
             params={"phone": settings.LESSOR["customer_phone"]},
             code="returned",
         )
     if latest is not None and latest.source == OdometerReading.Source.DEALER:
         return ValidationError(
-            "The dealer's odometer statement is now the vehicle's mileage, so earlier readings can no "
-            "longer be corrected online. Please call us at %(phone)s.",
+            _(
+                "The dealer's odometer statement is now the vehicle's mileage, so earlier readings can no "
+                "longer be corrected online. Please call us at %(phone)s."
+            ),
             params={"phone": settings.LESSOR["customer_phone"]},
             code="statement_signed",
         )
     if latest is None or latest.source != OdometerReading.Source.LESSEE:
         return ValidationError(
-            "Only the latest reading you reported yourself can be corrected online.", code="not_correctable"
+            _("Only the latest reading you reported yourself can be corrected online."), code="not_correctable"
         )
     return None
 
@@ -228,7 +239,7 @@ def _corrections_today_check(lease: Lease, now: dt.datetime) -> None:
     done = OdometerReading.history.filter(lease=lease, correction__isnull=False, voided_at__gte=since).count()
     if done >= MAX_CORRECTIONS_PER_DAY:
         raise ValidationError(
-            "This reading has been corrected %(count)s times in the last day. Please call us at %(phone)s.",
+            _("This reading has been corrected %(count)s times in the last day. Please call us at %(phone)s."),
             params={"count": done, "phone": settings.LESSOR["customer_phone"]},
             code="too_many_corrections",
         )
@@ -258,12 +269,12 @@ def odometer_correct(
             if wrong.corrects is not None and (wrong.corrects.miles, wrong.miles) == (wrong_miles, miles):
                 return wrong  # this very correction, already made (a double click)
             raise ValidationError(
-                "Your latest reading is now %(latest)s miles: please check it and try again.",
+                _("Your latest reading is now %(latest)s miles: please check it and try again."),
                 params={"latest": f"{wrong.miles:,}"},
                 code="changed",
             )
         if miles == wrong.miles:
-            raise ValidationError("That is the reading already recorded.", code="unchanged")
+            raise ValidationError(_("That is the reading already recorded."), code="unchanged")
         _corrections_today_check(locked, now)
         _reading_void(wrong, reason=void_reason_clean(reason), user=user, now=now)
         check_odometer(lease=locked, miles=miles, on=wrong.reading_date, today=today)
@@ -283,8 +294,10 @@ def odometer_void(*, reading: OdometerReading, reason: str, user, now: dt.dateti
     statement is the signed record of the return and the bill's authority: it is never voided."""
     if reading.source == OdometerReading.Source.DEALER:
         raise ValidationError(
-            "This is the odometer statement signed at the return: it is the record the final bill uses and "
-            "cannot be voided. If it is wrong, record the correction in the turn-in's notes and the bill's review.",
+            _(
+                "This is the odometer statement signed at the return: it is the record the final bill uses and "
+                "cannot be voided. If it is wrong, record the correction in the turn-in's notes and the bill's review."
+            ),
             code="statement",
         )
     with transaction.atomic():

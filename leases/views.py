@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from leases.forms import LinkLeaseForm, OdometerCorrectionForm, OdometerForm
@@ -124,7 +125,9 @@ def odometer_correct_view(request: HttpRequest, public_id) -> HttpResponse:
         except ValidationError as error:
             form.add_error("miles" if error.code in _MILES_ERRORS else None, error)
         else:
-            messages.success(request, f"Thanks: the reading is corrected to {corrected.miles:,} miles.")
+            messages.success(
+                request, _("Thanks: the reading is corrected to %(miles)s miles.") % {"miles": f"{corrected.miles:,}"}
+            )
             return redirect("leases:detail", public_id=lease.public_id)
     context = {"lease": lease, "wrong": wrong, "form": form}
     return render(request, "leases/odometer_correct.html", context, status=status)

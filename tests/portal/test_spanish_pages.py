@@ -28,7 +28,6 @@ SPANISH_WORDS = re.compile(r"\b(Su|su|Solicitar|millas|arrendamiento|Cotización
 
 # Pages still in English for Spanish readers (issue 15 phase 2 goes on).
 NOT_YET_SPANISH = {
-    "leases:odometer_correct",  # its refusal comes from leases.services in English
     "turnin:receipt",
     "wear:pre_inspection", "wear:pre_area", "wear:pre_estimate", "wear:report", "wear:dispute_new", "wear:dispute",
 }  # fmt: skip
