@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from leases.models import US_STATES, Dealer, Inspection, Lease, MoneyField
 from wear import charges
@@ -21,18 +22,18 @@ from wear import charges
 class Area(models.TextChoices):
     """The walk-around, in the order a lessee or an inspector goes round the vehicle."""
 
-    FRONT = "front", "Front"
-    LEFT = "left", "Driver's side"
-    RIGHT = "right", "Passenger's side"
-    REAR = "rear", "Rear"
-    ROOF = "roof", "Roof"
-    GLASS = "glass", "Glass"
-    WHEEL_LF = "wheel_lf", "Front wheel and tire, driver's side"
-    WHEEL_RF = "wheel_rf", "Front wheel and tire, passenger's side"
-    WHEEL_LR = "wheel_lr", "Rear wheel and tire, driver's side"
-    WHEEL_RR = "wheel_rr", "Rear wheel and tire, passenger's side"
-    INTERIOR = "interior", "Interior"
-    KEYS = "keys", "Keys and equipment"
+    FRONT = "front", _("Front")
+    LEFT = "left", _("Driver's side")
+    RIGHT = "right", _("Passenger's side")
+    REAR = "rear", _("Rear")
+    ROOF = "roof", _("Roof")
+    GLASS = "glass", _("Glass")
+    WHEEL_LF = "wheel_lf", _("Front wheel and tire, driver's side")
+    WHEEL_RF = "wheel_rf", _("Front wheel and tire, passenger's side")
+    WHEEL_LR = "wheel_lr", _("Rear wheel and tire, driver's side")
+    WHEEL_RR = "wheel_rr", _("Rear wheel and tire, passenger's side")
+    INTERIOR = "interior", _("Interior")
+    KEYS = "keys", _("Keys and equipment")
 
 
 class WearStandardQuerySet(models.QuerySet):
