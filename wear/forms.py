@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from wear import charges
 from wear.models import WearBand, WearRule
@@ -30,9 +31,9 @@ class ItemForm(forms.Form):
     """An item under one rule: the size answer when the rule asks, how many when charged per item."""
 
     band = forms.ModelChoiceField(queryset=WearBand.objects.none(), widget=forms.RadioSelect, empty_label=None)
-    quantity = forms.IntegerField(label="How many?", min_value=1, max_value=20, initial=1)
-    photos = PhotosField(label="Photos", required=False)
-    note = forms.CharField(label="Anything to add (optional)", max_length=200, required=False)
+    quantity = forms.IntegerField(label=_("How many?"), min_value=1, max_value=20, initial=1)
+    photos = PhotosField(label=_("Photos"), required=False)
+    note = forms.CharField(label=_("Anything to add (optional)"), max_length=200, required=False)
 
     def __init__(self, *args, rule: WearRule, **kwargs) -> None:
         kwargs.setdefault("prefix", f"r{rule.pk}")
@@ -46,18 +47,18 @@ class ItemForm(forms.Form):
         if rule.charge_kind != charges.PER_ITEM:
             del self.fields["quantity"]
         self.fields["photos"].help_text = (
-            "Needed when this may be charged: up to 10 MB each, JPEG, PNG or HEIC."
+            _("Needed when this may be charged: up to 10 MB each, JPEG, PNG or HEIC.")
             if rule.is_chargeable
-            else "Optional."
+            else _("Optional.")
         )
 
 
 def _size_question(rule: WearRule) -> str:
     return {
-        WearRule.Measure.SQUARE: "Hold the Wear Square over it. Which is true?",
-        WearRule.Measure.CIRCLE: "Hold the 1/2-inch circle over it. Which is true?",
-        WearRule.Measure.TREAD: "Check the tread at its shallowest point with the 4/32-inch mark. Which is true?",
-    }.get(rule.measure, "Which is true?")
+        WearRule.Measure.SQUARE: _("Hold the Wear Square over it. Which is true?"),
+        WearRule.Measure.CIRCLE: _("Hold the 1/2-inch circle over it. Which is true?"),
+        WearRule.Measure.TREAD: _("Check the tread at its shallowest point with the 4/32-inch mark. Which is true?"),
+    }.get(rule.measure, _("Which is true?"))
 
 
 class FindVehicleForm(forms.Form):
@@ -74,12 +75,14 @@ class DisputeForm(forms.Form):
         for item in items:
             key = item.public_id.hex
             self.fields[f"pick_{key}"] = forms.BooleanField(
-                label=f"Dispute “{item.rule_name}” ({item.get_area_display()}, {item.charge})", required=False
+                label=_("Dispute “%(rule)s” (%(area)s, %(charge)s)")
+                % {"rule": item.rule_name, "area": item.get_area_display(), "charge": item.charge},
+                required=False,
             )
             self.fields[f"reason_{key}"] = forms.CharField(
-                label="Why?", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+                label=_("Why?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
             )
-            self.fields[f"photos_{key}"] = PhotosField(label="Your photos (optional)", required=False)
+            self.fields[f"photos_{key}"] = PhotosField(label=_("Your photos (optional)"), required=False)
 
     def rows(self) -> list[tuple]:
         """(item, tick box, reason, photos) for the template."""
@@ -97,9 +100,9 @@ class DisputeForm(forms.Form):
         data = super().clean()
         chosen = [item for item in self.items if data.get(f"pick_{item.public_id.hex}")]
         if not chosen:
-            raise forms.ValidationError("Tick at least one item to dispute.")
+            raise forms.ValidationError(_("Tick at least one item to dispute."))
         for item in chosen:
             if not (data.get(f"reason_{item.public_id.hex}") or "").strip():
-                self.add_error(f"reason_{item.public_id.hex}", "Tell us why you dispute this item.")
+                self.add_error(f"reason_{item.public_id.hex}", _("Tell us why you dispute this item."))
         self.chosen = chosen
         return data

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leases.models import US_STATES, Dealer, Inspection, Lease, MoneyField
 from wear import charges
@@ -314,8 +315,8 @@ class WearDispute(models.Model):
     """The lessee's objection to one or more items of a completed condition report."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", pgettext_lazy("a dispute", "Open")
+        RESOLVED = "resolved", pgettext_lazy("a dispute", "Resolved")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     report = models.ForeignKey(ConditionReport, on_delete=models.PROTECT, related_name="disputes")
@@ -343,9 +344,9 @@ class WearDispute(models.Model):
 
 class WearDisputeItem(models.Model):
     class Outcome(models.TextChoices):
-        UPHELD = "upheld", "Charge upheld"
-        REDUCED = "reduced", "Charge reduced"
-        WAIVED = "waived", "Charge waived"
+        UPHELD = "upheld", _("Charge upheld")
+        REDUCED = "reduced", _("Charge reduced")
+        WAIVED = "waived", _("Charge waived")
 
     dispute = models.ForeignKey(WearDispute, on_delete=models.CASCADE, related_name="items")
     # Each report item is disputed at most once.
