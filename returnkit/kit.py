@@ -19,6 +19,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from leases.models import Lease, Mileage, Vehicle
+from portal.language import language_for
 from quotes.engine import Buyout, Extension, LeaseTerms, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
@@ -48,6 +49,7 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
     turn_in, buyout = _quotes(terms, turn_in_day, projection.miles, owed)
     return {
         "version": KIT_VERSION,
+        "language": _reader_language(lease),  # the primary lessee's: a new language, a new kit
         "account_number": lease.account_number,
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "lessees": _lessees(lease),
@@ -83,6 +85,12 @@ def _quotes(terms: LeaseTerms, day: dt.date, odometer: int, owed: tuple[Decimal,
     turn_in = compute_quote(terms, TurnIn(date=day, odometer=odometer, past_due=past_due, property_tax=property_tax))
     buyout = compute_quote(terms, Buyout(date=day, past_due=past_due, property_tax=property_tax))
     return turn_in, buyout
+
+
+def _reader_language(lease: Lease) -> str:
+    """The primary lessee's language (their user is loaded with the lease: no query)."""
+    users = [p.lessee.user for p in lease.parties_primary_first() if p.lessee.user_id]
+    return language_for(users[0] if users else None)
 
 
 def _lessees(lease: Lease) -> list[dict]:

@@ -49,7 +49,14 @@ STATEMENT_PDF = StoredPdf(
     context=statement_context,
     stored_name=lambda bill: f"statement-{bill.facts['account_number']}.pdf",
     filename=lambda bill: f"statement-{bill.facts['account_number']}.pdf",
+    reader=lambda bill: statement_reader(bill),
 )
+
+
+def statement_reader(bill: FinalBill):
+    """The primary lessee's online account: the statement is drawn in their language."""
+    lessee = bill.lease.primary_lessee
+    return lessee.user if lessee else None
 
 
 def statement_bytes(bill: FinalBill) -> bytes:

@@ -30,7 +30,14 @@ RECEIPT_PDF = StoredPdf(
     context=receipt_context,
     stored_name=receipt_filename,
     filename=receipt_filename,
+    reader=lambda turnin: receipt_reader(turnin),
 )
+
+
+def receipt_reader(turnin: TurnIn):
+    """The primary lessee's online account: the receipt is drawn in their language."""
+    lessee = turnin.lease.primary_lessee
+    return lessee.user if lessee else None
 
 
 def receipt_pdf(turnin: TurnIn) -> bytes:

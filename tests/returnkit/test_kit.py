@@ -212,6 +212,16 @@ class TestSnapshot:
         assert changed.fingerprint != first.fingerprint
         assert KitSnapshot.objects.filter(lease=kit_lease).count() == 2
 
+    def test_the_primary_lessees_language_is_in_the_payload_and_a_new_language_makes_a_new_kit(self, kit_lease, today):
+        first = kit_for_lease(kit_lease, today=today)
+        assert first.payload["language"] == "en"
+        user = kit_lease.primary_lessee.user
+        user.language = "es"
+        user.save(update_fields=["language"])
+        spanish = kit_for_lease(kit_lease, today=today)
+        assert spanish.payload["language"] == "es"
+        assert spanish.fingerprint != first.fingerprint
+
     def test_a_stored_kit_whose_file_is_gone_is_rendered_again(self, kit_lease, today):
         first = kit_for_lease(kit_lease, today=today)
         first.pdf.storage.delete(first.pdf.name)

@@ -129,6 +129,24 @@ def test_the_receipt_pdf_reads_back_with_date_dealer_odometer_and_items(client, 
     assert reverse("turnin:receipt", args=[personas.lease.public_id]) in lease_page
 
 
+def test_the_receipt_pdf_is_in_the_primary_lessees_language(client, personas, booked, dealer_user):
+    """Issue 15: a Spanish-speaking primary lessee's receipt is drawn in Spanish, footer included."""
+    personas.owner.language = "es"
+    personas.owner.save(update_fields=["language"])
+    client.force_login(dealer_user)
+    key = personas.lease.vehicle.equipment.get()
+    client.post(check_in_url(booked), statement(personas.lease, **{f"item_{key.pk}": 1}))
+
+    client.force_login(personas.owner)
+    response = client.get(reverse("turnin:receipt", args=[personas.lease.public_id]))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Recibo de devolución del vehículo" in text
+    assert "Fecha de devolución 25 de noviembre de 2026" in text
+    assert "Odómetro 36,500 millas" in text and "1 de 2 devueltos" in text
+    for english in ("Vehicle Return Receipt", "Date returned", "miles", "returned", "What happens next", "page "):
+        assert english not in text, english
+
+
 def test_a_rolled_back_odometer_is_refused_and_nothing_is_saved(
     client, personas, booked, dealer_user, mailoutbox, django_capture_on_commit_callbacks
 ):
