@@ -7,28 +7,9 @@ import pytest
 
 from returnkit.turnin.services import appointment_book
 from tests.factories import NOW
+from tests.spanish import by_reader, english_words, speaks_spanish
 
 pytestmark = pytest.mark.django_db
-
-ENGLISH = re.compile(
-    r"\b(your|the|bill|balance|due|charges|deposit|payments|refund|statement|attached|appointment|"
-    r"booked|calendar|bring|vehicle's|page|when|where|phone|account|online|move|cancel|hours|before)\b",
-    re.IGNORECASE,
-)
-
-
-def english_words(text: str) -> set[str]:
-    text = re.sub(r"https?://\S+", "", text)
-    return {w.lower() for w in ENGLISH.findall(text)}
-
-
-def by_reader(mailoutbox) -> dict[str, object]:
-    return {address: m for m in mailoutbox for address in m.to}
-
-
-def speaks_spanish(user):
-    user.language = "es"
-    user.save(update_fields=["language"])
 
 
 def test_the_turn_in_booking_email_is_in_spanish_for_a_spanish_reader(
