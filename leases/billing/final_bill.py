@@ -72,8 +72,7 @@ def _bill_to(lease: Lease) -> str:
     return "\n".join([lessee.full_name, *lessee.address_lines])
 
 
-def _facts(lease: Lease, request: dict) -> dict:
-    inspection, sale = Inspection.objects.get(lease=lease), AuctionSale.objects.get(lease=lease)
+def _facts(lease: Lease, request: dict, inspection: Inspection, sale: AuctionSale, missing: list) -> dict:
     return {
         "account_number": lease.account_number,
         "vehicle": lease.vehicle.description,
@@ -89,15 +88,14 @@ def _facts(lease: Lease, request: dict) -> dict:
         "sale_price": str(sale.price),
         "missing_equipment": [
             {"name": c.name, "missing": c.missing, "charge_each": str(c.charge_each), "amount": str(c.amount)}
-            for c in missing_equipment(lease)
+            for c in missing
         ],
     }
 
 
-def _bill_rule(line, lease: Lease) -> dict:
+def _bill_rule(line, inspection: Inspection, missing: list) -> dict:
     """The engine's rule (words, code and numbers), except where its wording is for an estimate: a
     bill follows an inspection. The words of each code, in the reader's language: quotes.rules."""
-    inspection = Inspection.objects.get(lease=lease)
     if line.code == "excess_wear" and not inspection.wear_total:
         return {
             "rule": "The inspection found no chargeable excess wear",
@@ -106,7 +104,7 @@ def _bill_rule(line, lease: Lease) -> dict:
         }
     if line.code == "missing_equipment":
         # The items by name: kept as English words for now (issue 15, next phase).
-        return {"rule": missing_equipment_rule(missing_equipment(lease))}
+        return {"rule": missing_equipment_rule(missing)}
     if line.code == "excess_wear" and inspection.wear_report:
         # Names the condition report: English words for now, like missing equipment.
         return {"rule": f"{line.rule}, itemised in condition report {inspection.wear_report}"}
@@ -137,17 +135,18 @@ def _issue_check(lease: Lease) -> None:
     if FinalBill.objects.filter(lease=lease).exists():
         raise BillingError("A final bill has already been issued for this lease.")
     if lease.status != Lease.Status.SOLD:
-        raise BillingError(
-            f"A final bill follows the sale of the vehicle. {lease.status_sentence()}"
-        )
+        raise BillingError(f"A final bill follows the sale of the vehicle. {lease.status_sentence()}")
 
 
 def _bill_create(*, lease: Lease, request: dict, user, today: dt.date) -> FinalBill:
     """The frozen record: the engine's request and lines, the totals and the dates."""
     quote = _computed(request)
     prior_balance = prior_credit(lease)
+    # Read once for the lines' rules and the facts (not once a line).
+    inspection, sale = Inspection.objects.get(lease=lease), AuctionSale.objects.get(lease=lease)
+    missing = missing_equipment(lease)
     lines = [
-        {"code": line.code, "label": line.label, "amount": str(line.amount), **_bill_rule(line, lease)}
+        {"code": line.code, "label": line.label, "amount": str(line.amount), **_bill_rule(line, inspection, missing)}
         for line in quote.lines
     ]
     return FinalBill.objects.create(
@@ -155,7 +154,7 @@ def _bill_create(*, lease: Lease, request: dict, user, today: dt.date) -> FinalB
         kind=quote.kind,
         inputs=request,
         lines=[{**line, "posted": ledger.is_posted(line)} for line in lines],
-        facts=_facts(lease, request),
+        facts=_facts(lease, request, inspection, sale, missing),
         bill_to=_bill_to(lease),
         total=quote.total,
         security_deposit=quote.security_deposit,
