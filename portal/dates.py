@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import dateformat
 from django.utils.translation import pgettext
 
+from portal import clock
 from quotes import engine
 
 
@@ -21,8 +22,11 @@ def long_date(day: dt.date) -> str:
 
 def short_date(day: dt.date, *, year: bool = True) -> str:
     """A short date in the active language: "Dec 5, 2026" / "Dec 5"; in Spanish the month in full,
-    "5 de diciembre de 2026" / "5 de diciembre" (Spanish month abbreviations read poorly)."""
-    if year:
+    "5 de diciembre de 2026" / "5 de diciembre" (Spanish month abbreviations read poorly).
+
+    ``year=False`` leaves the year out only when it is the portal clock's year: a reading from
+    October 2023 still says 2023."""
+    if year or day.year != clock.today().year:
         pattern = pgettext("short date, as Django's date filter takes it", "M j, Y")
     else:
         pattern = pgettext("short date without the year, as Django's date filter takes it", "M j")
