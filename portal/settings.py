@@ -310,6 +310,8 @@ MFA_FORMS = {"authenticate": "portal.adapter.AuthenticateForm", "reauthenticate"
 # allauth's failed-sign-in limit keyed on the email alone would let a stranger lock anyone out:
 # keep only its per-IP part; portal.adapter counts per email from one IP, in the database.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# Help searches per minute from one address (the search box's suggestions count too).
+HELP_SEARCHES_PER_MINUTE = int(env("HELP_SEARCHES_PER_MINUTE", "60"))
 CELERY_BEAT_SCHEDULE["attempt-counters-purge"] = {
     "task": "portal.attempt_counters_purge",
     "schedule": crontab(hour=3, minute=15),

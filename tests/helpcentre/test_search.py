@@ -86,3 +86,19 @@ def test_when_the_search_index_fails_a_plain_match_still_answers(client, article
     assert "security-deposit" in [a.slug for a in results.articles]
     assert "unavailable" not in response.content.decode().lower()
     assert client.get(JSON, {"q": "deposit"}).json()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_searches_from_one_address_are_limited_with_a_reason(client, articles, settings):
+    settings.HELP_SEARCHES_PER_MINUTE = 3
+    for _ in range(3):
+        assert client.get(JSON, {"q": "plates"}).status_code == 200
+    refused = client.get(JSON, {"q": "plates"})
+    assert refused.status_code == 429
+    assert "Too many searches" in refused.json()["error"]
+    page = client.get(HELP, {"q": "plates"})
+    assert page.status_code == 429
+    assert "Too many searches" in page.content.decode()
+    assert page.context["results"].articles == []
+    other = client.get(JSON, {"q": "plates"}, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 200 and other.json()
