@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,6 +28,7 @@ from leases.models import (
 from quotes.engine import money
 
 _MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+log = logging.getLogger(__name__)
 
 
 def _originator() -> nacha.Originator:
@@ -78,6 +81,7 @@ def ach_file_write(*, today: dt.date, user=None) -> AchFile | None:
     """
     with transaction.atomic():
         payments, refunds = _unsent()
+        payments, refunds = _sendable(payments), _sendable(refunds)
         if not payments and not refunds:
             return None
         first_seq = (AchFile.objects.aggregate(last=Max("last_trace_seq"))["last"] or 0) + 1
@@ -116,6 +120,59 @@ def _unsent() -> tuple[list[Payment], list[Refund]]:
         .order_by("id")
     )
     return payments, refunds
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A debit or refund left out of the bank file because its stored account cannot be sent."""
+
+    item: Payment | Refund
+    problem: str
+
+
+def account_problem(account: BankAccount) -> str | None:
+    """Why a stored account cannot go in a bank file (a bad routing number, an account number
+    the current key cannot read), or None. One bad row must not stop everyone else's file."""
+    if problem := nacha.routing_number_problem(account.routing_number):
+        return f"the routing number {account.routing_number!r} is refused ({problem})"
+    try:
+        number = fieldcrypt.decrypt(account.account_number_encrypted)
+    except (InvalidToken, ValueError, TypeError):
+        return "the account number cannot be read with the current encryption key"
+    if problem := nacha.account_number_problem(number):
+        return f"the account number is refused ({problem})"
+    return None
+
+
+def _sendable(items: list) -> list:
+    """The claimed items whose account can be sent; the others stay pending and are logged."""
+    kept = []
+    for item in items:
+        if problem := account_problem(item.bank_account):
+            log.error("ACH: %s %s held back: %s", type(item).__name__, item.pk, problem)
+        else:
+            kept.append(item)
+    return kept
+
+
+def held_back() -> list[HeldBack]:
+    """The pending debits and issued bank refunds no file can carry until operations fix their
+    account (shown after each file is written)."""
+    payments = (
+        Payment.objects.filter(status=Payment.Status.PENDING, ach_file__isnull=True)
+        .select_related("bank_account", "lease")
+        .order_by("id")
+    )
+    refunds = (
+        Refund.objects.filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
+        .select_related("bank_account", "lease")
+        .order_by("id")
+    )
+    found = []
+    for item in [*payments, *refunds]:
+        if problem := account_problem(item.bank_account):
+            found.append(HeldBack(item=item, problem=problem))
+    return found
 
 
 def _stored(

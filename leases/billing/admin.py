@@ -561,6 +561,14 @@ class AchFileAdmin(_NoEditing):
             )
         else:
             self.message_user(request, "Nothing is waiting to be sent.", messages.WARNING)
+        for held in ach.held_back():
+            item = held.item
+            self.message_user(
+                request,
+                f"{item._meta.verbose_name.capitalize()} {item} on lease {item.lease.account_number} was held back: "
+                f"{held.problem}. Correct the bank account (or cancel it) and write the file again.",
+                messages.ERROR,
+            )
         if settled:
             self.message_user(request, f"{settled} earlier payment(s) settled.")
         return HttpResponseRedirect(reverse("admin:leases_achfile_changelist"))

@@ -172,3 +172,24 @@ def test_operations_can_write_the_file_from_the_admin(client, pending, staff):
     assert response.status_code == 302
     assert AchFile.objects.get().debit_count == 3
     assert client.get(reverse("admin:leases_achfile_write")).status_code == 405
+
+
+def test_one_unusable_stored_account_is_held_back_and_the_rest_still_go(pending, admin_client_2fa=None):
+    a, b, c = pending
+    from leases.models import BankAccount
+
+    BankAccount.objects.filter(pk=b.bank_account_id).update(routing_number="123456789")  # bad check digit
+    BankAccount.objects.filter(pk=c.bank_account_id).update(account_number_encrypted="not-a-token")  # old key
+    ach_file = ach.ach_file_write(today=TODAY)
+
+    parsed = nacha.parse(ach_file.file.open("rb").read().decode("ascii"))
+    assert [e["amount"] for e in parsed.batches[0].entries] == ["0000010000"]
+    assert (ach_file.debit_count, ach_file.total_debit) == (1, Decimal("100.00"))
+    for p in (a, b, c):
+        p.refresh_from_db()
+    assert a.ach_file_id == ach_file.pk and b.ach_file_id is None and c.ach_file_id is None
+    assert b.status == c.status == Payment.Status.PENDING  # waiting, for operations to sort out
+    held = ach.held_back()
+    assert [h.item for h in held] == [b, c]
+    assert "routing number" in held[0].problem and "cannot be read" in held[1].problem
+    assert ach.ach_file_write(today=TODAY) is None  # the held-back ones never make a file of their own

@@ -151,3 +151,18 @@ def test_an_active_lease_page_shows_the_tracker_without_a_bill(client):
     page = client.get(reverse("leases:detail", args=[lease.public_id])).content.decode()
     assert "Lease-end tracker" in page and "About 120 days before" in page
     assert "Your final bill" not in page and "/pay/" not in page
+
+
+def test_operations_are_told_which_payment_was_held_back_from_the_file(client, billed, staff):
+    from leases.models import BankAccount
+
+    good = pay(billed.lease, billed.owner, "1.00")
+    bad = pay(billed.lease, billed.co_lessee, "2.00", account="9876543210")
+    BankAccount.objects.filter(pk=bad.bank_account_id).update(routing_number="123456789")
+    client.force_login(staff)
+    page = client.post(reverse("admin:leases_achfile_write"), follow=True).content.decode()
+    assert "1 debit(s)" in page
+    assert f"on lease {billed.lease.account_number} was held back: the routing number" in page
+    assert payment_status(good) == "pending" and good.ach_file_id is not None
+    bad.refresh_from_db()
+    assert bad.ach_file_id is None
