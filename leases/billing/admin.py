@@ -29,7 +29,7 @@ from leases.models import (
     Refund,
 )
 from portal import clock
-from quotes.engine import Quote, usd
+from quotes.engine import Quote, lines_presented, usd
 
 
 def _saved_as(obj, saved) -> None:
@@ -174,6 +174,13 @@ class BillPreview:
     @property
     def field(self) -> str:
         return f"preview_{self.lease.pk}"
+
+    @property
+    def presented(self) -> tuple[list, str]:
+        """The lines that apply, and the sentence naming the $0.00 ones: the lessee's bill's rule."""
+        as_shown = [{"label": line.label, "amount": line.amount, "line": line} for line in self.quote.lines]
+        shown, zero_sentence = lines_presented(as_shown)
+        return [row["line"] for row in shown], zero_sentence
 
 
 def bill_preview(lease: Lease) -> BillPreview:

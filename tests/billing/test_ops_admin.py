@@ -128,3 +128,12 @@ def test_a_check_refund_is_not_issued_without_its_number_even_if_asked_directly(
         {"action": "issue", "_selected_action": [refund.pk], "_issue": "1"},
     )
     assert Refund.objects.get(pk=refund.pk).status == Refund.Status.PENDING
+
+
+def test_the_preview_lists_only_the_lines_that_apply_and_names_the_zero_ones(client, staff):
+    lease = sold_lease()
+    client.force_login(staff)
+    page = client.post(reverse("admin:leases_finalbill_add"), {"lease": lease.pk}).content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td>.*?<td[^>]*>(\$[\d,.]+)</td></tr>", page, re.S)
+    assert rows and all(amount != "$0.00" for _, amount in rows), rows
+    assert "Also checked and found to be $0.00:" in page
