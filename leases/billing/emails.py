@@ -52,6 +52,15 @@ def payment_receipt_send(payment_id: int) -> None:
             mail.send("billing/payment_receipt", _payment_context(payment), to=[payment.authorized_by.email])
 
 
+@shared_task(name="leases.tasks.payment_cancelled_send")
+def payment_cancelled_send(payment_id: int) -> None:
+    payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
+    to = payment.lease.email_addresses() or [payment.authorized_by.email]
+    with once.claimed(Payment.objects.filter(pk=payment.pk), "cancel_emailed_at") as claim:
+        if claim:
+            mail.send("billing/payment_cancelled", _payment_context(payment), to=to)
+
+
 @shared_task(name="leases.tasks.payment_returned_send")
 def payment_returned_send(payment_id: int) -> None:
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)

@@ -188,6 +188,7 @@ class Payment(models.Model):
         PENDING = "pending", _("Pending")
         SETTLED = "settled", _("Settled")
         RETURNED = "returned", _("Returned by the bank")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Purpose(models.TextChoices):
         BALANCE = "balance", _("Final bill balance")
@@ -213,6 +214,12 @@ class Payment(models.Model):
     settled_on = models.DateField(null=True, blank=True)
     returned_on = models.DateField(null=True, blank=True)
     return_code = models.CharField(max_length=3, blank=True)
+    # Cancelled by a lessee online before any bank file carried it.
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     receipt_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     return_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -314,6 +321,7 @@ class LedgerEntry(models.Model):
         # Money moving.
         PAYMENT = "payment", _("Payment")
         PAYMENT_RETURNED = "payment_returned", _("Payment returned by the bank")
+        PAYMENT_CANCELLED = "payment_cancelled", _("Payment cancelled")
         REFUND = "refund", _("Refund paid to the lessee")
 
     lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="ledger_entries")

@@ -335,6 +335,52 @@ def payments_settle_due(*, today: dt.date) -> int:
     return settled
 
 
+def payment_cancellable(payment: Payment) -> bool:
+    """Whether the receipt offers Cancel (payment_cancel decides again under a lock)."""
+    return (
+        payment.status == Payment.Status.PENDING
+        and payment.ach_file_id is None
+        and payment.purpose == Payment.Purpose.BALANCE
+    )
+
+
+def payment_cancel(*, payment: Payment, user, today: dt.date) -> bool:
+    """The lessee cancels a pending balance payment that no bank file carries yet: its amount goes
+    back on the ledger and they get an email. False if it was already cancelled (a double click);
+    PaymentRefused if it can no longer be cancelled online.
+
+    The row is locked first: the nightly file claims payments FOR UPDATE SKIP LOCKED, so a payment
+    is either in the file or cancelled, never both."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status == Payment.Status.CANCELLED:
+            return False
+        if locked.purpose != Payment.Purpose.BALANCE:
+            raise PaymentRefused(
+                gettext("A purchase payment cannot be cancelled online.") + " " + cancel_sentence(first_person=False)
+            )
+        if locked.status != Payment.Status.PENDING or locked.ach_file_id is not None:
+            raise PaymentRefused(
+                gettext("This payment is already on its way to your bank, so it can no longer be cancelled online.")
+                + " "
+                + cancel_sentence(first_person=False)
+            )
+        Payment.objects.filter(pk=payment.pk).update(
+            status=Payment.Status.CANCELLED, cancelled_on=today, cancelled_by=user
+        )
+        ledger.entry_post(
+            lease=payment.lease,
+            kind=LedgerEntry.Kind.PAYMENT_CANCELLED,
+            amount=locked.amount,
+            posted_on=today,
+            memo=f"Payment {locked.reference} cancelled online",
+            user=user,
+            payment=locked,
+        )
+        enqueue_on_commit(emails.payment_cancelled_send, payment.pk)
+        return True
+
+
 def payment_return(*, payment: Payment, code: str, today: dt.date, user=None) -> bool:
     """The bank returned the debit: reverse it on the ledger and tell the lessee. Once only."""
     with transaction.atomic():

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:public_id>/bill/statement.pdf", views.bill_statement, name="statement"),
     path("<uuid:public_id>/pay/", views.payment_new, name="pay"),
     path("<uuid:public_id>/payments/<uuid:payment_id>/", views.payment_receipt, name="receipt"),
+    path("<uuid:public_id>/payments/<uuid:payment_id>/cancel/", views.payment_cancel, name="payment_cancel"),
 ]

@@ -11,13 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from leases.billing import errors, holds, ledger, nacha, payments, statement
 from leases.billing.forms import PaymentForm, submitted_key
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
 from portal import clock, ratelimit
+from quotes.engine import usd
 
 
 def _bill_for(lease: Lease) -> FinalBill:
@@ -104,6 +106,27 @@ def payment_new(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def payment_cancel(request: HttpRequest, public_id, payment_id) -> HttpResponse:
+    """The receipt's Cancel button: once, and only before the bank file carries the payment."""
+    lease = lease_for_user(request.user, public_id)
+    payment = get_object_or_404(Payment, lease=lease, public_id=payment_id)
+    try:
+        cancelled = payments.payment_cancel(payment=payment, user=request.user, today=clock.today())
+    except errors.PaymentRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if cancelled:
+            messages.success(
+                request, _("Your payment of %(amount)s is cancelled: nothing will be taken from your account.")
+                % {"amount": usd(payment.amount)},
+            )
+        else:
+            messages.info(request, _("This payment was already cancelled."))
+    return redirect("leases:receipt", lease.public_id, payment.public_id)
+
+
+@login_required
 @require_safe
 def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse:
     lease = lease_for_user(request.user, public_id)
@@ -113,5 +136,6 @@ def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse
         "payment": payment,
         "balance": ledger.balance(lease),
         "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
+        "cancellable": payments.payment_cancellable(payment),
     }
     return render(request, "leases/billing/receipt.html", context)

@@ -156,6 +156,14 @@ ACCESS: dict[str, Rule] = {
     "leases:statement": Rule(args=billed_args, get=CUSTOMER_OBJECT),
     "leases:pay": Rule(args=billed_args, get=CUSTOMER_OBJECT, post=CUSTOMER_OBJECT, note="form errors re-shown"),
     "leases:receipt": Rule(args=lambda w: [w.billed.public_id, w.payment.public_id], get=CUSTOMER_OBJECT),
+    "leases:payment_cancel": Rule(
+        args=lambda w: [w.billed.public_id, w.payment.public_id],
+        get=answering(
+            CUSTOMER_OBJECT, 405, "owner", "co_lessee", "outsider", "dealer", "other_dealer", "staff", *INSPECTORS
+        ),
+        post=answering(CUSTOMER_OBJECT, 302),
+        note="POST only; the owner's cancel redirects to the receipt",
+    ),
     # --- quotes ---------------------------------------------------------------------------------
     "quotes:choose": Rule(args=lease_args, get=CUSTOMER_OBJECT),
     "quotes:new": Rule(
