@@ -49,7 +49,8 @@ def standard_copy(*, standard: WearStandard, title: str = "") -> WearStandard:
                 rule.pk, rule.category = None, category
                 rule.save()
                 WearBand.objects.bulk_create(
-                    WearBand(rule=rule, code=b.code, label=b.label, amount=b.amount, order=b.order) for b in bands
+                    WearBand(rule=rule, code=b.code, label=b.label, label_es=b.label_es, amount=b.amount, order=b.order)
+                    for b in bands
                 )
         return copy
 
@@ -67,7 +68,8 @@ def item_check(*, rule: WearRule, band: WearBand | None, quantity: int, area: st
 
 
 def item_snapshot(*, rule: WearRule, band: WearBand | None, quantity: int = 1) -> dict:
-    """The fields an item keeps so that a later edit of the standard leaves it as it was."""
+    """The fields an item keeps so that a later edit of the standard leaves it as it was (its
+    words in both languages: the Spanish is the same rule, worded for Spanish readers)."""
     unit = band.amount if rule.charge_kind == charges.BAND and band is not None else rule.amount
     return {
         "rule": rule,
@@ -76,8 +78,12 @@ def item_snapshot(*, rule: WearRule, band: WearBand | None, quantity: int = 1) -
         "rule_code": rule.code,
         "rule_name": rule.name,
         "rule_text": rule.rule_text,
+        "category_name_es": rule.category.name_es,
+        "rule_name_es": rule.name_es,
+        "rule_text_es": rule.rule_text_es,
         "charge_kind": rule.charge_kind,
         "band_label": band.label if band is not None else "",
+        "band_label_es": band.label_es if band is not None else "",
         "unit_amount": unit,
         "quantity": quantity,
         "cap_per_panel": rule.cap_per_panel,
