@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from leases.models import Lease
+from portal.language import lessor_words
 from portal.pdf import StoredPdf
 from quotes.engine import excess_wear_line
 from wear.areas import AREAS, by_area
@@ -67,8 +68,17 @@ def pdf_context(document: PreInspection) -> dict:
         "lease": lease,
         "areas": areas,
         "wear_line": excess_wear_line(lease.terms(), document.total),
-        "LESSOR": settings.LESSOR,
+        "LESSOR": lessor_words(),
     }
+
+
+def pdf_reader(document: PreInspection):
+    """The lessee who started the walk-around reads the estimate in their language (else the
+    primary lessee; no online account: English)."""
+    if document.started_by_id:
+        return document.started_by
+    lessee = document.lease.primary_lessee
+    return lessee.user if lessee else None
 
 
 PRE_INSPECTION_PDF = StoredPdf(
@@ -79,4 +89,5 @@ PRE_INSPECTION_PDF = StoredPdf(
     context=pdf_context,
     stored_name=lambda document: f"{document.public_id}.pdf",
     filename=lambda document: f"pre-inspection-{document.lease.account_number}.pdf",
+    reader=lambda document: pdf_reader(document),
 )
