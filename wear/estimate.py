@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from leases.models import Lease
 from portal.language import lessor_words
@@ -28,9 +29,9 @@ def window(lease: Lease, today: dt.date) -> Window:
     """Open from WEAR_PRE_INSPECTION_DAYS before the end date while the lessee still has the car."""
     opens_on = lease.end_date - dt.timedelta(days=settings.WEAR_PRE_INSPECTION_DAYS)
     if lease.status not in Lease.Status.open_values():
-        return Window(opens_on, lease.end_date, False, "The car is back, so the pre-inspection is closed.")
+        return Window(opens_on, lease.end_date, False, _("The car is back, so the pre-inspection is closed."))
     if today < opens_on:
-        return Window(opens_on, lease.end_date, False, "Your pre-inspection opens closer to your end date.")
+        return Window(opens_on, lease.end_date, False, _("Your pre-inspection opens closer to your end date."))
     return Window(opens_on, lease.end_date, True, "")
 
 

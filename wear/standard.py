@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.utils.translation import gettext as _
 
 from wear import charges
 from wear.models import WearBand, WearCategory, WearItem, WearRule, WearStandard
@@ -15,7 +16,7 @@ from wear.models import WearBand, WearCategory, WearItem, WearRule, WearStandard
 def standard_current() -> WearStandard:
     standard = WearStandard.objects.current()
     if standard is None:
-        raise ValidationError("No wear standard is published yet.")
+        raise ValidationError(_("No wear standard is published yet."))
     return standard
 
 
@@ -58,13 +59,13 @@ def standard_copy(*, standard: WearStandard, title: str = "") -> WearStandard:
 def item_check(*, rule: WearRule, band: WearBand | None, quantity: int, area: str) -> None:
     """Refuse an item the rule cannot price: a band from elsewhere, a missing size, a wrong area."""
     if area not in rule.category.areas or rule.category.billed_separately:
-        raise ValidationError(f"{rule.name} is not checked on this part of the vehicle.")
+        raise ValidationError(_("%(rule)s is not checked on this part of the vehicle.") % {"rule": rule.local_name})
     if rule.charge_kind == charges.BAND and band is None:
-        raise ValidationError("Choose the size that matches.")
+        raise ValidationError(_("Choose the size that matches."))
     if band is not None and band.rule_id != rule.pk:
-        raise ValidationError("That size does not belong to this kind of damage.")
+        raise ValidationError(_("That size does not belong to this kind of damage."))
     if quantity < 1 or (quantity > 1 and rule.charge_kind != charges.PER_ITEM):
-        raise ValidationError("Enter how many, 1 or more (only for damage charged per item).")
+        raise ValidationError(_("Enter how many, 1 or more (only for damage charged per item)."))
 
 
 def item_snapshot(*, rule: WearRule, band: WearBand | None, quantity: int = 1) -> dict:

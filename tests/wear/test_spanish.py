@@ -207,3 +207,39 @@ def test_the_dispute_outcome_email_is_in_each_readers_language(billed, mailoutbo
     for text in (spanish.subject, spanish.body, re.sub(r"<[^>]+>", " ", html)):
         assert english_words(text) == set(), text
     assert "Crack (Glass): Charge waived." in english.body
+
+
+# --- what the wear pages say back ---------------------------------------------------------------
+
+
+def test_a_spanish_reader_is_told_in_spanish_what_was_saved_and_what_was_refused(ending):
+    user, lease = ending
+    client = reading(signed_in(user), "es")
+    client.post(reverse("wear:pre_inspection", args=[lease.public_id]))
+    refused = add(client, lease, "glass", "crack", photo=False)
+    assert refused.status_code == 400
+    assert "Agregue una foto" in refused.content.decode()
+    saved = client.post(
+        reverse("wear:pre_area", args=[lease.public_id, "glass"]),
+        {"rule": rule("crack").pk, f"r{rule('crack').pk}-photos": photo_upload()},
+        follow=True,
+    )
+    assert "Guardado." in saved.content.decode()
+    estimate = client.post(reverse("wear:pre_estimate", args=[lease.public_id]), follow=True).content.decode()
+    assert "Su estimado está guardado." in estimate
+    for page in (refused, saved):
+        assert not re.search(r"\b(photo|Saved|Add)\b", visible(page.content.decode()))
+
+
+def test_a_spanish_reader_who_sends_a_dispute_without_a_reason_is_told_in_spanish(billed):
+    speaks_spanish(billed.owner)
+    key = billed.crack.public_id.hex
+    client = reading(signed_in(billed.owner), "es")
+    refused = client.post(reverse("wear:dispute_new", args=[billed.lease.public_id]), {f"pick_{key}": "on"})
+    assert refused.status_code == 400 and "Díganos por qué" in refused.content.decode()
+    sent = client.post(
+        reverse("wear:dispute_new", args=[billed.lease.public_id]),
+        {f"pick_{key}": "on", f"reason_{key}": "La grieta ya estaba al recibir el auto."},
+        follow=True,
+    )
+    assert "Recibimos su disputa." in sent.content.decode()
