@@ -4,6 +4,12 @@ A standard is versioned: operations copy the published version, edit the copy an
 Every document (a lessee's self pre-inspection, a condition report) keeps the version it used,
 and each of its items keeps a snapshot of its rule and charge, so editing or replacing the
 standard never changes a document written before.
+
+The standard's words have a Spanish column each (``name_es``, ``rule_text_es``, ``label_es``...),
+read through ``InReaderLanguage``: Spanish for a Spanish reader when it is filled in, else the
+English. The Spanish is a wording of the same rule, not a new rule: it is edited in place on any
+version and makes no new version (the version says what is charged and how, which a translation
+does not change). Items keep the words of both languages as they stood when recorded.
 """
 
 from __future__ import annotations

@@ -243,3 +243,30 @@ def test_a_spanish_reader_who_sends_a_dispute_without_a_reason_is_told_in_spanis
         follow=True,
     )
     assert "Recibimos su disputa." in sent.content.decode()
+
+
+# --- the admin ------------------------------------------------------------------------------------
+
+
+def test_operations_edit_both_languages_and_half_a_spanish_rule_is_refused():
+    staff = signed_in(make_user("ops@example.com", is_staff=True, is_superuser=True))
+    dent = rule("dent")
+    url = reverse("admin:wear_wearrule_change", args=[dent.pk])
+    page = staff.get(url).content.decode()
+    assert 'name="name_es"' in page and 'name="rule_text_es"' in page and 'name="bands-0-label_es"' in page
+    assert "Abolladura o golpe" in page
+    data = {
+        "category": dent.category_id, "code": dent.code, "order": dent.order, "name": dent.name,
+        "rule_text": dent.rule_text, "name_es": "Abolladura", "rule_text_es": "", "measure": dent.measure,
+        "charge_kind": dent.charge_kind, "amount": dent.amount, "cap_per_panel": dent.cap_per_panel,
+        "bands-TOTAL_FORMS": 0, "bands-INITIAL_FORMS": 0,
+    }  # fmt: skip
+    refused = staff.post(url, data)
+    assert refused.status_code == 200 and "together" in refused.content.decode()
+    dent.refresh_from_db()
+    assert dent.name_es == "Abolladura o golpe"
+    data["rule_text_es"] = "Una abolladura pequeña es desgaste normal."
+    assert staff.post(url, data).status_code == 302
+    dent.refresh_from_db()
+    assert (dent.name_es, dent.rule_text_es) == ("Abolladura", "Una abolladura pequeña es desgaste normal.")
+    assert WearStandard.objects.count() == 1  # a wording change: no new version
