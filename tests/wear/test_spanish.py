@@ -270,3 +270,12 @@ def test_operations_edit_both_languages_and_half_a_spanish_rule_is_refused():
     dent.refresh_from_db()
     assert (dent.name_es, dent.rule_text_es) == ("Abolladura", "Una abolladura pequeña es desgaste normal.")
     assert WearStandard.objects.count() == 1  # a wording change: no new version
+
+
+def test_the_standard_put_back_after_a_flush_has_its_spanish_too():
+    from tests.factories import ensure_wear_standard
+
+    WearStandard.objects.all().delete()
+    ensure_wear_standard()
+    assert rule("crack").name_es == "Grieta"
+    assert not WearBand.objects.filter(label_es="").exists()
