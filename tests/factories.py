@@ -279,6 +279,7 @@ def ensure_wear_standard() -> None:
 
     if not WearStandard.objects.exists():
         import_module("wear.migrations.0002_seed_standard").seed(apps, None)
+        import_module("wear.migrations.0006_spanish_words").spanish_words(apps, None)
     if not DisputeRule.objects.exists():
         import_module("wear.migrations.0004_disputes").seed_rules(apps, None)
 

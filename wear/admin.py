@@ -28,14 +28,23 @@ from wear.standard import standard_copy
 class WearCategoryInline(admin.TabularInline):
     model = WearCategory
     extra = 0
-    fields = ("order", "code", "name", "areas", "billed_separately")
+    fields = ("order", "code", "name", "name_es", "areas", "billed_separately")
     show_change_link = True
+
+
+RULE_FIELDSETS = (
+    (None, {"fields": ("code", "order")}),
+    ("English", {"fields": ("name", "rule_text")}),
+    ("Spanish (empty: Spanish readers see the English)", {"fields": ("name_es", "rule_text_es")}),
+    ("Charge", {"fields": ("measure", "charge_kind", "amount", "cap_per_panel")}),
+)
 
 
 class WearRuleInline(admin.StackedInline):
     model = WearRule
     extra = 0
     show_change_link = True
+    fieldsets = RULE_FIELDSETS
 
 
 class WearBandInline(admin.TabularInline):
@@ -58,15 +67,23 @@ class WearStandardAdmin(admin.ModelAdmin):
 
 @admin.register(WearCategory)
 class WearCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "standard", "order", "billed_separately")
+    list_display = ("name", "name_es", "standard", "order", "billed_separately")
     list_filter = ("standard",)
+    search_fields = ("name", "name_es", "code")
+    fieldsets = (
+        (None, {"fields": ("standard", "code", "order", "areas", "billed_separately")}),
+        ("English", {"fields": ("name", "guidance")}),
+        ("Spanish (empty: Spanish readers see the English)", {"fields": ("name_es", "guidance_es")}),
+    )
     inlines = [WearRuleInline]
 
 
 @admin.register(WearRule)
 class WearRuleAdmin(admin.ModelAdmin):
-    list_display = ("name", "category", "measure", "charge_kind", "amount", "cap_per_panel")
+    list_display = ("name", "name_es", "category", "measure", "charge_kind", "amount", "cap_per_panel")
     list_filter = ("category__standard", "charge_kind")
+    search_fields = ("name", "name_es", "rule_text", "rule_text_es", "code")
+    fieldsets = ((None, {"fields": ("category",)}), *RULE_FIELDSETS)
     inlines = [WearBandInline]
 
 

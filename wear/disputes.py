@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from leases.billing.final_bill import bill_lines_for_wear, bill_wear_adjust
 from leases.billing.holds import hold_place, hold_release
@@ -84,13 +85,13 @@ class Disputed:
 
 def dispute_open(*, report: ConditionReport, disputed: Sequence[Disputed], user, today: dt.date) -> WearDispute:
     if not disputed:
-        raise ValidationError("Choose at least one item to dispute.")
+        raise ValidationError(_("Choose at least one item to dispute."))
     prepared = [[wear_photos.photo_prepare(upload) for upload in d.uploads] for d in disputed]
     with transaction.atomic():
         lease = lease_locked(report.lease_id)
         window = dispute_window(lease, today)
         if not window.is_open:
-            raise ValidationError("The time to dispute wear charges on this bill has passed.")
+            raise ValidationError(_("The time to dispute wear charges on this bill has passed."))
         _check_items(report, disputed)
         dispute = WearDispute.objects.create(report=report, opened_by=user, opened_on=today, deadline=window.deadline)
         for choice, images in zip(disputed, prepared, strict=True):
@@ -105,14 +106,14 @@ def dispute_open(*, report: ConditionReport, disputed: Sequence[Disputed], user,
 
 def _check_items(report: ConditionReport, disputed: Sequence[Disputed]) -> None:
     if report.completed_at is None:
-        raise ValidationError("The condition report is not complete yet.")
+        raise ValidationError(_("The condition report is not complete yet."))
     for choice in disputed:
         if choice.item.report_id != report.pk or choice.item.charge <= 0:
-            raise ValidationError("Only charged items of this report can be disputed.")
+            raise ValidationError(_("Only charged items of this report can be disputed."))
         if WearDisputeItem.objects.filter(item=choice.item).exists():
-            raise ValidationError(f"“{choice.item.rule_name}” has already been disputed.")
+            raise ValidationError(_("“%(rule)s” has already been disputed.") % {"rule": choice.item.local_rule_name})
         if not choice.reason.strip():
-            raise ValidationError(f"Tell us why you dispute “{choice.item.rule_name}”.")
+            raise ValidationError(_("Tell us why you dispute “%(rule)s”.") % {"rule": choice.item.local_rule_name})
 
 
 def charge_after(row: WearDisputeItem, outcome: str, amount: Decimal | None) -> Decimal:

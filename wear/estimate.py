@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from leases.models import Lease
+from portal.language import lessor_words
 from portal.pdf import StoredPdf
 from quotes.engine import excess_wear_line
 from wear.areas import AREAS, by_area
@@ -27,9 +29,9 @@ def window(lease: Lease, today: dt.date) -> Window:
     """Open from WEAR_PRE_INSPECTION_DAYS before the end date while the lessee still has the car."""
     opens_on = lease.end_date - dt.timedelta(days=settings.WEAR_PRE_INSPECTION_DAYS)
     if lease.status not in Lease.Status.open_values():
-        return Window(opens_on, lease.end_date, False, "The car is back, so the pre-inspection is closed.")
+        return Window(opens_on, lease.end_date, False, _("The car is back, so the pre-inspection is closed."))
     if today < opens_on:
-        return Window(opens_on, lease.end_date, False, "Your pre-inspection opens closer to your end date.")
+        return Window(opens_on, lease.end_date, False, _("Your pre-inspection opens closer to your end date."))
     return Window(opens_on, lease.end_date, True, "")
 
 
@@ -67,8 +69,17 @@ def pdf_context(document: PreInspection) -> dict:
         "lease": lease,
         "areas": areas,
         "wear_line": excess_wear_line(lease.terms(), document.total),
-        "LESSOR": settings.LESSOR,
+        "LESSOR": lessor_words(),
     }
+
+
+def pdf_reader(document: PreInspection):
+    """The lessee who started the walk-around reads the estimate in their language (else the
+    primary lessee; no online account: English)."""
+    if document.started_by_id:
+        return document.started_by
+    lessee = document.lease.primary_lessee
+    return lessee.user if lessee else None
 
 
 PRE_INSPECTION_PDF = StoredPdf(
@@ -79,4 +90,5 @@ PRE_INSPECTION_PDF = StoredPdf(
     context=pdf_context,
     stored_name=lambda document: f"{document.public_id}.pdf",
     filename=lambda document: f"pre-inspection-{document.lease.account_number}.pdf",
+    reader=lambda document: pdf_reader(document),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quotes.engine import usd
 from wear import charges
 from wear.models import WearBand, WearRule
 
@@ -27,10 +28,17 @@ class PhotosField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class BandField(forms.ModelChoiceField):
+    """The size answers, each in the reader's language."""
+
+    def label_from_instance(self, obj: WearBand) -> str:
+        return obj.local_label
+
+
 class ItemForm(forms.Form):
     """An item under one rule: the size answer when the rule asks, how many when charged per item."""
 
-    band = forms.ModelChoiceField(queryset=WearBand.objects.none(), widget=forms.RadioSelect, empty_label=None)
+    band = BandField(queryset=WearBand.objects.none(), widget=forms.RadioSelect, empty_label=None)
     quantity = forms.IntegerField(label=_("How many?"), min_value=1, max_value=20, initial=1)
     photos = PhotosField(label=_("Photos"), required=False)
     note = forms.CharField(label=_("Anything to add (optional)"), max_length=200, required=False)
@@ -76,7 +84,7 @@ class DisputeForm(forms.Form):
             key = item.public_id.hex
             self.fields[f"pick_{key}"] = forms.BooleanField(
                 label=_("Dispute “%(rule)s” (%(area)s, %(charge)s)")
-                % {"rule": item.rule_name, "area": item.get_area_display(), "charge": item.charge},
+                % {"rule": item.local_rule_name, "area": item.get_area_display(), "charge": usd(item.charge)},
                 required=False,
             )
             self.fields[f"reason_{key}"] = forms.CharField(

@@ -4,6 +4,12 @@ A standard is versioned: operations copy the published version, edit the copy an
 Every document (a lessee's self pre-inspection, a condition report) keeps the version it used,
 and each of its items keeps a snapshot of its rule and charge, so editing or replacing the
 standard never changes a document written before.
+
+The standard's words have a Spanish column each (``name_es``, ``rule_text_es``, ``label_es``...),
+read through ``InReaderLanguage``: Spanish for a Spanish reader when it is filled in, else the
+English. The Spanish is a wording of the same rule, not a new rule: it is edited in place on any
+version and makes no new version (the version says what is charged and how, which a translation
+does not change). Items keep the words of both languages as they stood when recorded.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from leases.models import US_STATES, Dealer, Inspection, Lease, MoneyField
 from wear import charges
@@ -35,6 +42,31 @@ class Area(models.TextChoices):
     WHEEL_RR = "wheel_rr", _("Rear wheel and tire, passenger's side")
     INTERIOR = "interior", _("Interior")
     KEYS = "keys", _("Keys and equipment")
+
+
+def reader_language() -> str:
+    """The standard's language for the active language: "es" for any Spanish, else "en"."""
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+class InReaderLanguage:
+    """The standard's words in the reader's language: ``in_reader_language("name")`` is ``name_es``
+    for a Spanish reader when it is filled in, else ``name`` (the English). One rule for the pages,
+    the estimate PDF, the emails and the inspection report; the ``local_*`` properties use it."""
+
+    def in_reader_language(self, field: str) -> str:
+        if reader_language() == "es":
+            spanish = getattr(self, f"{field}_es", "")
+            if spanish:
+                return spanish
+        return getattr(self, field)
+
+    def spanish_together(self, *fields: str) -> None:
+        """Spanish is all or nothing on one object: half of it would mix the languages."""
+        spanish = [getattr(self, f"{field}_es") for field in fields]
+        if any(spanish) and not all(spanish):
+            names = " and ".join(str(self._meta.get_field(f"{field}_es").verbose_name) for field in fields)
+            raise ValidationError(f"Fill in the {names} together, or leave them all empty.")
 
 
 class WearStandardQuerySet(models.QuerySet):
@@ -60,11 +92,16 @@ class WearStandard(models.Model):
         return f"{self.title} (version {self.version})"
 
 
-class WearCategory(models.Model):
+SPANISH_BLANK = "Empty: Spanish readers see the English."
+
+
+class WearCategory(InReaderLanguage, models.Model):
     standard = models.ForeignKey(WearStandard, on_delete=models.CASCADE, related_name="categories")
     code = models.SlugField(max_length=30)
     name = models.CharField(max_length=80)
     guidance = models.TextField(help_text="What counts as normal wear here, in plain words.")
+    name_es = models.CharField("name (Spanish)", max_length=80, blank=True, help_text=SPANISH_BLANK)
+    guidance_es = models.TextField("guidance (Spanish)", blank=True, help_text=SPANISH_BLANK)
     areas = models.JSONField(default=list, help_text="The walk-around areas where this category is checked.")
     billed_separately = models.BooleanField(
         default=False,
@@ -80,8 +117,19 @@ class WearCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.spanish_together("name", "guidance")
 
-class WearRule(models.Model):
+    @property
+    def local_name(self) -> str:
+        return self.in_reader_language("name")
+
+    @property
+    def local_guidance(self) -> str:
+        return self.in_reader_language("guidance")
+
+
+class WearRule(InReaderLanguage, models.Model):
     class Measure(models.TextChoices):
         NONE = "none", "No measurement"
         SQUARE = "square", "Against the Wear Square"
@@ -98,6 +146,8 @@ class WearRule(models.Model):
     code = models.SlugField(max_length=40)
     name = models.CharField("kind of damage", max_length=80)
     rule_text = models.TextField("the written rule", help_text="The sentence the lessee reads before and after.")
+    name_es = models.CharField("kind of damage (Spanish)", max_length=80, blank=True, help_text=SPANISH_BLANK)
+    rule_text_es = models.TextField("the written rule (Spanish)", blank=True, help_text=SPANISH_BLANK)
     measure = models.CharField(max_length=8, choices=Measure.choices, default=Measure.NONE)
     charge_kind = models.CharField(max_length=8, choices=ChargeKind.choices)
     amount = MoneyField("amount", default=0, help_text="The flat amount, or the amount for each item.")
@@ -113,6 +163,17 @@ class WearRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        self.spanish_together("name", "rule_text")
+
+    @property
+    def local_name(self) -> str:
+        return self.in_reader_language("name")
+
+    @property
+    def local_rule_text(self) -> str:
+        return self.in_reader_language("rule_text")
+
     @property
     def is_chargeable(self) -> bool:
         if self.charge_kind == charges.NONE:
@@ -122,12 +183,13 @@ class WearRule(models.Model):
         return self.amount > 0
 
 
-class WearBand(models.Model):
+class WearBand(InReaderLanguage, models.Model):
     """One answer to a rule's size question, and what it costs (0: normal wear)."""
 
     rule = models.ForeignKey(WearRule, on_delete=models.CASCADE, related_name="bands")
     code = models.SlugField(max_length=30)
     label = models.CharField("answer", max_length=120)
+    label_es = models.CharField("answer (Spanish)", max_length=120, blank=True, help_text=SPANISH_BLANK)
     amount = MoneyField("charge", default=0)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -137,6 +199,10 @@ class WearBand(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def local_label(self) -> str:
+        return self.in_reader_language("label")
 
 
 class InspectionCompany(models.Model):
@@ -210,7 +276,7 @@ class PreInspection(models.Model):
         return f"Self pre-inspection of {self.lease.account_number}"
 
 
-class WearItem(models.Model):
+class WearItem(InReaderLanguage, models.Model):
     """One item on a document, with its rule and charge as they stood when it was recorded."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -228,6 +294,11 @@ class WearItem(models.Model):
     rule_text = models.TextField()
     charge_kind = models.CharField(max_length=8, choices=WearRule.ChargeKind.choices)
     band_label = models.CharField(max_length=120, blank=True)
+    # The same words in Spanish as they stood (blank: the standard had none; the English is shown).
+    category_name_es = models.CharField(max_length=80, blank=True)
+    rule_name_es = models.CharField(max_length=80, blank=True)
+    rule_text_es = models.TextField(blank=True)
+    band_label_es = models.CharField(max_length=120, blank=True)
     unit_amount = MoneyField("amount", default=0)
     quantity = models.PositiveSmallIntegerField(default=1)
     cap_per_panel = MoneyField("cap per panel", null=True, blank=True)
@@ -251,6 +322,22 @@ class WearItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_name} ({self.get_area_display()})"
+
+    @property
+    def local_category_name(self) -> str:
+        return self.in_reader_language("category_name")
+
+    @property
+    def local_rule_name(self) -> str:
+        return self.in_reader_language("rule_name")
+
+    @property
+    def local_rule_text(self) -> str:
+        return self.in_reader_language("rule_text")
+
+    @property
+    def local_band_label(self) -> str:
+        return self.in_reader_language("band_label") if self.band_label else ""
 
     def priced(self) -> charges.Priced:
         return charges.Priced(

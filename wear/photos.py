@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -29,7 +30,8 @@ MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG", "PNG", "HEIF"}
 LONG_SIDE = 2400  # stored photos are scaled down to this; plenty to judge a dent
 THUMB_SIDE = 320
-NOT_AN_IMAGE = "That file is not a photo we can read. Please upload a JPEG, PNG or HEIC photo."
+TOO_MANY_PIXELS = _("That photo has more than 40 megapixels. Please choose a smaller one.")
+NOT_AN_IMAGE = _("That file is not a photo we can read. Please upload a JPEG, PNG or HEIC photo.")
 
 
 @dataclass(frozen=True)
@@ -48,23 +50,23 @@ def _jpeg(image: Image.Image) -> bytes:
 
 def _opened(upload: UploadedFile) -> Image.Image:
     if upload.size is not None and upload.size > MAX_BYTES:
-        raise ValidationError("That photo is larger than 10 MB. Please choose a smaller one.")
+        raise ValidationError(_("That photo is larger than 10 MB. Please choose a smaller one."), code="photo")
     try:
         upload.seek(0)
         image = Image.open(upload)
         if image.format not in FORMATS:
-            raise ValidationError(NOT_AN_IMAGE)
+            raise ValidationError(NOT_AN_IMAGE, code="photo")
         if image.width * image.height > MAX_PIXELS:
-            raise ValidationError("That photo has more than 40 megapixels. Please choose a smaller one.")
+            raise ValidationError(TOO_MANY_PIXELS, code="photo")
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError("That photo has more than 40 megapixels. Please choose a smaller one.") from None
+        raise ValidationError(TOO_MANY_PIXELS, code="photo") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise ValidationError(NOT_AN_IMAGE) from None
+        raise ValidationError(NOT_AN_IMAGE, code="photo") from None
     return image
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from leases.billing.inspection import inspection_check, inspection_record
 from leases.models import Dealer, Lease
@@ -53,11 +54,11 @@ def item_add(
     """Record one item with its photos; an item that would be charged needs a photo."""
     item_check(rule=rule, band=band, quantity=quantity, area=area)
     if isinstance(document, ConditionReport) and document.completed_at is not None:
-        raise ValidationError("This report is completed; it can no longer change.")
+        raise ValidationError(_("This report is completed; it can no longer change."))
     if rule.category.standard_id != document.standard_id:
-        raise ValidationError("That rule is not part of the standard this document uses.")
+        raise ValidationError(_("That rule is not part of the standard this document uses."))
     if would_charge(rule=rule, band=band, quantity=quantity) and not uploads:
-        raise ValidationError("Add a photo: an item that may be charged needs one.")
+        raise ValidationError(_("Add a photo: an item that may be charged needs one."), code="photo")
     images = [wear_photos.photo_prepare(upload) for upload in uploads]  # refuses before anything is saved
     with transaction.atomic():
         lease_locked(document.lease_id)

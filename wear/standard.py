@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.utils.translation import gettext as _
 
 from wear import charges
 from wear.models import WearBand, WearCategory, WearItem, WearRule, WearStandard
@@ -15,7 +16,7 @@ from wear.models import WearBand, WearCategory, WearItem, WearRule, WearStandard
 def standard_current() -> WearStandard:
     standard = WearStandard.objects.current()
     if standard is None:
-        raise ValidationError("No wear standard is published yet.")
+        raise ValidationError(_("No wear standard is published yet."))
     return standard
 
 
@@ -49,7 +50,8 @@ def standard_copy(*, standard: WearStandard, title: str = "") -> WearStandard:
                 rule.pk, rule.category = None, category
                 rule.save()
                 WearBand.objects.bulk_create(
-                    WearBand(rule=rule, code=b.code, label=b.label, amount=b.amount, order=b.order) for b in bands
+                    WearBand(rule=rule, code=b.code, label=b.label, label_es=b.label_es, amount=b.amount, order=b.order)
+                    for b in bands
                 )
         return copy
 
@@ -57,17 +59,18 @@ def standard_copy(*, standard: WearStandard, title: str = "") -> WearStandard:
 def item_check(*, rule: WearRule, band: WearBand | None, quantity: int, area: str) -> None:
     """Refuse an item the rule cannot price: a band from elsewhere, a missing size, a wrong area."""
     if area not in rule.category.areas or rule.category.billed_separately:
-        raise ValidationError(f"{rule.name} is not checked on this part of the vehicle.")
+        raise ValidationError(_("%(rule)s is not checked on this part of the vehicle.") % {"rule": rule.local_name})
     if rule.charge_kind == charges.BAND and band is None:
-        raise ValidationError("Choose the size that matches.")
+        raise ValidationError(_("Choose the size that matches."))
     if band is not None and band.rule_id != rule.pk:
-        raise ValidationError("That size does not belong to this kind of damage.")
+        raise ValidationError(_("That size does not belong to this kind of damage."))
     if quantity < 1 or (quantity > 1 and rule.charge_kind != charges.PER_ITEM):
-        raise ValidationError("Enter how many, 1 or more (only for damage charged per item).")
+        raise ValidationError(_("Enter how many, 1 or more (only for damage charged per item)."))
 
 
 def item_snapshot(*, rule: WearRule, band: WearBand | None, quantity: int = 1) -> dict:
-    """The fields an item keeps so that a later edit of the standard leaves it as it was."""
+    """The fields an item keeps so that a later edit of the standard leaves it as it was (its
+    words in both languages: the Spanish is the same rule, worded for Spanish readers)."""
     unit = band.amount if rule.charge_kind == charges.BAND and band is not None else rule.amount
     return {
         "rule": rule,
@@ -76,8 +79,12 @@ def item_snapshot(*, rule: WearRule, band: WearBand | None, quantity: int = 1) -
         "rule_code": rule.code,
         "rule_name": rule.name,
         "rule_text": rule.rule_text,
+        "category_name_es": rule.category.name_es,
+        "rule_name_es": rule.name_es,
+        "rule_text_es": rule.rule_text_es,
         "charge_kind": rule.charge_kind,
         "band_label": band.label if band is not None else "",
+        "band_label_es": band.label_es if band is not None else "",
         "unit_amount": unit,
         "quantity": quantity,
         "cap_per_panel": rule.cap_per_panel,

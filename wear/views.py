@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from leases.selectors import lease_for_user
@@ -75,7 +76,7 @@ def pre_area(request: HttpRequest, public_id: uuid.UUID, area: str) -> HttpRespo
         return redirect("wear:pre_area", lease.public_id, following.value)
     page = area_page(request, document, chosen)
     if page.saved:
-        messages.success(request, "Saved. Add another, or tap “Done with this area”.")
+        messages.success(request, _("Saved. Add another, or tap “Done with this area”."))
         return redirect("wear:pre_area", lease.public_id, chosen.value)
     status = 400 if request.method == "POST" else 200
     context = {"lease": lease, "document": document, "page": page, "areas": estimate.progress(document)}
@@ -91,7 +92,7 @@ def pre_item_delete(request: HttpRequest, public_id: uuid.UUID, item_id: uuid.UU
         return redirect("wear:pre_inspection", lease.public_id)
     item = get_object_or_404(document.items, public_id=item_id)
     item_remove(document=document, item=item)
-    messages.success(request, "Item removed.")
+    messages.success(request, _("Item removed."))
     return redirect("wear:pre_area", lease.public_id, item.area)
 
 
@@ -104,7 +105,7 @@ def pre_estimate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return redirect("wear:pre_inspection", lease.public_id)
     if request.method == "POST" and estimate.window(lease, clock.today()).is_open:
         pre_inspection_finish(document=document, today=clock.today())
-        messages.success(request, "Your estimate is saved. You can print it or change it until you return the car.")
+        messages.success(request, _("Your estimate is saved. You can print it or change it until you return the car."))
         return redirect("wear:pre_estimate", lease.public_id)
     items = list(document.items.prefetch_related("photos"))
     context = {
@@ -180,7 +181,7 @@ def dispute_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your dispute is in. We'll email you when we've decided each item.")
+            messages.success(request, _("Your dispute is in. We'll email you when we've decided each item."))
             return redirect("wear:dispute", lease.public_id, opened.public_id)
     status = 400 if request.method == "POST" else 200
     context = {"lease": lease, "report": condition, "window": window, "form": form}

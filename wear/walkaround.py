@@ -95,5 +95,5 @@ def _save(request: HttpRequest, document: Document, area: Area, form: ItemForm) 
 
 
 def _about_photos(error: ValidationError) -> bool:
-    text = " ".join(error.messages).lower()
-    return "photo" in text
+    """A refusal of the photos (code "photo", in any language) is shown under the photos field."""
+    return any(e.code == "photo" for e in error.error_list)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from leases.models import Lease, OdometerReading
 from tests.factories import EXAMPLE_ODOMETER, EXAMPLE_RETURN, EXAMPLE_START, make_inspector, photo_upload
 from tests.world import build_personas
-from wear.models import ConditionReport, WearRule, WearStandard
+from wear.models import ConditionReport, WearDisputeItem, WearRule, WearStandard
 
 
 def build_back():
@@ -66,3 +66,17 @@ def record_three_items(back) -> ConditionReport:
     assert add(client, report, "left", "missing-part", quantity=2).status_code == 302  # 2 × 220
     assert add(client, report, "rear", "scratch", band="inside", photo=False).status_code == 302  # normal wear: 0
     return report
+
+
+def dispute(back, item=None, reason="The crack was there at delivery; see the delivery photos.", **files):
+    item = item or back.crack
+    key = item.public_id.hex
+    data = {f"pick_{key}": "on", f"reason_{key}": reason, f"photos_{key}": photo_upload(), **files}
+    return signed_in(back.owner).post(reverse("wear:dispute_new", args=[back.lease.public_id]), data)
+
+
+def decide(back, row: WearDisputeItem, outcome: str, resolution: str = "Our photos agree with yours.", amount=""):
+    return signed_in(back.staff).post(
+        reverse("admin:wear_weardisputeitem_change", args=[row.pk]),
+        {"outcome": outcome, "resolution": resolution, "amount": amount},
+    )

@@ -10,52 +10,19 @@ from django.core import mail
 from django.urls import reverse
 
 from leases.billing import ach, holds, ledger
-from leases.billing.final_bill import final_bill_issue
-from leases.billing.inspection import auction_sale_record
 from leases.models import LedgerEntry, Lessee, Refund
 from quotes import engine
-from tests.factories import EXAMPLE_ODOMETER, TODAY, make_user, pay, pay_form, photo_upload
-from tests.wear.helpers import record_three_items, signed_in
+from tests.factories import EXAMPLE_ODOMETER, TODAY, pay, pay_form
+from tests.wear.helpers import decide, dispute, signed_in
 from wear.models import WearDispute, WearDisputeItem
 from wear.tasks import dispute_outcome_send, wear_emails_catch_up
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def billed(back, django_capture_on_commit_callbacks):
-    """``back`` with a completed report (1,215.00 of wear, 500.00 waived), sold and billed today."""
-    report = record_three_items(back)
-    signed_in(back.inspector).post(reverse("wear:inspector_complete", args=[report.public_id]))
-    auction_sale_record(
-        lease=back.lease, sold_on=dt.date(2026, 3, 25), price=Decimal("21000.00"), user=None, today=TODAY
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        back.bill = final_bill_issue(lease=back.lease, user=None, today=TODAY)
-    back.report = report
-    back.crack = report.items.get(rule_code="crack")
-    back.staff = make_user("ops@example.com", is_staff=True, is_superuser=True)
-    mail.outbox.clear()
-    return back
-
-
 def engine_total(back, wear: str) -> Decimal:
     event = engine.TurnIn(date=back.lease.maturity_date, odometer=EXAMPLE_ODOMETER, wear_charges=Decimal(wear))
     return engine.compute_quote(back.lease.terms(), event).total
-
-
-def dispute(back, item=None, reason="The crack was there at delivery; see the delivery photos.", **files):
-    item = item or back.crack
-    key = item.public_id.hex
-    data = {f"pick_{key}": "on", f"reason_{key}": reason, f"photos_{key}": photo_upload(), **files}
-    return signed_in(back.owner).post(reverse("wear:dispute_new", args=[back.lease.public_id]), data)
-
-
-def decide(back, row: WearDisputeItem, outcome: str, resolution: str = "Our photos agree with yours.", amount=""):
-    return signed_in(back.staff).post(
-        reverse("admin:wear_weardisputeitem_change", args=[row.pk]),
-        {"outcome": outcome, "resolution": resolution, "amount": amount},
-    )
 
 
 def test_a_dispute_holds_what_waiving_the_items_would_take_off_the_bill(billed):
