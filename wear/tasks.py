@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from portal import clock, mail, once
+from portal import clock, mail, notify, once
 from wear.models import WearDispute
 
 
@@ -16,7 +16,7 @@ from wear.models import WearDispute
 def dispute_outcome_send(dispute_id: int) -> None:
     dispute = WearDispute.objects.select_related("report__lease__vehicle__make").get(pk=dispute_id)
     lease = dispute.report.lease
-    to = lease.email_addresses()
+    to = notify.email_addresses(lease, notify.Kind.DISPUTE_OUTCOME)  # less those who turned it off
     if not to or dispute.status != WearDispute.Status.RESOLVED:
         return
     with once.claimed(WearDispute.objects.filter(pk=dispute.pk), "outcome_emailed_at") as claim:

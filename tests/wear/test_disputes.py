@@ -195,3 +195,15 @@ def test_the_report_and_the_dispute_outcome_are_notices_once_each(billed, django
     [outcome] = notices("dispute_outcome")
     settled = WearDispute.objects.get()
     assert outcome.link == reverse("wear:dispute", args=[billed.lease.public_id, settled.public_id])
+
+
+def test_a_lessee_who_turned_outcome_emails_off_gets_only_the_notice(
+    billed, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal import notify
+
+    notify.preferences_set(user=billed.co_lessee, email_on=set())
+    assert dispute(billed).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(billed, WearDisputeItem.objects.get(), "waived", "The delivery photos show the crack.")
+    assert [m.to for m in mailoutbox] == [["owner@example.com"]]
