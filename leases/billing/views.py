@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from leases.billing import errors, holds, ledger, nacha, payments, statement
+from leases.billing import errors, holds, ledger, payments, statement
 from leases.billing.forms import PaymentForm, submitted_key
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
@@ -112,6 +112,6 @@ def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse
         "lease": lease,
         "payment": payment,
         "balance": ledger.balance(lease),
-        "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
+        "reason": payment.return_reason,
     }
     return render(request, "leases/billing/receipt.html", context)
