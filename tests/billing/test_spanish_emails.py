@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
@@ -144,3 +146,33 @@ def test_the_statement_pdf_gives_the_lessors_hours_in_spanish(settings):
     data = statement_bytes(issue(return_and_sell(world.lease)))
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert settings.LESSOR["hours_es"] in text and settings.LESSOR["hours"] not in text
+
+
+def test_the_bills_activity_reads_in_the_readers_language(client, staff):
+    """The ledger's memos are operations' record, in English; the lessee's bill page words each
+    payment, return and refund since the bill in the reader's language."""
+    user = make_user("refund@example.com", language="es")
+    lease = make_lease(make_lessee(user), start=EXAMPLE_START, security_deposit=Decimal("2000.00"))
+    ledger.entry_post(lease=lease, kind="past_due", amount=Decimal("452.74"), posted_on=dt.date(2026, 2, 1))
+    bill = issue(return_and_sell(lease))
+    returned = pay(lease, user, "50.00", account_type="savings")
+    settled = pay(lease, user, "125.87", account="44455566")
+    ach.ach_file_write(today=TODAY)
+    returned.refresh_from_db()
+    ach.ach_returns_import(text=f"{returned.trace_number},R01\n", today=TODAY)
+    payments.payment_settle(payment=settled, today=TODAY)
+    fee = LedgerEntry.objects.get(final_bill=bill, kind="disposition_fee")
+    ledger.entry_correct(entry=fee, user=staff, today=TODAY)
+    refund = Refund.objects.create(
+        final_bill=bill, lease=lease, amount=Decimal("95.00"), method="check", mail_to="1 Main St",
+    )  # fmt: skip
+    refunds.refund_issue(refund=refund, user=staff, today=TODAY, check_number="1001")
+    client.force_login(user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("leases:bill", args=[lease.public_id])).content.decode()
+    activity = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('id="activity-h"')[1].split("</section>")[0]))
+    assert f"Pago en línea {returned.reference} desde su cuenta de ahorros que termina en 6789" in activity
+    assert f"Pago {returned.reference} devuelto por su banco (R01: Fondos insuficientes)" in activity
+    assert f"Pago en línea {settled.reference} desde su cuenta de cheques que termina en 5566" in activity
+    assert "Reembolso: cheque por correo" in activity
+    assert english_words(activity) == set() and "Online" not in activity and "Checking" not in activity, activity
