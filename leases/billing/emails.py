@@ -9,8 +9,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
 
-from leases.billing import nacha, statement
+from leases.billing import statement
 from leases.billing.cancelling import cancel_sentence
 from leases.models import FinalBill, Payment, Refund
 from portal import mail, once
@@ -37,8 +38,9 @@ def _payment_context(payment) -> dict:
     return {
         "payment": payment,
         "lease": lease,
-        "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
-        "cancel_sentence": cancel_sentence(first_person=False),
+        "reason": payment.return_reason,
+        # Worded when the email is rendered, in its reader's language (portal.mail), not the sender's.
+        "cancel_sentence": lazy(cancel_sentence, str)(first_person=False),
         "receipt_url": settings.SITE_URL + reverse("leases:receipt", args=[lease.public_id, payment.public_id]),
         "bill_url": settings.SITE_URL + reverse("leases:bill", args=[lease.public_id]),
     }

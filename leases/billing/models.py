@@ -150,6 +150,18 @@ class BankAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.get_account_type_display()} ····{self.account_last4}"
 
+    @property
+    def account_words(self) -> str:
+        """"checking account" or "savings account" as a sentence says it, in the reader's language
+        (the type's label, "Checking", is the form's answer and does not fit a sentence in Spanish)."""
+        return ACCOUNT_WORDS.get(self.account_type, self.get_account_type_display())  # lazy: worded when shown
+
+
+ACCOUNT_WORDS = {
+    BankAccount.Type.CHECKING: _("checking account"),
+    BankAccount.Type.SAVINGS: _("savings account"),
+}
+
 
 class AchFile(models.Model):
     """One NACHA file as written for the bank; kept in storage for operations to download."""
@@ -231,6 +243,28 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"Payment {self.reference} of {usd(self.amount)}"
+
+    @property
+    def return_reason(self) -> str:
+        """The bank's reason for returning the payment, in the reader's language ("" for a code not listed)."""
+        return RETURN_REASONS.get(self.return_code, "")  # lazy: worded when shown
+
+
+# The bank's return reasons (nacha.RETURN_REASONS, the same English) in the reader's language.
+RETURN_REASONS = {
+    "R01": _("Insufficient funds"),
+    "R02": _("Account closed"),
+    "R03": _("No account, or the account could not be found"),
+    "R04": _("Invalid account number"),
+    "R05": _("Unauthorized debit to a consumer account"),
+    "R07": _("Authorization revoked by the account holder"),
+    "R08": _("Payment stopped"),
+    "R09": _("Uncollected funds"),
+    "R10": _("The account holder says the debit was not authorized"),
+    "R16": _("Account frozen"),
+    "R20": _("The account does not allow this kind of payment"),
+    "R29": _("Corporate customer says the debit was not authorized"),
+}
 
 
 class Refund(models.Model):

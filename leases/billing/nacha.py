@@ -22,20 +22,20 @@ from stdnum.us import rtn
 
 from quotes.engine import money
 
-# Return reason codes a bank sends back, in words a lessee understands.
+# Return reason codes a bank sends back, in words a lessee understands (models.RETURN_REASONS: translated).
 RETURN_REASONS = {
     "R01": "Insufficient funds",
     "R02": "Account closed",
     "R03": "No account, or the account could not be found",
     "R04": "Invalid account number",
-    "R05": "Unauthorised debit to a consumer account",
-    "R07": "Authorisation revoked by the account holder",
+    "R05": "Unauthorized debit to a consumer account",
+    "R07": "Authorization revoked by the account holder",
     "R08": "Payment stopped",
     "R09": "Uncollected funds",
-    "R10": "The account holder says the debit was not authorised",
+    "R10": "The account holder says the debit was not authorized",
     "R16": "Account frozen",
     "R20": "The account does not allow this kind of payment",
-    "R29": "Corporate customer says the debit was not authorised",
+    "R29": "Corporate customer says the debit was not authorized",
 }
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from leases.billing import ledger, nacha
+from leases.billing import ledger
 from leases.models import AuctionSale, FinalBill, Inspection, Lease, Payment, Refund
 from portal.dates import long_date
 from quotes.engine import usd
@@ -158,7 +158,7 @@ _NEXT = {
 def _next_sentence(lease: Lease, current: Step | None, bill: FinalBill | None, money: Money | None) -> str:
     if money and money.returned and money.balance > 0:
         last = money.returned[-1]
-        reason = nacha.RETURN_REASONS.get(last.return_code, last.return_code).lower()
+        reason = (last.return_reason or last.return_code).lower()
         return _(
             "Your bank returned your payment of %(amount)s (%(reason)s). "
             "%(balance)s is due again: please pay online, by phone or by mail."

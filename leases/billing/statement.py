@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from leases.models import FinalBill
+from portal.language import lessor_words
 from portal.pdf import StoredPdf
 
 _FACT_DATES = ("maturity_date", "returned_on", "billed_as_of", "inspected_on", "sold_on")
@@ -36,7 +37,7 @@ def statement_context(bill: FinalBill) -> dict:
         "refund_due": -bill.balance_due if bill.balance_due < 0 else None,
         "owes": bill.balance_due > 0 and bill.paid_on is None,
         "paid_on": bill.paid_on,
-        "lessor": settings.LESSOR,
+        "lessor": lessor_words(),  # its hours in the reader's language
         "site_url": settings.SITE_URL,
     }
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from leases.billing import errors, holds, ledger, nacha, payments, statement
+from leases.billing import errors, holds, ledger, payments, statement
 from leases.billing.forms import PaymentForm, submitted_key
 from leases.models import FinalBill, Lease, LedgerEntry, Payment, Refund
 from leases.selectors import lease_for_user
@@ -33,9 +33,31 @@ def _activity(lease: Lease, bill: FinalBill) -> list[dict]:
     """Ledger entries since the bill (payments, returns, refunds), newest last."""
     entries = LedgerEntry.objects.filter(lease=lease, final_bill__isnull=True, created_at__gte=bill.created_at)
     return [
-        {"entry": entry, "label": entry.memo or entry.get_kind_display()}
-        for entry in entries.select_related("payment").order_by("posted_on", "id")
+        {"entry": entry, "label": activity_label(entry)}
+        for entry in entries.select_related("payment__bank_account", "refund").order_by("posted_on", "id")
     ]
+
+
+def activity_label(entry: LedgerEntry) -> str:
+    """An entry as the lessee reads it, in their language. The memo is operations' record of it,
+    written in English when it was posted; a payment, a bank's return and a refund are worded again."""
+    payment, refund = entry.payment, entry.refund
+    if entry.corrects_id is None and payment is not None and entry.kind == LedgerEntry.Kind.PAYMENT:
+        return _("Online payment %(reference)s from your %(account)s ending %(last4)s") % {
+            "reference": payment.reference,
+            "account": payment.bank_account.account_words,
+            "last4": payment.bank_account.account_last4,
+        }
+    if entry.corrects_id is None and payment is not None and entry.kind == LedgerEntry.Kind.PAYMENT_RETURNED:
+        return _("Payment %(reference)s returned by your bank (%(code)s: %(reason)s)") % {
+            "reference": payment.reference,
+            "code": payment.return_code,
+            "reason": payment.return_reason or payment.return_code,
+        }
+    if entry.corrects_id is None and refund is not None and entry.kind == LedgerEntry.Kind.REFUND:
+        method = str(refund.get_method_display())
+        return _("Refund: %(method)s") % {"method": method[:1].lower() + method[1:]}
+    return entry.memo or entry.get_kind_display()
 
 
 @login_required
@@ -135,7 +157,7 @@ def payment_receipt(request: HttpRequest, public_id, payment_id) -> HttpResponse
         "lease": lease,
         "payment": payment,
         "balance": ledger.balance(lease),
-        "reason": nacha.RETURN_REASONS.get(payment.return_code, ""),
+        "reason": payment.return_reason,
         "cancellable": payments.payment_cancellable(payment),
     }
     return render(request, "leases/billing/receipt.html", context)

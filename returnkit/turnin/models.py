@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
 
 from leases.models import VOID_REASON_MAX, Dealer, Lease, OdometerReading
 from returnkit.turnin.geo import zone_for_zip
@@ -218,9 +219,10 @@ class TurnIn(models.Model):
     """
 
     class OdometerStatus(models.TextChoices):
-        ACTUAL = "actual", "The reading is the actual mileage of the vehicle"
-        EXCEEDS = "exceeds", "The mileage is beyond the odometer's mechanical limits"
-        NOT_ACTUAL = "not_actual", "The reading is NOT the actual mileage (odometer discrepancy)"
+        # The statement's own words (49 CFR 580.5), in the reader's language on the receipt.
+        ACTUAL = "actual", _("The reading is the actual mileage of the vehicle")
+        EXCEEDS = "exceeds", _("The mileage is beyond the odometer's mechanical limits")
+        NOT_ACTUAL = "not_actual", _("The reading is NOT the actual mileage (odometer discrepancy)")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # One per lease: a second check-in is refused by the database as well as by the service.

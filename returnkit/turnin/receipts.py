@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
+from portal.language import lessor_words
 from portal.pdf import StoredPdf
 from returnkit.turnin.models import TurnIn
 
@@ -14,11 +16,15 @@ def receipt_filename(turnin: TurnIn) -> str:
 
 def receipt_context(turnin: TurnIn) -> dict:
     items = list(turnin.items.all())
+    # Stored as the record was signed ("A and B", checkin.py); joined again in the reader's words.
+    lessees = turnin.lessee_names.split(" and ")
     return {
         "turnin": turnin,
+        "lessees": lessees,
+        "lessee_names": get_text_list(lessees, _("and")),
         "items": items,
         "missing": [item for item in items if item.missing],
-        "LESSOR": settings.LESSOR,
+        "LESSOR": lessor_words(),  # drawn in the reader's language (its hours too)
     }
 
 
