@@ -54,6 +54,8 @@ def activity_label(entry: LedgerEntry) -> str:
             "code": payment.return_code,
             "reason": payment.return_reason or payment.return_code,
         }
+    if entry.corrects_id is None and payment is not None and entry.kind == LedgerEntry.Kind.PAYMENT_CANCELLED:
+        return _("Payment %(reference)s cancelled online") % {"reference": payment.reference}
     if entry.corrects_id is None and refund is not None and entry.kind == LedgerEntry.Kind.REFUND:
         method = str(refund.get_method_display())
         return _("Refund: %(method)s") % {"method": method[:1].lower() + method[1:]}

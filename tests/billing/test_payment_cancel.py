@@ -99,3 +99,18 @@ def test_the_cancellation_email_speaks_each_readers_language(billed, mailoutbox,
     for text in (spanish.subject, spanish.body, re.sub(r"<[^>]+>", " ", spanish.alternatives[0].content)):
         assert english_words(text) == set(), text
     assert english.subject == "Your payment of $200.00 is cancelled"
+
+
+def test_the_bill_lists_the_cancellation_in_the_readers_language(client, billed):
+    from leases.billing import payments
+
+    payment = pay(billed.lease, billed.owner, "200.00")
+    payments.payment_cancel(payment=payment, user=billed.owner, today=TODAY)
+    client.force_login(billed.owner)
+    page = client.get(reverse("leases:bill", args=[billed.lease.public_id])).content.decode()
+    assert f"Payment {payment.reference} cancelled online" in page
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    page = client.get(reverse("leases:bill", args=[billed.lease.public_id])).content.decode()
+    assert f"Pago {payment.reference} cancelado en línea" in page
