@@ -200,7 +200,10 @@ def buyout_quote_pay(
     to the ledger, its net after the deposit is debited and the lease becomes purchased, once.
     QuoteLapsed past the good-through date; BuyoutNotDue before the purchase date it prices (the
     price falls as the lease runs on, so a later day's price is not paid early);
-    errors.PaymentRefused when billing refuses it."""
+    errors.PaymentRefused when billing refuses it. The same form sent again gets its payment back,
+    even once the first has closed the lease (a retry must not read as a refusal)."""
+    if earlier := payments.payment_for_key(lease=quote.lease, user=debit.user, idempotency_key=debit.idempotency_key):
+        return earlier
     if refused := buyout_refusal(quote, today):
         raise refused
     return payments.buyout_payment_create(

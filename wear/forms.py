@@ -81,10 +81,10 @@ class DisputeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
-            key = item.public_id.hex
+            key, charge = item.public_id.hex, usd(item.charge)  # a label is a sentence: the one money format
             self.fields[f"pick_{key}"] = forms.BooleanField(
                 label=_("Dispute “%(rule)s” (%(area)s, %(charge)s)")
-                % {"rule": item.local_rule_name, "area": item.get_area_display(), "charge": usd(item.charge)},
+                % {"rule": item.local_rule_name, "area": item.get_area_display(), "charge": charge},
                 required=False,
             )
             self.fields[f"reason_{key}"] = forms.CharField(

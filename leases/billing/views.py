@@ -141,9 +141,11 @@ def payment_cancel(request: HttpRequest, public_id, payment_id) -> HttpResponse:
         messages.error(request, str(refusal))
     else:
         if cancelled:
+            amount = usd(payment.amount)  # a sentence, not a template: the one money format
             messages.success(
-                request, _("Your payment of %(amount)s is cancelled: nothing will be taken from your account.")
-                % {"amount": usd(payment.amount)},
+                request,
+                _("Your payment of %(amount)s is cancelled: nothing will be taken from your account.")
+                % {"amount": amount},
             )
         else:
             messages.info(request, _("This payment was already cancelled."))

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.e2e.conftest import ARTIFACTS, chromium  # noqa: F401 (a fixture)
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_accessibility import BLOCKING, PHONE, audit, describe, session_cookie
 from tests.factories import NOW
 from tests.spanish import speaks_spanish
@@ -17,8 +17,8 @@ from tests.world import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_spanish_wear_pages_fit_a_phone_and_pass_axe(request, live_server, settings_pinned):
-    browser = request.getfixturevalue("chromium")  # tests/e2e's, imported above
+def test_the_spanish_wear_pages_fit_a_phone_and_pass_axe(chromium, live_server, settings_pinned):
+    browser = chromium
     world = build_world()
     owner = world.users["owner"]
     speaks_spanish(owner)
