@@ -74,22 +74,40 @@ def print_stylesheet():
 PDF_VARIANT = "pdf/ua-1"
 
 
-def render_pdf(template: str, context: dict) -> Rendered:
-    """A template and its context as a tagged US Letter PDF (the page size is in the stylesheet).
+def layout(template: str, context: dict, *, css: str = ""):
+    """A template and its context laid out as pages (a WeasyPrint Document), not yet a PDF.
+
+    ``css`` is a few more rules after the print stylesheet, for what a document knows only when it
+    is drawn (where a part of a joined document starts numbering its pages).
+    """
+    from weasyprint import CSS, HTML
+
+    stylesheets = [print_stylesheet()] + ([CSS(string=css)] if css else [])
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=stylesheets)
+
+
+def write(document, pages: list | None = None) -> Rendered:
+    """A laid-out document as a tagged PDF; with ``pages``, those pages (of it or of documents laid
+    out apart, joined) under its title and language: WeasyPrint tags the pages it writes, so a
+    joined PDF has one structure tree, as if laid out whole.
 
     The template's <title> and <html lang> become the PDF's title and language; the author is the
     lessor, from settings, whatever the template says.
     """
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[print_stylesheet()])
+    if pages is not None:
+        document = document.copy(pages)
     metadata = document.metadata
     if not metadata.title:
-        raise ValueError(f"{template} has no <title>: a tagged PDF must have one")
+        raise ValueError("a document has no <title>: a tagged PDF must have one")
     metadata.lang = metadata.lang or translation.get_language() or settings.LANGUAGE_CODE
     metadata.authors = [settings.LESSOR["name"]]
     return Rendered(pdf=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
+
+
+def render_pdf(template: str, context: dict) -> Rendered:
+    """A template and its context as a tagged US Letter PDF (the page size is in the stylesheet)."""
+    return write(layout(template, context))
 
 
 @dataclass(frozen=True)
@@ -106,10 +124,12 @@ class StoredPdf:
     columns: Callable[[Rendered], dict] = lambda rendered: {}  # stored beside the file (a page count)
     # The person whose language the PDF is drawn in (portal.language); None: the default, English.
     reader: Callable[[models.Model], Any] = lambda record: None
+    # How the template and its context become a PDF: the kit joins pages laid out apart.
+    draw: Callable[[str, dict], Rendered] = render_pdf
 
     def render(self, record: models.Model) -> Rendered:
         with translation.override(language_for(self.reader(record))):
-            return render_pdf(self.template, self.context(record))
+            return self.draw(self.template, self.context(record))
 
     def read(self, record: models.Model) -> bytes:
         """The stored PDF; drawn and stored first if it is not there yet (or its file was lost)."""
