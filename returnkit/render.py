@@ -102,6 +102,13 @@ def _shared_pages(payload: dict, *, first_page: int, total: int) -> list:
 _shared_counts: dict[tuple, int] = {}  # how many pages each shared part takes, once laid out
 
 
+def clear_shared() -> None:
+    """Forget the laid-out shared pages (the bench times a kit laid out whole this way)."""
+    with _shared_lock:
+        _shared.clear()
+        _shared_counts.clear()
+
+
 def draw_kit(template: str, context: dict) -> Rendered:
     """The lessee's pages (``template`` with ``context``), then the shared pages, as one tagged PDF.
     In the active language (StoredPdf.render and render_kit set the payload's)."""
