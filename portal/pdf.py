@@ -19,6 +19,7 @@ This module is the only one that imports WeasyPrint.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -74,6 +75,19 @@ def print_stylesheet():
 PDF_VARIANT = "pdf/ua-1"
 
 
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process for WeasyPrint's URL fetchers: each fetcher made its own, loading
+    the system's certificates again (tens of milliseconds a PDF), for PDFs that fetch nothing remote."""
+    return ssl.create_default_context()
+
+
+def _url_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(ssl_context=_tls_context())  # one a document: a fetcher keeps a request's state
+
+
 def layout(template: str, context: dict, *, css: str = ""):
     """A template and its context laid out as pages (a WeasyPrint Document), not yet a PDF.
 
@@ -82,9 +96,10 @@ def layout(template: str, context: dict, *, css: str = ""):
     """
     from weasyprint import CSS, HTML
 
-    stylesheets = [print_stylesheet()] + ([CSS(string=css)] if css else [])
+    extra = [CSS(string=css, url_fetcher=_url_fetcher())] if css else []
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=stylesheets)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher())
+    return document.render(stylesheets=[print_stylesheet(), *extra])
 
 
 def write(document, pages: list | None = None) -> Rendered:

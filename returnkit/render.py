@@ -15,8 +15,10 @@ laid out for ``PERSONAL_PAGES`` pages, and again in the rare case they run to an
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.utils import translation
@@ -109,9 +111,30 @@ def clear_shared() -> None:
         _shared_counts.clear()
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector held off while a kit is laid out and written.
+
+    A layout makes hundreds of thousands of objects, which set off full collections, and each of
+    those walks every object the process holds, the kept shared pages included: about a third of a
+    kit's time. The garbage a kit leaves is collected after it, as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def draw_kit(template: str, context: dict) -> Rendered:
     """The lessee's pages (``template`` with ``context``), then the shared pages, as one tagged PDF.
     In the active language (StoredPdf.render and render_kit set the payload's)."""
+    with _collector_paused():
+        return _draw_kit(template, context)
+
+
+def _draw_kit(template: str, context: dict) -> Rendered:
     payload = context["kit"]
     counted = (shared_key(payload), translation.get_language())
     personal_pages, shared_pages = PERSONAL_PAGES, _shared_counts.get(counted, SHARED_PAGES)
