@@ -9,7 +9,8 @@ document, so the PDF is tagged (one structure tree) as if laid out whole.
 
 Page numbers run across the join: the lessee's pages are laid out knowing the total, the shared
 pages knowing where they start (a rule for their first page) and the total. The lessee's pages are
-laid out for ``PERSONAL_PAGES`` pages, and again in the rare case they run to another number.
+laid out for the count kits of the same shape (lessees, equipment) last came to, ``PERSONAL_PAGES``
+at first, and again in the rare case they run to another number.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def shared_context(payload: dict) -> dict:
 
 
 _shared: OrderedDict[tuple, object] = OrderedDict()
-_shared_lock = threading.Lock()
+_shared_lock = threading.RLock()
 shared_layouts = 0  # how many times this process laid the shared pages out (tests and the bench read it)
 
 
@@ -102,6 +103,7 @@ def _shared_pages(payload: dict, *, first_page: int, total: int) -> list:
 
 
 _shared_counts: dict[tuple, int] = {}  # how many pages each shared part takes, once laid out
+_personal_counts: dict[tuple, int] = {}  # how many pages a lessee's part took, by its shape
 
 
 def clear_shared() -> None:
@@ -109,6 +111,7 @@ def clear_shared() -> None:
     with _shared_lock:
         _shared.clear()
         _shared_counts.clear()
+        _personal_counts.clear()
 
 
 @contextmanager
@@ -137,19 +140,33 @@ def draw_kit(template: str, context: dict) -> Rendered:
 def _draw_kit(template: str, context: dict) -> Rendered:
     payload = context["kit"]
     counted = (shared_key(payload), translation.get_language())
-    personal_pages, shared_pages = PERSONAL_PAGES, _shared_counts.get(counted, SHARED_PAGES)
-    for _ in range(3):  # at most once more for the lessee's pages, once for a first shared layout
+    # The lessee's page count, as last seen for kits like this one (lessees and equipment drive it).
+    like = (counted, len(payload["lessees"]), len(payload["equipment"]))
+    personal_pages = _personal_counts.get(like, PERSONAL_PAGES)
+    shared_pages = _shared_counts.get(counted, SHARED_PAGES)
+
+    def lay_out() -> tuple:
         total = personal_pages + shared_pages
         personal = layout(template, {**context, "page_total": total})
-        if len(personal.pages) != personal_pages:
-            personal_pages = len(personal.pages)  # laid out again, numbered right this time
-            continue
-        pages = _shared_pages(payload, first_page=personal_pages + 1, total=total)
-        _shared_counts[counted] = len(pages)
-        if len(pages) == shared_pages:
+        if len(personal.pages) != personal_pages:  # numbered for another count
+            return personal, None
+        return personal, _shared_pages(payload, first_page=personal_pages + 1, total=total)
+
+    for _ in range(3):  # the guesses right; else once more for the lessee's count, once for the shared
+        personal, pages = lay_out()
+        if pages is None:
+            personal_pages = _personal_counts[like] = len(personal.pages)
+        elif len(pages) != shared_pages:
+            shared_pages = _shared_counts[counted] = len(pages)
+        else:
+            _personal_counts[like], _shared_counts[counted] = personal_pages, shared_pages
             break
-        shared_pages = len(pages)
-    return write(personal, personal.pages + pages)
+    else:
+        raise RuntimeError("the kit's page count did not settle")
+    # Kept pages are drawn by one thread at a time (WeasyPrint's text objects are not shared safely);
+    # a worker process draws one kit at a time anyway.
+    with _shared_lock:
+        return write(personal, personal.pages + pages)
 
 
 def render_kit(payload: dict, *, prepared_on: dt.date) -> Rendered:
