@@ -19,6 +19,7 @@ This module is the only one that imports WeasyPrint.
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -74,22 +75,54 @@ def print_stylesheet():
 PDF_VARIANT = "pdf/ua-1"
 
 
-def render_pdf(template: str, context: dict) -> Rendered:
-    """A template and its context as a tagged US Letter PDF (the page size is in the stylesheet).
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process for WeasyPrint's URL fetchers: each fetcher made its own, loading
+    the system's certificates again (tens of milliseconds a PDF), for PDFs that fetch nothing remote."""
+    return ssl.create_default_context()
+
+
+def _url_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(ssl_context=_tls_context())  # one a document: a fetcher keeps a request's state
+
+
+def layout(template: str, context: dict, *, css: str = ""):
+    """A template and its context laid out as pages (a WeasyPrint Document), not yet a PDF.
+
+    ``css`` is a few more rules after the print stylesheet, for what a document knows only when it
+    is drawn (where a part of a joined document starts numbering its pages).
+    """
+    from weasyprint import CSS, HTML
+
+    extra = [CSS(string=css, url_fetcher=_url_fetcher())] if css else []
+    html = render_to_string(template, context)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher())
+    return document.render(stylesheets=[print_stylesheet(), *extra])
+
+
+def write(document, pages: list | None = None) -> Rendered:
+    """A laid-out document as a tagged PDF; with ``pages``, those pages (of it or of documents laid
+    out apart, joined) under its title and language: WeasyPrint tags the pages it writes, so a
+    joined PDF has one structure tree, as if laid out whole.
 
     The template's <title> and <html lang> become the PDF's title and language; the author is the
     lessor, from settings, whatever the template says.
     """
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[print_stylesheet()])
+    if pages is not None:
+        document = document.copy(pages)
     metadata = document.metadata
     if not metadata.title:
-        raise ValueError(f"{template} has no <title>: a tagged PDF must have one")
+        raise ValueError("a document has no <title>: a tagged PDF must have one")
     metadata.lang = metadata.lang or translation.get_language() or settings.LANGUAGE_CODE
     metadata.authors = [settings.LESSOR["name"]]
     return Rendered(pdf=document.write_pdf(pdf_variant=PDF_VARIANT), pages=len(document.pages))
+
+
+def render_pdf(template: str, context: dict) -> Rendered:
+    """A template and its context as a tagged US Letter PDF (the page size is in the stylesheet)."""
+    return write(layout(template, context))
 
 
 @dataclass(frozen=True)
@@ -106,10 +139,12 @@ class StoredPdf:
     columns: Callable[[Rendered], dict] = lambda rendered: {}  # stored beside the file (a page count)
     # The person whose language the PDF is drawn in (portal.language); None: the default, English.
     reader: Callable[[models.Model], Any] = lambda record: None
+    # How the template and its context become a PDF: the kit joins pages laid out apart.
+    draw: Callable[[str, dict], Rendered] = render_pdf
 
     def render(self, record: models.Model) -> Rendered:
         with translation.override(language_for(self.reader(record))):
-            return render_pdf(self.template, self.context(record))
+            return self.draw(self.template, self.context(record))
 
     def read(self, record: models.Model) -> bytes:
         """The stored PDF; drawn and stored first if it is not there yet (or its file was lost)."""

@@ -8,7 +8,7 @@ from returnkit.models import KitSnapshot, PlateRule, Reminder
 @admin.register(PlateRule)
 class PlateRuleAdmin(admin.ModelAdmin):
     list_display = ("state", "rule", "updated_at")
-    search_fields = ("state", "rule")
+    search_fields = ("state", "rule", "rule_es")
 
 
 @admin.register(KitSnapshot)

@@ -5,7 +5,9 @@ so everything the PDF shows must come from the payload (and only the day it was 
 stored beside it, may differ between two kits with one fingerprint).
 
 Amounts are decimal text ("1107.75") and days ISO dates ("2027-03-15"): the kit's template shows
-them with |usd and |long_date, the portal's one money and one long-date format.
+them with |usd and |long_date, the portal's one money and one long-date format. The sentences built
+here (the checklist, the lessees' roles, the lessor's hours, the plate rule) are in the payload's
+``language``, the primary lessee's: the PDF is drawn in it too (returnkit.render).
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from leases.models import Lease, Mileage, Vehicle
-from portal.language import language_for
+from portal.language import language_for, lessor_words
 from quotes.engine import Buyout, Extension, LeaseTerms, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
-KIT_VERSION = 3  # 3: online booking in the checklist, a black tread band
+KIT_VERSION = 4  # 4: in the reader's language, the pages every lessee shares drawn apart (3: online booking)
 EXTENSION_EXAMPLE_DAYS = 30
 
 
@@ -39,9 +43,28 @@ def _amount(value: Decimal) -> str:
 # --- the payload ----------------------------------------------------------------------------
 
 
-def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed: tuple[Decimal, Decimal]) -> dict:
+def build_payload(
+    lease: Lease,
+    *,
+    today: dt.date,
+    plate_rule: str | None,
+    owed: tuple[Decimal, Decimal],
+    plate_rule_es: str | None = None,
+) -> dict:
     """Everything the kit shows. Expects the lease loaded ``for_kits()`` (returnkit.services): the
-    sweep builds hundreds of kits at once, so building one reads nothing more."""
+    sweep builds hundreds of kits at once, so building one reads nothing more.
+
+    ``plate_rule`` is the state's rule in English, ``plate_rule_es`` in Spanish (if written)."""
+    language = _reader_language(lease)
+    if language == "es" and plate_rule_es:
+        plate_rule = plate_rule_es
+    with translation.override(language):
+        return _payload(lease, today=today, plate_rule=plate_rule, owed=owed, language=language)
+
+
+def _payload(
+    lease: Lease, *, today: dt.date, plate_rule: str | None, owed: tuple[Decimal, Decimal], language: str
+) -> dict:
     terms = lease.terms()
     turn_in_day = _turn_in_day(lease, terms, today)
     projection = lease.odometer_projection(turn_in_day)
@@ -49,7 +72,7 @@ def build_payload(lease: Lease, *, today: dt.date, plate_rule: str | None, owed:
     turn_in, buyout = _quotes(terms, turn_in_day, projection.miles, owed)
     return {
         "version": KIT_VERSION,
-        "language": _reader_language(lease),  # the primary lessee's: a new language, a new kit
+        "language": language,  # the primary lessee's: a new language, a new kit
         "account_number": lease.account_number,
         "lease_url": settings.SITE_URL + reverse("leases:detail", args=[lease.public_id]),
         "lessees": _lessees(lease),
@@ -114,7 +137,7 @@ def _vehicle(vehicle: Vehicle) -> dict:
 
 
 def _lessor() -> dict:
-    lessor = settings.LESSOR
+    lessor = lessor_words()  # the hours in Spanish for a Spanish reader
     return {
         "name": lessor["name"],
         "customer_phone": lessor["customer_phone"],
@@ -207,19 +230,21 @@ def _getting_ready(end: dt.date) -> list[dict]:
     return [
         {
             "when": _between(end, 90, 15),
-            "title": "Pre-inspect your vehicle",
-            "detail": "Walk round it in daylight with the wear guide and the Wear Square in this kit. "
-            "Repairing damage before the inspection can cost less than paying for it afterwards.",
+            "title": _("Pre-inspect your vehicle"),
+            "detail": _(
+                "Walk around it in daylight with the wear guide and the Wear Square in this kit. "
+                "Repairing damage before the inspection can cost less than paying for it afterward."
+            ),
         },
         {
-            "when": {"by": _before(end, 90), "then": ", then monthly"},
-            "title": "Check your mileage",
-            "detail": "Compare your odometer with the projection in this kit and add a reading in the portal.",
+            "when": {"by": _before(end, 90), "monthly": True},
+            "title": _("Check your mileage"),
+            "detail": _("Compare your odometer with the projection in this kit and add a reading in the portal."),
         },
         {
             "when": {"by": _before(end, 30)},
-            "title": "Check the plate rules for your state",
-            "detail": "Some states want the plates back before the insurance ends. See License plates below.",
+            "title": _("Check the plate rules for your state"),
+            "detail": _("Some states want the plates back before the insurance ends. See License plates below."),
         },
     ]
 
@@ -228,21 +253,26 @@ def _turning_in(end: dt.date, make: str) -> list[dict]:
     return [
         {
             "when": _between(end, 28, 7),
-            "title": "Book your turn-in appointment",
-            "detail": f"Book a time online at any franchised {make} dealer: Schedule a turn-in on your "
-            "vehicle's page in the portal (its address is on the cover). You can move or cancel it there "
-            "until 24 hours before.",
+            "title": _("Book your turn-in appointment"),
+            "detail": _(
+                "Book a time online at any franchised %(make)s dealer: Schedule a turn-in on your "
+                "vehicle's page in the portal (its address is on the cover). You can move or cancel it there "
+                "until 24 hours before."
+            )
+            % {"make": make},
         },
         {
             "when": {"on_or_before": end.isoformat()},
-            "title": "Turn in the vehicle",
-            "detail": "Bring everything on the What to bring list.",
+            "title": _("Turn in the vehicle"),
+            "detail": _("Bring everything on the What to bring list."),
         },
         {
-            "when": {"text": "At the dealer, when you hand over the keys"},
-            "title": "Sign the odometer statement",
-            "detail": "The statement at the back of this kit is already filled in: you add the reading, "
-            "the date and your signature.",
+            "when": {"text": _("At the dealer, when you hand over the keys")},
+            "title": _("Sign the odometer statement"),
+            "detail": _(
+                "The odometer statement in this kit is already filled in: you add the reading, "
+                "the date and your signature."
+            ),
         },
     ]
 

@@ -16,6 +16,9 @@ class PlateRule(models.Model):
 
     state = models.CharField(max_length=2, choices=US_STATES, unique=True)
     rule = models.TextField(help_text="Plain words for the lessee. The kit always adds a line to check with the DMV.")
+    rule_es = models.TextField(
+        "rule in Spanish", blank=True, help_text="The same in Spanish, for Spanish readers' kits (blank: the English)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -52,13 +52,15 @@ def _payloads(leases: Sequence[Lease], *, today: dt.date, skip_failures: bool) -
     """Each lease's kit payload (lease id → payload), with the plate rules and the amounts owed of
     all the leases read in one query each."""
     states = {lease.registration_state for lease in leases}
-    rules = dict(PlateRule.objects.filter(state__in=states).values_list("state", "rule"))
+    rules = {
+        state: (rule, rule_es)
+        for state, rule, rule_es in PlateRule.objects.filter(state__in=states).values_list("state", "rule", "rule_es")
+    }
     owed = ledger.amounts_owed_many(lease.pk for lease in leases)
     payloads = {}
     for lease in leases:
-        build = partial(
-            build_payload, lease, today=today, plate_rule=rules.get(lease.registration_state), owed=owed[lease.pk]
-        )
+        rule, rule_es = rules.get(lease.registration_state, (None, None))
+        build = partial(build_payload, lease, today=today, plate_rule=rule, plate_rule_es=rule_es, owed=owed[lease.pk])
         payload = _unless_skipped(build, lease, skip_failures=skip_failures)
         if payload is not None:
             payloads[lease.pk] = payload

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from returnkit.render import TEMPLATE, kit_context
+from returnkit.render import SHARED_TEMPLATE, shared_context
 from returnkit.services import kit_for_lease, kit_pdf_bytes
 from tests.factories import TODAY, lease_ending_in
 from tests.returnkit.pdf import text
@@ -27,8 +27,8 @@ def test_the_kit_sends_the_lessee_to_book_online():
 
 def test_the_tread_band_is_black_and_one_eighth_of_an_inch():
     kit = kit_for_lease(lease_ending_in(110), today=TODAY)
-    context = kit_context(kit.payload, prepared_on=TODAY)
-    html = render_to_string(TEMPLATE, context)
+    context = shared_context(kit.payload)
+    html = render_to_string(SHARED_TEMPLATE, context)
     band = re.search(rf'<rect [^>]*height="{context["tread"]}"[^>]*>', html).group(0)
     assert 'fill="#000"' in band
     assert "black band (1/8 in.)" in html
