@@ -103,9 +103,10 @@ def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: i
     )
 
 
-def _day(dealer: Dealer, day: dt.date) -> tuple[tuple[list[Appointment], list[TurnIn]], set[str]]:
-    """The day's appointments (with their leases, vehicles and lessees) and walk-ins at ``dealer``:
-    kept by ``page_data`` until the dealer's slots, appointments or turn-ins, or one of those leases, change."""
+def _day(dealer: Dealer, day: dt.date) -> tuple[tuple[list[dict], list[dict]], set[str]]:
+    """The day's appointments (with their leases, vehicles and lessees) and walk-ins at ``dealer``,
+    as the plain values the page shows: kept by ``page_data`` until the dealer's slots, appointments
+    or turn-ins, or one of those leases, change."""
     zone = zone_for_zip(dealer.zip_code)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
     appointments = list(
@@ -117,11 +118,39 @@ def _day(dealer: Dealer, day: dt.date) -> tuple[tuple[list[Appointment], list[Tu
         .prefetch_related("lease__parties__lessee")
         .order_by("slot__starts_at", "id")
     )
+    rows = []
     for appointment in appointments:
         appointment.slot.dealer = dealer
+        lease = appointment.lease
+        turnin = getattr(appointment, "turnin", None)
+        rows.append(
+            {
+                "public_id": appointment.public_id,
+                "status": appointment.status,
+                "get_status_display": str(appointment.get_status_display()),
+                "slot": {"wall_start": appointment.slot.wall_start},
+                "turnin": {"public_id": turnin.public_id} if turnin else None,
+                "lease": {
+                    "account_number": lease.account_number,
+                    "vehicle": {"description": lease.vehicle.description, "vin": lease.vehicle.vin},
+                    "parties": {"all": [{"lessee": {"full_name": p.lessee.full_name}} for p in lease.parties.all()]},
+                },
+            }
+        )
     walk_ins = list(TurnIn.objects.filter(dealer=dealer, returned_on=day, appointment__isnull=True))
     leases = {appointment.lease_id for appointment in appointments} | {turnin.lease_id for turnin in walk_ins}
-    return (appointments, walk_ins), {f"dealer:{dealer.pk}", *(f"lease:{pk}" for pk in leases)}
+    walk_ins = [
+        {
+            "public_id": turnin.public_id,
+            "year": turnin.year,
+            "make": turnin.make,
+            "model": turnin.model,
+            "vin": turnin.vin,
+            "odometer_miles": turnin.odometer_miles,
+        }
+        for turnin in walk_ins
+    ]
+    return (rows, walk_ins), {f"dealer:{dealer.pk}", *(f"lease:{pk}" for pk in leases)}
 
 
 @dealer_required
