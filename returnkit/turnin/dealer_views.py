@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leases.models import Dealer, Lease
@@ -130,6 +131,11 @@ def _day(dealer: Dealer, day: dt.date) -> tuple[tuple[list[dict], list[dict]], s
                 "get_status_display": str(appointment.get_status_display()),
                 "slot": {"wall_start": appointment.slot.wall_start},
                 "turnin": {"public_id": turnin.public_id} if turnin else None,
+                # The row's one action, its address worked out once: the record once checked in, else check in.
+                "record_url": reverse("turnin:dealer_turnin", args=[turnin.public_id])
+                if turnin and appointment.status == Appointment.Status.COMPLETED
+                else "",
+                "check_in_url": reverse("turnin:dealer_check_in", args=[appointment.public_id]),
                 "lease": {
                     "account_number": lease.account_number,
                     "vehicle": {"description": lease.vehicle.description, "vin": lease.vehicle.vin},
@@ -147,6 +153,7 @@ def _day(dealer: Dealer, day: dt.date) -> tuple[tuple[list[dict], list[dict]], s
             "model": turnin.model,
             "vin": turnin.vin,
             "odometer_miles": turnin.odometer_miles,
+            "url": reverse("turnin:dealer_turnin", args=[turnin.public_id]),
         }
         for turnin in walk_ins
     ]
