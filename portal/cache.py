@@ -95,17 +95,18 @@ class ResilientRedisCache(RedisCache):
 # --- page data kept per user, under versions that change with every input ------------------------
 #
 # A page's data (what its template needs, computed from the database) is kept under a key made of
-# the page, the user, the page's argument, the language, the clock's day, the settings that shape
-# pages, and the versions of the user and of everything global (dealers, makes, the wear standard).
-# The entry also records the versions of the leases and dealers it was computed from; it is served
-# only while all of them are unchanged. A version is a random token; a change deletes it (now, and
+# the page, the user, the page's argument, the language, the clock's day and the settings that shape
+# pages. The entry records the versions it was computed under: the user's, everything global's
+# (dealers, makes, the wear standard) and those of the leases and dealers it was made from; it is
+# served only while all of them are unchanged. A version is a random token; a change deletes it (now, and
 # again once the transaction commits: a page computed in between from the old rows is left under a
 # token nobody will read again), and the next reader makes a new one. ``portal.page_cache`` deletes
 # them on every save, delete, bulk write and ``QuerySet.update`` of the models pages are made from.
 #
 # An entry is stored only when the versions of every scope it depends on were read before its rows
-# were: the scopes come from the last computation of that page (its hint), so the very first visit
-# computes without storing, and a visit that finds a new scope (a lease linked since) stores next time.
+# were: the scopes come from the last computation of that page in this process (its hint), so a
+# process's first visit to a page computes without storing, and a visit that finds a new scope (a
+# lease linked since) stores next time.
 
 PAGE_DATA_SECONDS = 6 * 60 * 60  # a backstop only: a change is seen on the next request
 GLOBAL_SCOPE = "all"
@@ -117,15 +118,16 @@ def _version_key(scope: str) -> str:
     return f"pv:{scope}"
 
 
-def scope_tokens(scopes) -> dict[str, str]:
+def scope_tokens(scopes, found: dict | None = None) -> dict[str, str]:
     """The current version token of each scope (``"lease:12"``, ``"user:3"``, ``"dealer:4"``, ``"all"``),
-    made when missing: one round trip, two when some are new."""
+    made when missing. ``found``: the version keys already read (``get_many``) by the caller."""
     import uuid
 
     from django.core.cache import cache
 
     scopes = list(dict.fromkeys(scopes))
-    found = cache.get_many([_version_key(scope) for scope in scopes])
+    if found is None:
+        found = cache.get_many([_version_key(scope) for scope in scopes])
     tokens = {}
     for scope in scopes:
         token = found.get(_version_key(scope))
@@ -159,39 +161,39 @@ def _settings_fingerprint() -> str:
     return hashlib.blake2b(shaped.encode(), digest_size=8).hexdigest()
 
 
+_hints: dict[str, list[str]] = {}  # per process: the scopes each page was last made from
+HINTS_KEPT = 20_000
+
+
 def page_data(page: str, *, user_id: int, part: object, compute: Callable[[], tuple[Any, set[str]]]) -> Any:
     """``page``'s data for ``user_id`` and ``part`` (the page's argument): from the cache while every
     version it depends on is unchanged, else ``compute()``, which answers the data and the scopes it
     was made from (``{"lease:12", "dealer:4"}``). The data must be plain: no per-request values, no
-    relation a template could still load lazily."""
+    relation a template could still load lazily. One round trip to the cache when it is kept: the
+    entry and the versions of the scopes this process last saw the page made from (its hint)."""
     from django.core.cache import cache
     from django.utils import translation
 
     from portal import clock
 
-    base = scope_tokens([f"user:{user_id}", GLOBAL_SCOPE])
     stable = f"{page}:{user_id}:{part}"
-    hint_key = f"ph:{stable}"
     entry_key = "pd:" + ":".join(
-        [
-            stable,
-            translation.get_language() or "",
-            clock.today().isoformat(),
-            _settings_fingerprint(),
-            base[f"user:{user_id}"],
-            base[GLOBAL_SCOPE],
-        ]
+        [stable, translation.get_language() or "", clock.today().isoformat(), _settings_fingerprint()]
     )
-    got = cache.get_many([entry_key, hint_key])
-    hint = got.get(hint_key) or []
-    tokens = scope_tokens(hint) if hint else {}
+    hint = _hints.get(stable, [])
+    scopes = [f"user:{user_id}", GLOBAL_SCOPE, *hint]
+    got = cache.get_many([entry_key, *(_version_key(scope) for scope in scopes)])
+    tokens = scope_tokens(scopes, got)  # read before the rows: a change after them makes the entry stale
     entry = got.get(entry_key)
     if entry is not None and all(tokens.get(scope) == token for scope, token in entry["tokens"].items()):
         return entry["data"]
-    data, scopes = compute()
-    scopes = sorted(scopes)
-    if set(scopes) <= set(tokens):
-        cache.set(entry_key, {"tokens": {s: tokens[s] for s in scopes}, "data": data}, PAGE_DATA_SECONDS)
-    if scopes != hint:
-        cache.set(hint_key, scopes, PAGE_DATA_SECONDS)
+    data, made_from = compute()
+    made_from = sorted(made_from)
+    if set(made_from) <= set(tokens):
+        kept = {scope: tokens[scope] for scope in [f"user:{user_id}", GLOBAL_SCOPE, *made_from]}
+        cache.set(entry_key, {"tokens": kept, "data": data}, PAGE_DATA_SECONDS)
+    if made_from != hint:
+        if len(_hints) >= HINTS_KEPT:
+            _hints.clear()
+        _hints[stable] = made_from
     return data
