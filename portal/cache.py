@@ -108,7 +108,7 @@ class ResilientRedisCache(RedisCache):
 # process's first visit to a page computes without storing, and a visit that finds a new scope (a
 # lease linked since) stores next time.
 
-PAGE_DATA_SECONDS = 6 * 60 * 60  # a backstop only: a change is seen on the next request
+PAGE_DATA_SECONDS = 60 * 60  # a backstop (a version delete lost in a Redis outage): changes show at once
 GLOBAL_SCOPE = "all"
 # The settings whose values shape cached pages (the lessor's words, quote and wear rules, ...).
 PAGE_SETTINGS_PREFIXES = ("LESSOR", "QUOTE_", "WEAR_", "TURNIN_", "KIT_", "REMINDER", "BILLING_", "LANGUAGE")
