@@ -19,6 +19,7 @@ from leases.services import (
     reading_at_return,
 )
 from portal import clock, ratelimit
+from portal.cache import page_data
 
 LINK_FAILED = (
     "We couldn't match those details to a lease. Check the account number, the VIN's last six "
@@ -31,15 +32,36 @@ LINK_LOCKED = "Too many attempts. For your security, please wait an hour or call
 @require_safe
 def lease_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    leases = list(customer_leases(request.user))
-    for lease in leases:
-        lease.allowed_to_date = lease.miles_allowed_to(today)
-        lease.driven = lease.miles_driven(lease.latest_miles) if lease.latest_miles is not None else None
-        lease.over_by = lease.miles_over(lease.driven, today) if lease.driven is not None else 0
-        lease.days_to_end = lease.days_left(today)
-        lease.days_past = -lease.days_to_end
-        lease.status_words = lease.status_phrase(today)
+    leases = page_data("vehicles", user_id=request.user.pk, part="", compute=lambda: _vehicles(request.user, today))
     return render(request, "leases/lease_list.html", {"leases": leases, "today": today})
+
+
+def _vehicles(user, today) -> tuple[list[dict], set[str]]:
+    """What each card on My Vehicles shows, as plain values (kept per user by ``page_data``)."""
+    cards = []
+    for lease in customer_leases(user):
+        driven = lease.miles_driven(lease.latest_miles) if lease.latest_miles is not None else None
+        days_to_end = lease.days_left(today)
+        cards.append(
+            {
+                "pk": lease.pk,
+                "public_id": lease.public_id,
+                "account_number": lease.account_number,
+                "vehicle": {"description": lease.vehicle.description, "vin": lease.vehicle.vin},
+                "status_words": str(lease.status_phrase(today)),
+                "maturity_date": lease.maturity_date,
+                "extended_days": lease.extended_days,
+                "end_date": lease.end_date,
+                "is_open": lease.is_open,
+                "days_to_end": days_to_end,
+                "days_past": -days_to_end,
+                "allowed_to_date": lease.miles_allowed_to(today),
+                "driven": driven,
+                "latest_reading_date": lease.latest_reading_date,
+                "over_by": lease.miles_over(driven, today) if driven is not None else 0,
+            }
+        )
+    return cards, {f"lease:{card['pk']}" for card in cards}
 
 
 @login_required

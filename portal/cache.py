@@ -90,3 +90,110 @@ class ResilientRedisCache(RedisCache):
     def ping(self) -> None:
         """Raise unless Redis answers: /healthz asks, where every other caller gets a miss."""
         self._cache.get_client(write=True).ping()
+
+
+# --- page data kept per user, under versions that change with every input ------------------------
+#
+# A page's data (what its template needs, computed from the database) is kept under a key made of
+# the page, the user, the page's argument, the language, the clock's day and the settings that shape
+# pages. The entry records the versions it was computed under: the user's, everything global's
+# (dealers, makes, the wear standard) and those of the leases and dealers it was made from; it is
+# served only while all of them are unchanged. A version is a random token; a change deletes it (now, and
+# again once the transaction commits: a page computed in between from the old rows is left under a
+# token nobody will read again), and the next reader makes a new one. ``portal.page_cache`` deletes
+# them on every save, delete, bulk write and ``QuerySet.update`` of the models pages are made from.
+#
+# An entry is stored only when the versions of every scope it depends on were read before its rows
+# were: the scopes come from the last computation of that page in this process (its hint), so a
+# process's first visit to a page computes without storing, and a visit that finds a new scope (a
+# lease linked since) stores next time.
+
+PAGE_DATA_SECONDS = 60 * 60  # a backstop (a version delete lost in a Redis outage): changes show at once
+GLOBAL_SCOPE = "all"
+# The settings whose values shape cached pages (the lessor's words, quote and wear rules, ...).
+PAGE_SETTINGS_PREFIXES = ("LESSOR", "QUOTE_", "WEAR_", "TURNIN_", "KIT_", "REMINDER", "BILLING_", "LANGUAGE")
+
+
+def _version_key(scope: str) -> str:
+    return f"pv:{scope}"
+
+
+def scope_tokens(scopes, found: dict | None = None) -> dict[str, str]:
+    """The current version token of each scope (``"lease:12"``, ``"user:3"``, ``"dealer:4"``, ``"all"``),
+    made when missing. ``found``: the version keys already read (``get_many``) by the caller."""
+    import uuid
+
+    from django.core.cache import cache
+
+    scopes = list(dict.fromkeys(scopes))
+    if found is None:
+        found = cache.get_many([_version_key(scope) for scope in scopes])
+    tokens = {}
+    for scope in scopes:
+        token = found.get(_version_key(scope))
+        if token is None:
+            token = uuid.uuid4().hex
+            if not cache.add(_version_key(scope), token, None):  # another process made it first
+                token = cache.get(_version_key(scope)) or token
+        tokens[scope] = token
+    return tokens
+
+
+def scopes_changed(scopes) -> None:
+    """Forget the versions of ``scopes`` now and again once the transaction commits."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    keys = [_version_key(scope) for scope in set(scopes)]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _settings_fingerprint() -> str:
+    import hashlib
+
+    from django.conf import settings
+
+    names = sorted(name for name in dir(settings) if name.startswith(PAGE_SETTINGS_PREFIXES))
+    shaped = repr([(name, getattr(settings, name)) for name in names])
+    return hashlib.blake2b(shaped.encode(), digest_size=8).hexdigest()
+
+
+_hints: dict[str, list[str]] = {}  # per process: the scopes each page was last made from
+HINTS_KEPT = 20_000
+
+
+def page_data(page: str, *, user_id: int, part: object, compute: Callable[[], tuple[Any, set[str]]]) -> Any:
+    """``page``'s data for ``user_id`` and ``part`` (the page's argument): from the cache while every
+    version it depends on is unchanged, else ``compute()``, which answers the data and the scopes it
+    was made from (``{"lease:12", "dealer:4"}``). The data must be plain: no per-request values, no
+    relation a template could still load lazily. One round trip to the cache when it is kept: the
+    entry and the versions of the scopes this process last saw the page made from (its hint)."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from portal import clock
+
+    stable = f"{page}:{user_id}:{part}"
+    entry_key = "pd:" + ":".join(
+        [stable, translation.get_language() or "", clock.today().isoformat(), _settings_fingerprint()]
+    )
+    hint = _hints.get(stable, [])
+    scopes = [f"user:{user_id}", GLOBAL_SCOPE, *hint]
+    got = cache.get_many([entry_key, *(_version_key(scope) for scope in scopes)])
+    tokens = scope_tokens(scopes, got)  # read before the rows: a change after them makes the entry stale
+    entry = got.get(entry_key)
+    if entry is not None and all(tokens.get(scope) == token for scope, token in entry["tokens"].items()):
+        return entry["data"]
+    data, made_from = compute()
+    made_from = sorted(made_from)
+    if set(made_from) <= set(tokens):
+        kept = {scope: tokens[scope] for scope in [f"user:{user_id}", GLOBAL_SCOPE, *made_from]}
+        cache.set(entry_key, {"tokens": kept, "data": data}, PAGE_DATA_SECONDS)
+    if made_from != hint:
+        if len(_hints) >= HINTS_KEPT:
+            _hints.clear()
+        _hints[stable] = made_from
+    return data

@@ -3,6 +3,9 @@
 This is where the apps meet, so it lives in the project package: no app imports another's views.
 """
 
+import dataclasses
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -13,18 +16,33 @@ from leases.billing import panel as billing_panel
 from leases.selectors import lease_for_user, odometer_history
 from leases.services import correction_refusal
 from portal import clock
+from portal.cache import page_data
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
 from returnkit.turnin import panels as turnin_panels
+from returnkit.turnin.services import can_change
 from wear import panels as wear_panels
 
 
 @login_required
 @require_safe
 def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
-    lease = lease_for_user(request.user, public_id)
-    prefetch_related_objects([lease], "vehicle__equipment")  # read here and by turn-in's panel
     today = clock.today()
+    context = page_data(
+        "lease", user_id=request.user.pk, part=public_id, compute=lambda: _page(request.user, public_id, today)
+    )
+    panel = context["turnin_panel"]
+    if panel.appointment is not None:  # "until 24 hours before": the time of day, not only the day
+        changeable = can_change(panel.appointment, clock.now())
+        context = {**context, "turnin_panel": dataclasses.replace(panel, can_change=changeable)}
+    return render(request, "portal/lease_page.html", context)
+
+
+def _page(user, public_id, today: dt.date) -> tuple[dict, set[str]]:
+    """The lease page's data for ``user`` (a 404 unless it is their lease), and the lease it came from.
+    Kept per user by ``page_data``: everything in it is read here, so the template loads nothing."""
+    lease = lease_for_user(user, public_id)
+    prefetch_related_objects([lease], "vehicle__equipment")  # read here and by turn-in's panel
     readings, latest = odometer_history(lease)
     driven = lease.miles_driven(latest.miles) if latest else None  # the latest reading, as My Vehicles
     context = {
@@ -42,7 +60,7 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     }
     # Each app adds its own part of the page; billing's timeline shows the kit and turn-in dates.
     for panel in (quote_panels, kit_panels, turnin_panels, wear_panels):
-        context.update(panel.lease_panel(lease, user=request.user, today=today))
+        context.update(panel.lease_panel(lease, user=user, today=today))
     turnin = context["turnin_panel"].turnin
     # Once the car is back, the allowance stops at the day it came back.
     at_return = turnin is not None and not lease.is_open
@@ -55,11 +73,11 @@ def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     context.update(
         billing_panel.lease_panel(
             lease,
-            user=request.user,
+            user=user,
             today=today,
             kit_sent=context["return_kit"]["sent_on"],
             appointment_day=context["turnin_panel"].appointment_day,
             returned_on=turnin.returned_on if turnin else None,
         )
     )
-    return render(request, "portal/lease_page.html", context)
+    return context, {f"lease:{lease.pk}"}

@@ -20,6 +20,7 @@ from leases.models import ExtensionRequest, Lease, Payment
 from leases.selectors import lease_for_user
 from leases.services import latest_reading
 from portal import clock, ratelimit
+from portal.cache import page_data
 from quotes import engine, pdf
 from quotes.compare import compare
 from quotes.forms import FORMS
@@ -118,12 +119,18 @@ def quote_new(request: HttpRequest, public_id, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
-    lease = lease_for_user(request.user, public_id, extension_days=True)
-    if not lease.is_open:
-        return _closed(request, lease)
     today = clock.today()
-    past_due, property_tax = amounts_owed(lease)
-    comparison = compare(lease=lease, today=today, past_due=past_due, property_tax=property_tax)
+    if request.method == "POST":
+        lease, comparison = _comparison(request.user, public_id, today)
+    else:  # reading the page: kept per user until the lease, its readings or its ledger change
+        lease, comparison = page_data(
+            "compare",
+            user_id=request.user.pk,
+            part=public_id,
+            compute=lambda: _compare_page(request.user, public_id, today),
+        )
+    if comparison is None:
+        return _closed(request, lease)
     error = ""
     if request.method == "POST":
         option = comparison.option(request.POST.get("option", ""))
@@ -148,6 +155,20 @@ def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "quotes/compare.html", context, status=400 if error else 200)
 
 
+def _comparison(user, public_id, today: dt.date):
+    """The lease (a 404 unless it is ``user``'s) and its options side by side; None for a closed lease."""
+    lease = lease_for_user(user, public_id, extension_days=True)
+    if not lease.is_open:
+        return lease, None
+    past_due, property_tax = amounts_owed(lease)
+    return lease, compare(lease=lease, today=today, past_due=past_due, property_tax=property_tax)
+
+
+def _compare_page(user, public_id, today: dt.date):
+    lease, comparison = _comparison(user, public_id, today)
+    return (lease, comparison), {f"lease:{lease.pk}"}
+
+
 def _option_key(request: HttpRequest, option: str) -> uuid.UUID | None:
     """One compare page carries one key; each of its options saves under its own key from it."""
     key = submitted_key(request.POST)
@@ -157,8 +178,20 @@ def _option_key(request: HttpRequest, option: str) -> uuid.UUID | None:
 @login_required
 @require_safe
 def quote_detail(request: HttpRequest, public_id, quote_id) -> HttpResponse:
-    quote = _quote_for_user(request.user, public_id, quote_id)
-    return render(request, "quotes/detail.html", _detail_context(quote, today=clock.today()))
+    today = clock.today()
+    context = page_data(
+        "quote",
+        user_id=request.user.pk,
+        part=f"{public_id}/{quote_id}",
+        compute=lambda: _quote_page(request.user, public_id, quote_id, today),
+    )
+    return render(request, "quotes/detail.html", context)
+
+
+def _quote_page(user, public_id, quote_id, today: dt.date) -> tuple[dict, set[str]]:
+    """The quote page's data (a 404 unless the quote is under one of ``user``'s leases), kept per user."""
+    quote = _quote_for_user(user, public_id, quote_id)
+    return _detail_context(quote, today=today), {f"lease:{quote.lease_id}"}
 
 
 def _detail_context(quote: Quote, *, today: dt.date, extension_error: str = "") -> dict:

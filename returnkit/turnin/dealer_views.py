@@ -15,11 +15,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
 from portal import clock, twofactor
+from portal.cache import page_data
 from portal.ratelimit import client_ip
 from returnkit.turnin.checkin import CheckInRefused, checkable_leases, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm, statement_error
@@ -82,20 +84,9 @@ def day_view(request: DealerRequest) -> HttpResponse:
 
 def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: int = 200) -> HttpResponse:
     dealer = request.dealer
-    zone = zone_for_zip(dealer.zip_code)
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-    appointments = list(
-        Appointment.objects.filter(
-            slot__dealer=dealer, slot__starts_at__gte=start, slot__starts_at__lt=start + dt.timedelta(days=1)
-        )
-        .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("slot", "lease__vehicle__make", "turnin")
-        .prefetch_related("lease__parties__lessee")
-        .order_by("slot__starts_at", "id")
+    appointments, walk_ins = page_data(
+        "dealer-day", user_id=request.user.pk, part=f"{dealer.pk}:{day}", compute=lambda: _day(dealer, day)
     )
-    for appointment in appointments:
-        appointment.slot.dealer = dealer
-    walk_ins = list(TurnIn.objects.filter(dealer=dealer, returned_on=day, appointment__isnull=True))
     return render(
         request,
         "turnin/dealer/day.html",
@@ -111,6 +102,62 @@ def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: i
         },
         status=status,
     )
+
+
+def _day(dealer: Dealer, day: dt.date) -> tuple[tuple[list[dict], list[dict]], set[str]]:
+    """The day's appointments (with their leases, vehicles and lessees) and walk-ins at ``dealer``,
+    as the plain values the page shows: kept by ``page_data`` until the dealer's slots, appointments
+    or turn-ins, or one of those leases, change."""
+    zone = zone_for_zip(dealer.zip_code)
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    appointments = list(
+        Appointment.objects.filter(
+            slot__dealer=dealer, slot__starts_at__gte=start, slot__starts_at__lt=start + dt.timedelta(days=1)
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("slot", "lease__vehicle__make", "turnin")
+        .prefetch_related("lease__parties__lessee")
+        .order_by("slot__starts_at", "id")
+    )
+    rows = []
+    for appointment in appointments:
+        appointment.slot.dealer = dealer
+        lease = appointment.lease
+        turnin = getattr(appointment, "turnin", None)
+        rows.append(
+            {
+                "public_id": appointment.public_id,
+                "status": appointment.status,
+                "get_status_display": str(appointment.get_status_display()),
+                "slot": {"wall_start": appointment.slot.wall_start},
+                "turnin": {"public_id": turnin.public_id} if turnin else None,
+                # The row's one action, its address worked out once: the record once checked in, else check in.
+                "record_url": reverse("turnin:dealer_turnin", args=[turnin.public_id])
+                if turnin and appointment.status == Appointment.Status.COMPLETED
+                else "",
+                "check_in_url": reverse("turnin:dealer_check_in", args=[appointment.public_id]),
+                "lease": {
+                    "account_number": lease.account_number,
+                    "vehicle": {"description": lease.vehicle.description, "vin": lease.vehicle.vin},
+                    "parties": {"all": [{"lessee": {"full_name": p.lessee.full_name}} for p in lease.parties.all()]},
+                },
+            }
+        )
+    walk_ins = list(TurnIn.objects.filter(dealer=dealer, returned_on=day, appointment__isnull=True))
+    leases = {appointment.lease_id for appointment in appointments} | {turnin.lease_id for turnin in walk_ins}
+    walk_ins = [
+        {
+            "public_id": turnin.public_id,
+            "year": turnin.year,
+            "make": turnin.make,
+            "model": turnin.model,
+            "vin": turnin.vin,
+            "odometer_miles": turnin.odometer_miles,
+            "url": reverse("turnin:dealer_turnin", args=[turnin.public_id]),
+        }
+        for turnin in walk_ins
+    ]
+    return (rows, walk_ins), {f"dealer:{dealer.pk}", *(f"lease:{pk}" for pk in leases)}
 
 
 @dealer_required
