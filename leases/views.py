@@ -19,7 +19,7 @@ from leases.services import (
     reading_at_return,
 )
 from portal import clock, ratelimit
-from portal.cache import page_data
+from portal.cache import page_data_keyed
 
 LINK_FAILED = (
     "We couldn't match those details to a lease. Check the account number, the VIN's last six "
@@ -32,8 +32,10 @@ LINK_LOCKED = "Too many attempts. For your security, please wait an hour or call
 @require_safe
 def lease_list(request: HttpRequest) -> HttpResponse:
     today = clock.today()
-    leases = page_data("vehicles", user_id=request.user.pk, part="", compute=lambda: _vehicles(request.user, today))
-    return render(request, "leases/lease_list.html", {"leases": leases, "today": today})
+    leases, key = page_data_keyed(
+        "vehicles", user_id=request.user.pk, part="", compute=lambda: _vehicles(request.user, today)
+    )
+    return render(request, "leases/lease_list.html", {"leases": leases, "today": today, "page_key": key})
 
 
 def _vehicles(user, today) -> tuple[list[dict], set[str]]:

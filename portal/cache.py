@@ -166,6 +166,13 @@ HINTS_KEPT = 20_000
 
 
 def page_data(page: str, *, user_id: int, part: object, compute: Callable[[], tuple[Any, set[str]]]) -> Any:
+    """``page_data_keyed`` without the key: the data alone."""
+    return page_data_keyed(page, user_id=user_id, part=part, compute=compute)[0]
+
+
+def page_data_keyed(
+    page: str, *, user_id: int, part: object, compute: Callable[[], tuple[Any, set[str]]]
+) -> tuple[Any, str | None]:
     """``page``'s data for ``user_id`` and ``part`` (the page's argument): from the cache while every
     version it depends on is unchanged, else ``compute()``, which answers the data and the scopes it
     was made from (``{"lease:12", "dealer:4"}``). The data must be plain: no per-request values, no
@@ -186,14 +193,25 @@ def page_data(page: str, *, user_id: int, part: object, compute: Callable[[], tu
     tokens = scope_tokens(scopes, got)  # read before the rows: a change after them makes the entry stale
     entry = got.get(entry_key)
     if entry is not None and all(tokens.get(scope) == token for scope, token in entry["tokens"].items()):
-        return entry["data"]
+        return entry["data"], _data_key(entry_key, entry["tokens"])
     data, made_from = compute()
     made_from = sorted(made_from)
+    key = None
     if set(made_from) <= set(tokens):
         kept = {scope: tokens[scope] for scope in [f"user:{user_id}", GLOBAL_SCOPE, *made_from]}
         cache.set(entry_key, {"tokens": kept, "data": data}, PAGE_DATA_SECONDS)
+        key = _data_key(entry_key, kept)
     if made_from != hint:
         if len(_hints) >= HINTS_KEPT:
             _hints.clear()
         _hints[stable] = made_from
-    return data
+    return data, key
+
+
+def _data_key(entry_key: str, tokens: dict[str, str]) -> str:
+    """Names this exact data: its entry and the versions it was made at (a change to any input
+    makes a new name). What is drawn from the data alone may be kept under it (``kept_fragment``)."""
+    import hashlib
+
+    text = entry_key + repr(sorted(tokens.items()))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -16,7 +16,7 @@ from leases.billing import panel as billing_panel
 from leases.selectors import lease_for_user, odometer_history
 from leases.services import correction_refusal
 from portal import clock
-from portal.cache import page_data
+from portal.cache import page_data_keyed
 from quotes import panels as quote_panels
 from returnkit import panels as kit_panels
 from returnkit.turnin import panels as turnin_panels
@@ -28,14 +28,15 @@ from wear import panels as wear_panels
 @require_safe
 def lease_detail(request: HttpRequest, public_id) -> HttpResponse:
     today = clock.today()
-    context = page_data(
+    context, key = page_data_keyed(
         "lease", user_id=request.user.pk, part=public_id, compute=lambda: _page(request.user, public_id, today)
     )
     panel = context["turnin_panel"]
     if panel.appointment is not None:  # "until 24 hours before": the time of day, not only the day
         changeable = can_change(panel.appointment, clock.now())
         context = {**context, "turnin_panel": dataclasses.replace(panel, can_change=changeable)}
-    return render(request, "portal/lease_page.html", context)
+        key = key and f"{key}:{changeable}"
+    return render(request, "portal/lease_page.html", {**context, "page_key": key})
 
 
 def _page(user, public_id, today: dt.date) -> tuple[dict, set[str]]:

@@ -20,7 +20,7 @@ from leases.models import ExtensionRequest, Lease, Payment
 from leases.selectors import lease_for_user
 from leases.services import latest_reading
 from portal import clock, ratelimit
-from portal.cache import page_data
+from portal.cache import page_data_keyed
 from quotes import engine, pdf
 from quotes.compare import compare
 from quotes.forms import FORMS
@@ -120,10 +120,11 @@ def quote_new(request: HttpRequest, public_id, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
     today = clock.today()
+    key = None  # the page's HTML is kept only as read (kept_fragment), never with an error on it
     if request.method == "POST":
         lease, comparison = _comparison(request.user, public_id, today)
     else:  # reading the page: kept per user until the lease, its readings or its ledger change
-        lease, comparison = page_data(
+        (lease, comparison), key = page_data_keyed(
             "compare",
             user_id=request.user.pk,
             part=public_id,
@@ -151,7 +152,16 @@ def quote_compare(request: HttpRequest, public_id) -> HttpResponse:
                 return _closed(request, lease)
             else:
                 return redirect(quote)
-    context = {"lease": lease, "comparison": comparison, "today": today, "error": error, "form_key": uuid.uuid4()}
+    # The options' forms share one key (a double click finds the first quote); a kept page keeps its
+    # key too, so two visits to one unchanged page saving one option make one quote, not two.
+    context = {
+        "lease": lease,
+        "comparison": comparison,
+        "today": today,
+        "error": error,
+        "form_key": uuid.uuid4(),
+        "page_key": None if error else key,
+    }
     return render(request, "quotes/compare.html", context, status=400 if error else 200)
 
 
@@ -179,13 +189,13 @@ def _option_key(request: HttpRequest, option: str) -> uuid.UUID | None:
 @require_safe
 def quote_detail(request: HttpRequest, public_id, quote_id) -> HttpResponse:
     today = clock.today()
-    context = page_data(
+    context, key = page_data_keyed(
         "quote",
         user_id=request.user.pk,
         part=f"{public_id}/{quote_id}",
         compute=lambda: _quote_page(request.user, public_id, quote_id, today),
     )
-    return render(request, "quotes/detail.html", context)
+    return render(request, "quotes/detail.html", {**context, "page_key": key})
 
 
 def _quote_page(user, public_id, quote_id, today: dt.date) -> tuple[dict, set[str]]:

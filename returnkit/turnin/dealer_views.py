@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leases.models import Dealer, Lease
 from leases.services import latest_reading
 from portal import clock, twofactor
-from portal.cache import page_data
+from portal.cache import page_data_keyed
 from portal.ratelimit import client_ip
 from returnkit.turnin.checkin import CheckInRefused, checkable_leases, turnin_check_in
 from returnkit.turnin.forms import CheckInForm, WalkInForm, statement_error
@@ -84,7 +84,7 @@ def day_view(request: DealerRequest) -> HttpResponse:
 
 def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: int = 200) -> HttpResponse:
     dealer = request.dealer
-    appointments, walk_ins = page_data(
+    (appointments, walk_ins), key = page_data_keyed(
         "dealer-day", user_id=request.user.pk, part=f"{dealer.pk}:{day}", compute=lambda: _day(dealer, day)
     )
     return render(
@@ -99,6 +99,7 @@ def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: i
             "appointments": appointments,
             "walk_ins": walk_ins,
             "walk_in_form": WalkInForm(),
+            "page_key": key and f"{key}:{dealer.pk}:{dealer.name}",
         },
         status=status,
     )
