@@ -60,7 +60,11 @@ def session_cookie(email: str) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # A browser holds its CSRF secret from its first page on: the pages' kept HTML is keyed by it.
+    from django.utils.crypto import get_random_string
+
+    csrf = get_random_string(32)
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def answers_200(url: str, cookie: str | None) -> None:
