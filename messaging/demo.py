@@ -18,7 +18,7 @@ CANNED = {
     "Plates: what to do": "Follow your state's rules for the plates. The plate steps in your Vehicle "
     "Return Kit say whether to hand them to the dealer or return them to the motor vehicle agency.",
     "Payoff: where to find it": "Your buyout quote on your vehicle's page shows the purchase price, "
-    "itemised, and the date it holds until. You can pay it online from there.",
+    "itemized, and the date it holds until. You can pay it online from there.",
 }
 
 

@@ -252,7 +252,7 @@ FINAL_BILL_DUE_DAYS = int(env("FINAL_BILL_DUE_DAYS", "30"))
 WEAR_PRE_INSPECTION_DAYS = int(env("WEAR_PRE_INSPECTION_DAYS", "60"))
 WEAR_LOWER_OF = env_bool("WEAR_LOWER_OF", False)
 WEAR_LOWER_OF_DAYS = int(env("WEAR_LOWER_OF_DAYS", "30"))
-# Days from the itemised final bill to dispute wear items, where no state rule (wear.DisputeRule) says otherwise.
+# Days from the itemized final bill to dispute wear items, where no state rule (wear.DisputeRule) says otherwise.
 WEAR_DISPUTE_DAYS = int(env("WEAR_DISPUTE_DAYS", "30"))
 # Fernet key (urlsafe base64, 32 bytes) for bank account numbers at rest. Unset: derived from
 # SECRET_KEY, so rotating SECRET_KEY then needs the old key here first.

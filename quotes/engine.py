@@ -1,7 +1,7 @@
 """Lease-end quote engine: the arithmetic of shared/LEASE_MATH.md, to the cent.
 
 Pure Python on purpose: no Django, no database, no clock. Frozen dataclasses come in
-(`LeaseTerms` and one event), an itemised `Quote` comes out. Anything that makes no sense is
+(`LeaseTerms` and one event), an itemized `Quote` comes out. Anything that makes no sense is
 refused with a `QuoteError` whose text is one plain line naming the problem, never guessed.
 
 `python -m quotes.engine` answers one JSON request from standard input; `--jsonl` answers one
@@ -471,7 +471,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Quote:
-    """An itemised quote. It cannot be built with a total that is not the sum of its lines."""
+    """An itemized quote. It cannot be built with a total that is not the sum of its lines."""
 
     kind: str
     lines: tuple[Line, ...]
@@ -875,7 +875,7 @@ def long_date(day: dt.date) -> str:
 
 def lines_presented(lines: Iterable[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str]:
     """The lines that apply (any amount but $0.00), and one sentence naming the ones checked and
-    found to be zero ("" when none were): how itemised lines are shown on quote pages and PDFs and
+    found to be zero ("" when none were): how itemized lines are shown on quote pages and PDFs and
     on final bill pages, statements and emails. Lines are stored dicts ({code, label, amount, rule});
     the amount is a Decimal or its text."""
     lines = list(lines)

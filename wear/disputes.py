@@ -1,6 +1,6 @@
 """Disputes of condition-report items: opening one, resolving each item, and what the outcome posts.
 
-A lessee may dispute items of the completed report from the day the itemised final bill is issued
+A lessee may dispute items of the completed report from the day the itemized final bill is issued
 until the objection period ends (the state's, from ``DisputeRule``, else WEAR_DISPUTE_DAYS). While
 a dispute is open, what waiving its items would take off the bill is on hold: it is not asked for
 online and pending debits wait. Operations uphold, reduce or waive each item with a reason the
@@ -52,7 +52,7 @@ def final_bill(lease: Lease) -> FinalBill | None:
 
 
 def dispute_window(lease: Lease, today: dt.date) -> DisputeWindow:
-    """From the itemised bill's issue date through the objection period of the lessee's state."""
+    """From the itemized bill's issue date through the objection period of the lessee's state."""
     primary = lease.primary_lessee
     rule = DisputeRule.objects.filter(state=primary.state).first() if primary else None
     days = rule.objection_days if rule else settings.WEAR_DISPUTE_DAYS

@@ -390,7 +390,7 @@ class DisputeRule(models.Model):
     """A state's rules for objecting to wear charges, shown to lessees there (others: the setting)."""
 
     state = models.CharField(max_length=2, choices=US_STATES, unique=True)
-    objection_days = models.PositiveSmallIntegerField(help_text="Days from the itemised bill to dispute.")
+    objection_days = models.PositiveSmallIntegerField(help_text="Days from the itemized bill to dispute.")
     counter_inspection = models.BooleanField(help_text="The lessee may ask for an independent counter-inspection.")
     summary = models.TextField(help_text="What the lessee reads about their rights in this state.")
 

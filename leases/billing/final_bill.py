@@ -83,7 +83,7 @@ def _facts(lease: Lease, request: dict, inspection: Inspection, sale: AuctionSal
         "odometer": request["event"]["odometer"],
         "inspected_on": inspection.inspected_on.isoformat(),
         "wear_total": str(inspection.wear_total),
-        "wear_report": inspection.wear_report,  # the condition report itemising it, if any
+        "wear_report": inspection.wear_report,  # the condition report itemizing it, if any
         "sold_on": sale.sold_on.isoformat(),
         "sale_price": str(sale.price),
         "missing_equipment": [
@@ -107,7 +107,7 @@ def _bill_rule(line, inspection: Inspection, missing: list) -> dict:
         return {"rule": missing_equipment_rule(missing)}
     if line.code == "excess_wear" and inspection.wear_report:
         # Names the condition report: English words for now, like missing equipment.
-        return {"rule": f"{line.rule}, itemised in condition report {inspection.wear_report}"}
+        return {"rule": f"{line.rule}, itemized in condition report {inspection.wear_report}"}
     return {"rule": line.rule, "rule_code": line.rule_code, "rule_params": line.rule_params}
 
 

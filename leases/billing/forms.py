@@ -1,4 +1,4 @@
-"""The online payment form: one bank debit, authorised by the lessee."""
+"""The online payment form: one bank debit, authorized by the lessee."""
 
 from __future__ import annotations
 

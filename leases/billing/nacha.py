@@ -166,7 +166,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Batch:
-    sec_code: str  # WEB (consumer debits authorised online), PPD (consumer credits)
+    sec_code: str  # WEB (consumer debits authorized online), PPD (consumer credits)
     entry_description: str
     entries: tuple[Entry, ...]
     descriptive_date: str = ""

@@ -145,7 +145,7 @@ _NEXT = {
     ),
     "sold": gettext_lazy("The vehicle goes to auction next. Once it is sold, we prepare your final bill."),
     "bill": gettext_lazy(
-        "Your vehicle has been sold. Your itemised final bill is next, and we will email you when it is ready."
+        "Your vehicle has been sold. Your itemized final bill is next, and we will email you when it is ready."
     ),
     "closed": gettext_lazy("Everything is settled. We are closing your account."),
     "done": gettext_lazy(

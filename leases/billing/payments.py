@@ -125,7 +125,7 @@ def payment_for_key(*, lease: Lease, user, idempotency_key) -> Payment | None:
 
 @dataclass(frozen=True)
 class Debit:
-    """One submitted pay form: who authorised a debit from which account, in which words, from
+    """One submitted pay form: who authorized a debit from which account, in which words, from
     where. The idempotency key is the form's own, so a double click or a replay finds the first
     payment instead of making a second."""
 

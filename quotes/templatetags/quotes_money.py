@@ -2,7 +2,7 @@
 
 ``{{ amount|usd }}`` and ``{{ day|long_date }}`` call ``quotes.engine.usd`` and ``quotes.engine.long_date``,
 the one money and the one long-date formatter: views, panels and emails pass Decimals and dates, and
-templates format them with these two filters and no other way. Itemised lines (quotes, final
+templates format them with these two filters and no other way. Itemized lines (quotes, final
 bills) are shown through ``|lines_shown`` and ``|zero_lines_sentence``: ``engine.lines_presented``.
 """
 
