@@ -38,8 +38,15 @@ def test_a_lessee_switches_to_spanish_before_signing_in_on_a_phone(phone_page, l
     page.shots("login-en")
     fits(page)
     page.get_by_role("button", name="Menu").click()
-    page.get_by_role("button", name="Español").click()
-    page.get_by_role("heading", name="Iniciar sesión").wait_for()
+    page.locator("#nav.show").wait_for()  # the menu fully open (Bootstrap's collapse), then the switch
+    with page.expect_navigation():
+        page.get_by_role("button", name="Español").click()
+    heading = page.get_by_role("heading", name="Iniciar sesión")
+    try:
+        heading.wait_for(timeout=30_000)
+    except Exception as error:  # say where the switch led before failing
+        page.shots("login-es-missing")
+        raise AssertionError(f"after the switch: {page.url}, h1 {page.locator('h1').all_inner_texts()}") from error
     assert page.locator("html").get_attribute("lang") == "es"
     page.shots("login-es")
     fits(page)
