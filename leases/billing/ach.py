@@ -106,20 +106,25 @@ def ach_file_write(*, today: dt.date, user=None) -> AchFile | None:
 def _unsent() -> tuple[list[Payment], list[Refund]]:
     """Claim the pending debits and issued bank refunds no file carries yet (call inside a transaction)."""
     payments = list(
-        Payment.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Payment.Status.PENDING, ach_file__isnull=True)
+        _unsent_payments()
+        .select_for_update(skip_locked=True, of=("self",))
         # A lease with a disputed amount on hold: its debits wait for the next file after the outcome.
         .exclude(Exists(BalanceHold.objects.filter(lease=OuterRef("lease_id"), released_on__isnull=True)))
-        .select_related("bank_account", "lease")
-        .order_by("id")
     )
-    refunds = list(
-        Refund.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
-        .select_related("bank_account", "lease")
-        .order_by("id")
-    )
+    refunds = list(_unsent_refunds().select_for_update(skip_locked=True, of=("self",)))
     return payments, refunds
+
+
+def _unsent_payments():
+    """Pending online debits no file carries yet, with what an entry needs."""
+    waiting = Payment.objects.filter(status=Payment.Status.PENDING, ach_file__isnull=True)
+    return waiting.select_related("bank_account", "lease").order_by("id")
+
+
+def _unsent_refunds():
+    """Issued bank refunds no file carries yet, with what an entry needs."""
+    waiting = Refund.objects.filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
+    return waiting.select_related("bank_account", "lease").order_by("id")
 
 
 @dataclass(frozen=True)
@@ -158,21 +163,8 @@ def _sendable(items: list) -> list:
 def held_back() -> list[HeldBack]:
     """The pending debits and issued bank refunds no file can carry until operations fix their
     account (shown after each file is written)."""
-    payments = (
-        Payment.objects.filter(status=Payment.Status.PENDING, ach_file__isnull=True)
-        .select_related("bank_account", "lease")
-        .order_by("id")
-    )
-    refunds = (
-        Refund.objects.filter(status=Refund.Status.ISSUED, method=Refund.Method.ACH, ach_file__isnull=True)
-        .select_related("bank_account", "lease")
-        .order_by("id")
-    )
-    found = []
-    for item in [*payments, *refunds]:
-        if problem := account_problem(item.bank_account):
-            found.append(HeldBack(item=item, problem=problem))
-    return found
+    waiting = [*_unsent_payments(), *_unsent_refunds()]
+    return [HeldBack(item, problem) for item in waiting if (problem := account_problem(item.bank_account))]
 
 
 def _stored(

@@ -54,22 +54,23 @@ def payment_receipt_send(payment_id: int) -> None:
             mail.send("billing/payment_receipt", _payment_context(payment), to=[payment.authorized_by.email])
 
 
-@shared_task(name="leases.tasks.payment_cancelled_send")
-def payment_cancelled_send(payment_id: int) -> None:
+def _payment_news_send(payment_id: int, template: str, claimed_column: str) -> None:
+    """News of a payment for everyone on the lease (its payer when the lease has no addresses), once."""
     payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
     to = payment.lease.email_addresses() or [payment.authorized_by.email]
-    with once.claimed(Payment.objects.filter(pk=payment.pk), "cancel_emailed_at") as claim:
+    with once.claimed(Payment.objects.filter(pk=payment.pk), claimed_column) as claim:
         if claim:
-            mail.send("billing/payment_cancelled", _payment_context(payment), to=to)
+            mail.send(template, _payment_context(payment), to=to)
+
+
+@shared_task(name="leases.tasks.payment_cancelled_send")
+def payment_cancelled_send(payment_id: int) -> None:
+    _payment_news_send(payment_id, "billing/payment_cancelled", "cancel_emailed_at")
 
 
 @shared_task(name="leases.tasks.payment_returned_send")
 def payment_returned_send(payment_id: int) -> None:
-    payment = Payment.objects.select_related("lease__vehicle__make", "bank_account", "authorized_by").get(pk=payment_id)
-    to = payment.lease.email_addresses() or [payment.authorized_by.email]
-    with once.claimed(Payment.objects.filter(pk=payment.pk), "return_emailed_at") as claim:
-        if claim:
-            mail.send("billing/payment_returned", _payment_context(payment), to=to)
+    _payment_news_send(payment_id, "billing/payment_returned", "return_emailed_at")
 
 
 @shared_task(name="leases.tasks.refund_issued_send")

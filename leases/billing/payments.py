@@ -335,13 +335,23 @@ def payments_settle_due(*, today: dt.date) -> int:
     return settled
 
 
+def cancel_refusal(payment: Payment) -> str | None:
+    """Why this payment cannot be cancelled online (None: it can): the one rule behind the
+    receipt's Cancel button and payment_cancel, which asks it again under a lock."""
+    if payment.purpose != Payment.Purpose.BALANCE:
+        return gettext("A purchase payment cannot be cancelled online.") + " " + cancel_sentence(first_person=False)
+    if payment.status != Payment.Status.PENDING or payment.ach_file_id is not None:
+        return (
+            gettext("This payment is already on its way to your bank, so it can no longer be cancelled online.")
+            + " "
+            + cancel_sentence(first_person=False)
+        )
+    return None
+
+
 def payment_cancellable(payment: Payment) -> bool:
-    """Whether the receipt offers Cancel (payment_cancel decides again under a lock)."""
-    return (
-        payment.status == Payment.Status.PENDING
-        and payment.ach_file_id is None
-        and payment.purpose == Payment.Purpose.BALANCE
-    )
+    """Whether the receipt offers Cancel."""
+    return cancel_refusal(payment) is None
 
 
 def payment_cancel(*, payment: Payment, user, today: dt.date) -> bool:
@@ -355,16 +365,8 @@ def payment_cancel(*, payment: Payment, user, today: dt.date) -> bool:
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status == Payment.Status.CANCELLED:
             return False
-        if locked.purpose != Payment.Purpose.BALANCE:
-            raise PaymentRefused(
-                gettext("A purchase payment cannot be cancelled online.") + " " + cancel_sentence(first_person=False)
-            )
-        if locked.status != Payment.Status.PENDING or locked.ach_file_id is not None:
-            raise PaymentRefused(
-                gettext("This payment is already on its way to your bank, so it can no longer be cancelled online.")
-                + " "
-                + cancel_sentence(first_person=False)
-            )
+        if refusal := cancel_refusal(locked):
+            raise PaymentRefused(refusal)
         Payment.objects.filter(pk=payment.pk).update(
             status=Payment.Status.CANCELLED, cancelled_on=today, cancelled_by=user
         )

@@ -12,23 +12,13 @@ from returnkit.models import PlateRule
 from returnkit.services import kit_for_lease, kit_pdf_bytes
 from tests.factories import add_reading, lease_ending_in, make_lessee, make_user
 from tests.returnkit.pdf import all_rectangles_pt, has_rectangle, reader, text
+from tests.returnkit.test_kit import LESSOR as KIT_LESSOR
 from tests.spanish import english_words
 
 pytestmark = pytest.mark.django_db
 
 PT_PER_MM = 72 / 25.4
-LESSOR = {
-    "name": "Northwind Lease Trust",
-    "short_name": "Northwind",
-    "customer_phone": "1-888-555-0142",
-    "payments_phone": "1-888-555-0143",
-    "dealer_phone": "1-888-555-0144",
-    "hours": "Weekdays 9 to 5",
-    "hours_es": "De lunes a viernes, de 9 a 5",
-    "mailing_address": "PO Box 42\nSpringfield, ST 00042",
-    "payment_address": "Lockbox 7\nSpringfield, ST 00043",
-    "email": "ends@northwind.example",
-}
+LESSOR = {**KIT_LESSOR, "hours_es": "De lunes a viernes, de 9 a 5"}  # test_kit's lessor, with Spanish hours
 SPANISH_HEADINGS = [
     "Su kit de devolución del vehículo",
     "Su vehículo y su arrendamiento",
