@@ -11,15 +11,11 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import get_language
+
+from portal.language import in_language, reader_language
 
 TOPIC_KEY = re.compile(r"^[a-z0-9-]+$")
 LANGUAGES = ("en", "es")
-
-
-def reader_language() -> str:
-    """The help centre's language for the active language: "es" for any Spanish, else "en"."""
-    return "es" if (get_language() or "en").startswith("es") else "en"
 
 
 class InReaderLanguage:
@@ -37,9 +33,7 @@ class InReaderLanguage:
         return reader_language() == "es" and not self.has_spanish
 
     def in_reader_language(self, field: str) -> str:
-        if reader_language() == "es" and self.has_spanish:
-            return getattr(self, f"{field}_es")
-        return getattr(self, field)
+        return in_language(getattr(self, field), getattr(self, f"{field}_es") if self.has_spanish else "")
 
 
 class Category(InReaderLanguage, models.Model):

@@ -38,8 +38,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Count, F, Max, Q, Value, When
 
-from helpcentre.models import Article, reader_language
+from helpcentre.models import Article
 from helpcentre.synonyms import SYNONYMS, SYNONYMS_ES
+from portal.language import reader_language
 
 log = logging.getLogger(__name__)
 

@@ -48,13 +48,21 @@ def languages_for_addresses(addresses: Iterable[str]) -> dict[str, list[str]]:
     return groups
 
 
+def reader_language() -> str:
+    """The active language as the portal's data knows it: "es" for any Spanish, else "en"."""
+    return "es" if (translation.get_language() or "en").startswith("es") else "en"
+
+
+def in_language(english: str, spanish: str | None, language: str | None = None) -> str:
+    """Words kept in both languages (a ``*_es`` field or setting): the Spanish for a Spanish
+    reader (``language``, else the active one) when it is written, else the English."""
+    return spanish if spanish and (language or reader_language()) == "es" else english
+
+
 def lessor_words() -> dict:
     """settings.LESSOR for the active language: its hours in Spanish when that is being read."""
     lessor = settings.LESSOR
-    spanish = lessor.get("hours_es")
-    if spanish and (translation.get_language() or "").startswith("es"):
-        return {**lessor, "hours": spanish}
-    return lessor
+    return {**lessor, "hours": in_language(lessor["hours"], lessor.get("hours_es"))}
 
 
 def cookie_set(response: HttpResponseBase, code: str) -> None:

@@ -10,9 +10,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from leases.models import Lease
-from portal import language, mail
+from portal import mail
 from portal.models import Notification
 from quotes.engine import long_date
+from returnkit.kit import reader_of
 from returnkit.models import KitSnapshot, Reminder
 from returnkit.services import kit_pdf_bytes
 
@@ -47,7 +48,7 @@ def reminder_message(
         TEMPLATES[kind],
         _context(lease, kind, today),
         to=lease.email_addresses() if to is None else to,
-        language=_reader_language(lease),
+        language=reader_of(lease),
         attachments=[(kit.filename, kit_pdf_bytes(kit), "application/pdf")] if kit is not None else [],
         headers={
             # One Message-ID per lease and reminder: a mail system that sees it twice can drop the copy.
@@ -55,12 +56,6 @@ def reminder_message(
             "X-Portal-Reminder": kind,
         },
     )
-
-
-def _reader_language(lease: Lease) -> str:
-    """The primary lessee's language (their users are loaded with the chunk: no query)."""
-    users = [p.lessee.user for p in lease.parties_primary_first() if p.lessee.user_id]
-    return language.language_for(users[0] if users else None)
 
 
 def reminder_notices(lease: Lease, kind: str, *, today: dt.date) -> list[Notification]:

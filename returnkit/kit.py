@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from leases.models import Lease, Mileage, Vehicle
-from portal.language import language_for, lessor_words
+from portal.language import in_language, language_for, lessor_words
 from quotes.engine import Buyout, Extension, LeaseTerms, Quote, TurnIn, compute_quote
 
 # Bump when the kit's template or payload changes meaning, so stored kits are built again.
@@ -55,9 +55,8 @@ def build_payload(
     sweep builds hundreds of kits at once, so building one reads nothing more.
 
     ``plate_rule`` is the state's rule in English, ``plate_rule_es`` in Spanish (if written)."""
-    language = _reader_language(lease)
-    if language == "es" and plate_rule_es:
-        plate_rule = plate_rule_es
+    language = reader_of(lease)
+    plate_rule = in_language(plate_rule, plate_rule_es, language)
     with translation.override(language):
         return _payload(lease, today=today, plate_rule=plate_rule, owed=owed, language=language)
 
@@ -110,8 +109,9 @@ def _quotes(terms: LeaseTerms, day: dt.date, odometer: int, owed: tuple[Decimal,
     return turn_in, buyout
 
 
-def _reader_language(lease: Lease) -> str:
-    """The primary lessee's language (their user is loaded with the lease: no query)."""
+def reader_of(lease: Lease) -> str:
+    """The language the kit and the reminders are written in: the first lessee with an online
+    account, the primary first (their users are loaded with the lease or the chunk: no query)."""
     users = [p.lessee.user for p in lease.parties_primary_first() if p.lessee.user_id]
     return language_for(users[0] if users else None)
 

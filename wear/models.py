@@ -20,10 +20,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from leases.models import US_STATES, Dealer, Inspection, Lease, MoneyField
+from portal.language import in_language
 from wear import charges
 
 
@@ -44,22 +45,13 @@ class Area(models.TextChoices):
     KEYS = "keys", _("Keys and equipment")
 
 
-def reader_language() -> str:
-    """The standard's language for the active language: "es" for any Spanish, else "en"."""
-    return "es" if (get_language() or "en").startswith("es") else "en"
-
-
 class InReaderLanguage:
     """The standard's words in the reader's language: ``in_reader_language("name")`` is ``name_es``
     for a Spanish reader when it is filled in, else ``name`` (the English). One rule for the pages,
     the estimate PDF, the emails and the inspection report; the ``local_*`` properties use it."""
 
     def in_reader_language(self, field: str) -> str:
-        if reader_language() == "es":
-            spanish = getattr(self, f"{field}_es", "")
-            if spanish:
-                return spanish
-        return getattr(self, field)
+        return in_language(getattr(self, field), getattr(self, f"{field}_es", ""))
 
     def spanish_together(self, *fields: str) -> None:
         """Spanish is all or nothing on one object: half of it would mix the languages."""

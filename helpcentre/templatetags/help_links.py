@@ -1,7 +1,8 @@
 from django import template
 from django.core.cache import cache
 
-from helpcentre.models import Article, articles_version, reader_language
+from helpcentre.models import Article, articles_version
+from portal.language import reader_language
 
 register = template.Library()
 SHOWN = 3
