@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from leases.billing import fieldcrypt
 from portal import language, ratelimit
+from portal.templatetags import chrome
 
 # Authenticator secrets and recovery-code seeds are stored as this prefix and a Fernet token.
 SEALED = "fernet:"
@@ -33,8 +34,8 @@ def sign_in_limits(*, email: str, ip: str) -> list[ratelimit.Limit]:
     ]
 
 
-# The session key base.html reads to choose the header's menu ("operations", "dealer", "lessee").
-PERSONA_SESSION_KEY = "persona"
+# The session key the header's chrome reads to choose its menu ("operations", "dealer", "lessee").
+PERSONA_SESSION_KEY = chrome.PERSONA_SESSION_KEY
 
 
 def persona_of(user) -> str:

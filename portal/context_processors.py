@@ -16,14 +16,15 @@ def unread_notifications(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    counts = SimpleLazyObject(lambda: _unread_counts(request, user))
+    counts = SimpleLazyObject(lambda: unread_counts_of(request, user))
     return {
         "unread_notifications": SimpleLazyObject(lambda: counts["all"]),
         "unread_messages": SimpleLazyObject(lambda: counts["messages"]),
     }
 
 
-def _unread_counts(request: HttpRequest, user) -> dict[str, int]:
+def unread_counts_of(request: HttpRequest, user) -> dict[str, int]:
+    """The user's unread counts, read once per request (the header's chrome and a page may both ask)."""
     if not hasattr(request, "_unread_counts"):
         request._unread_counts = unread_counts(user.pk)
     return request._unread_counts
