@@ -77,33 +77,48 @@ def drawn(name: str, language: str, kind: str, counts: tuple[int, int], lessor: 
         )  # the newlines around the template file's text: base.html has its own
 
 
+def fill(html: str, context: template.Context) -> str:
+    """Kept HTML with this request's parts put in for the placeholders: one CSRF token made from the
+    browser's secret (as ``{% csrf_token %}`` writes it), the path (escaped) and the CSP nonce."""
+    request = context.get("request")
+    if CSRF in html:
+        token = ""
+        if request is not None:
+            token = request.__dict__.get("_kept_csrf_token") or get_token(request)
+            request._kept_csrf_token = token  # one masked token serves the page's forms
+        html = html.replace(CSRF, token)
+    if NEXT in html:
+        html = html.replace(NEXT, escape(request.get_full_path()) if request is not None else "/")
+    if NONCE in html:
+        html = html.replace(NONCE, escape(str(context.get("csp_nonce", ""))))  # a LazyNonce is falsy until read
+    return html  # goes in as is: escaped by the template when drawn, the request's parts above
+
+
+def _reader(context: template.Context) -> tuple:
+    """What the chrome is drawn from besides its template, worked out once a request."""
+    request = context.get("request")
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    memo = request.__dict__.get("_chrome_reader") if request is not None else None
+    if memo is not None and memo[0] == language:
+        return memo
+    kind = reader_kind(request, context.get("user"))
+    counts = (0, 0)
+    if kind == "lessee":
+        unread = unread_counts_of(request, context.get("user"))
+        counts = (min(unread["all"], COUNT_CAP), min(unread["messages"], COUNT_CAP))
+    reader = (language, kind, counts, tuple(lessor_words().items()), get_script_prefix())
+    if request is not None:
+        request._chrome_reader = reader
+    return reader
+
+
 class ChromeNode(template.Node):
     def __init__(self, name: str) -> None:
         self.name = name
 
     def render(self, context: template.Context) -> str:
-        request = context.get("request")
-        kind = reader_kind(request, context.get("user"))
-        counts = (0, 0)
-        if kind == "lessee":
-            unread = unread_counts_of(request, context.get("user"))
-            counts = (min(unread["all"], COUNT_CAP), min(unread["messages"], COUNT_CAP))
-        parts = (
-            self.name,
-            translation.get_language() or settings.LANGUAGE_CODE,
-            kind,
-            counts,
-            tuple(lessor_words().items()),
-            get_script_prefix(),
-        )
-        html = drawn.__wrapped__(*parts) if settings.DEBUG else drawn(*parts)
-        if CSRF in html:
-            html = html.replace(CSRF, get_token(request) if request is not None else "")
-        if NEXT in html:
-            html = html.replace(NEXT, escape(request.get_full_path()) if request is not None else "/")
-        if NONCE in html:
-            html = html.replace(NONCE, escape(str(context.get("csp_nonce", ""))))  # a LazyNonce is falsy until read
-        return html  # goes in as is: escaped by the template when drawn, the request's parts above
+        parts = (self.name, *_reader(context))
+        return fill(drawn.__wrapped__(*parts) if settings.DEBUG else drawn(*parts), context)
 
 
 @register.tag("chrome")

@@ -3,28 +3,49 @@
 A view that serves its data with ``portal.cache.page_data_keyed`` passes the data's key in the
 context as ``page_key`` (with anything else the fragment shows that is not in the data, such as a
 time-of-day flag). While that key is unchanged the fragment's HTML is the same, so it is kept in
-the cache beside the data and drawing the template is skipped. The key changes whenever any input
-of the data changes (a new version), and the kept HTML also depends on:
+this process beside the chrome (a small LRU: the key names the data's exact versions, so a kept
+fragment is never stale, only unused) and drawing the template is skipped. The key changes
+whenever any input of the data changes (a new version), and the kept HTML also depends on the
+template and the reader's language.
 
-- the template and the reader's language;
-- the CSRF secret of the browser (forms in the fragment carry a token made from it): a browser
-  without one yet (its first page) draws the fragment and keeps nothing;
-- no per-request nonce: a fragment holding the page's CSP nonce is never kept.
+The forms in a fragment carry a CSRF token: the fragment is drawn with a placeholder for it, and
+each request puts in a token made from its own browser's secret (``chrome.fill``). A fragment
+holding the page's CSP nonce (different on every response) is never kept.
 
 Without ``page_key`` (data that could not be kept, a form showing errors) the fragment is drawn as usual.
 """
 
 from __future__ import annotations
 
-import hashlib
+import threading
+from collections import OrderedDict
 
 from django import template
-from django.core.cache import cache
+from django.conf import settings
 from django.utils import translation
 
-from portal.cache import PAGE_DATA_SECONDS
+from portal.templatetags.chrome import CSRF, fill
 
 register = template.Library()
+
+KEPT_FRAGMENTS = 256  # per process: a lease page's is some 20 kB
+_kept: OrderedDict[tuple, str] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def kept_get(key: tuple) -> str | None:
+    with _kept_lock:
+        html = _kept.get(key)
+        if html is not None:
+            _kept.move_to_end(key)
+        return html
+
+
+def kept_set(key: tuple, html: str) -> None:
+    with _kept_lock:
+        _kept[key] = html
+        while len(_kept) > KEPT_FRAGMENTS:
+            _kept.popitem(last=False)
 
 
 class KeptFragmentNode(template.Node):
@@ -33,21 +54,19 @@ class KeptFragmentNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         page_key = context.get("page_key")
-        request = context.get("request")
-        secret = request.META.get("CSRF_COOKIE", "") if request is not None else ""
-        if not page_key or not secret:
+        if not page_key or settings.DEBUG:
             return self.nodelist.render(context)
         origin = context.template.origin.name if context.template is not None else ""
-        text = "|".join([page_key, self.name, origin, translation.get_language() or "", secret])
-        key = "pf:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        kept = cache.get(key)
-        if kept is not None:
-            return kept  # a node's output goes in as drawn: it was escaped when it was drawn
-        html = self.nodelist.render(context)
-        nonce = str(context.get("csp_nonce", "") or "")
-        if not (nonce and nonce in html):
-            cache.set(key, str(html), PAGE_DATA_SECONDS)
-        return html
+        key = (page_key, self.name, origin, translation.get_language() or "")
+        html = kept_get(key)
+        if html is None:
+            with context.push(csrf_token=CSRF):
+                html = str(self.nodelist.render(context))
+            nonce = str(context.get("csp_nonce", ""))
+            if nonce and nonce in html:
+                return fill(html, context)
+            kept_set(key, html)
+        return fill(html, context)
 
 
 @register.tag("kept_fragment")

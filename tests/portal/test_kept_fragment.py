@@ -1,6 +1,6 @@
 """The HTML drawn from kept page data is kept too (portal/templatetags/kept.py): served while the
-data's key holds, drawn again when an input changes, never across users, languages or CSRF secrets,
-and never before the browser has a CSRF secret."""
+data's key holds, drawn again when an input changes, never across users or languages, and its forms
+carry a token of each browser's own CSRF secret."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from leases.models import OdometerReading
+from portal.templatetags import kept
 from quotes import engine
 from quotes.models import Quote
 from quotes.services import quote_create
@@ -21,29 +22,31 @@ from tests.factories import TODAY
 pytestmark = pytest.mark.django_db
 
 
-def fragments() -> set[str]:
-    return {key.decode() for key in cache._cache.get_client().keys("*pf:*")}
+def fragments() -> set[tuple]:
+    return set(kept._kept)
 
 
 def token_of(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html.split('<main', 1)[1]).group(1)
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html.split("<main", 1)[1]).group(1)
 
 
 @pytest.fixture
 def lessee(personas, settings):
     settings.PORTAL_TODAY = TODAY
     cache.clear()
+    kept._kept.clear()
     return personas
 
 
 def test_a_page_read_again_is_served_from_its_kept_html_and_a_change_draws_it_again(client, lessee):
     client.force_login(lessee.owner)
     url = reverse("leases:detail", args=[lessee.lease.public_id])
-    first = client.get(url).content.decode()  # no CSRF secret yet: nothing kept
-    assert fragments() == set()
-    client.get(url)  # the data kept; the page drawn with the browser's secret and kept
+    first = client.get(url).content.decode()  # the data made (and its versions noted)
+    client.get(url)  # the data kept; the page drawn and kept
+    assert len(fragments()) == 1
     client.get(url)
     assert len(fragments()) == 1
+
     def main(html: str) -> str:
         return html.split("<main", 1)[1].split("</main>", 1)[0]
 
@@ -82,9 +85,7 @@ def test_a_form_in_kept_html_posts_with_a_new_csrf_secret_too(lessee):
     client.cookies["csrftoken"] = "n" * 32  # the browser's secret changed (signing in again rotates it)
     html = client.get(url).content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', html).group(1)
-    saved = client.post(
-        url, {"csrfmiddlewaretoken": token_of(html), "option": "return", "idempotency_key": key}
-    )
+    saved = client.post(url, {"csrfmiddlewaretoken": token_of(html), "option": "return", "idempotency_key": key})
     assert saved.status_code == 302, saved.status_code
     assert Quote.objects.filter(lease=lessee.lease).count() == 1
 
@@ -101,3 +102,19 @@ def test_a_saved_quote_shows_on_the_kept_compare_and_lease_pages(client, lessee)
         today=TODAY,
     )
     assert quote.reference in client.get(lease_url).content.decode()
+
+
+def test_two_browsers_of_one_lessee_share_the_kept_html_each_with_its_own_token(lessee):
+    url = reverse("quotes:compare", args=[lessee.lease.public_id])
+    phone, laptop = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    phone.force_login(lessee.owner)
+    laptop.force_login(lessee.owner)  # signing in saves the user: both sign in before reading
+    pages = {}
+    for name, browser in (("phone", phone), ("laptop", laptop)):
+        for _ in range(3):
+            pages[name] = browser.get(url).content.decode()
+    assert len(fragments()) == 1
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', pages["laptop"]).group(1)
+    data = {"option": "return", "idempotency_key": key}
+    assert laptop.post(url, {**data, "csrfmiddlewaretoken": token_of(pages["phone"])}).status_code == 403
+    assert laptop.post(url, {**data, "csrfmiddlewaretoken": token_of(pages["laptop"])}).status_code == 302
