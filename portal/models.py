@@ -13,6 +13,31 @@ from django.utils.translation import gettext_lazy as _
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def get(self, *args, **kwargs) -> "User":
+        """``User.objects.get(pk=…)``, which signing in asks on every request (Django's and allauth's
+        backends' ``get_user``), as one SQL statement made once per process: building and compiling
+        the query cost more than the database took to answer it. Any other lookup is the usual one."""
+        if args or kwargs.keys() != {"pk"}:
+            return super().get(*args, **kwargs)
+        from django.db import connections
+
+        sql, fields = self._by_pk_sql()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [self.model._meta.pk.get_prep_value(kwargs["pk"])])
+            row = cursor.fetchone()
+        if row is None:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return self.model.from_db(self.db, fields, row)
+
+    def _by_pk_sql(self) -> tuple[str, list[str]]:
+        kept = self.__dict__.get("_by_pk")
+        if kept is None or kept[0] != self.db:
+            compiler = super().get_queryset().filter(pk=0).query.get_compiler(self.db)
+            sql, _params = compiler.as_sql()  # WHERE "id" = %s: the one parameter
+            fields = [column.target.attname for column, _sql, _alias in compiler.select]
+            kept = self._by_pk = (self.db, sql, fields)
+        return kept[1], kept[2]
+
     def _create_user(self, email: str, password: str | None, **extra) -> "User":
         if not email:
             raise ValueError("An email address is required")

@@ -56,8 +56,8 @@ GLOBAL_ROWS = (
     "wear.InspectionCompany",
     "wear.Inspector",
 )
-# Rows no kept page is made from: dealer staff (checked on every dealer page), look-up records, ACH files.
-UNTRACKED = ("turnin.DealerStaff", "turnin.WalkInLookup", "leases.AchFile")
+# Rows no kept page is made from: look-up records, ACH files.
+UNTRACKED = ("turnin.WalkInLookup", "leases.AchFile")
 # label -> (scope kind, the lookup from the model to that scope's id); "" is everything.
 SCOPES: dict[str, list[tuple[str, str]]] = {
     **{label: [("lease", "lease")] for label in LEASE_ROWS},
@@ -86,6 +86,9 @@ SCOPES["leases.LeaseParty"] = [("lease", "lease"), ("user", "lessee__user")]
 SCOPES["turnin.Appointment"] = [("lease", "lease"), ("dealer", "slot__dealer")]
 SCOPES["turnin.TurnIn"] = [("lease", "lease"), ("dealer", "dealer")]
 SCOPES["leases.Dealer"] = [("all", ""), ("dealer", "pk")]
+# Who may use the dealer pages, and whether they have two-factor: kept per user (turnin.dealer_views).
+SCOPES["turnin.DealerStaff"] = [("user", "user"), ("dealer", "dealer")]
+SCOPES["mfa.Authenticator"] = [("user", "user")]
 
 _by_model: dict[type[models.Model], list[tuple[str, str]]] = {}
 

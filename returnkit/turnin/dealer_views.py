@@ -13,6 +13,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,15 +41,27 @@ def dealer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        staff = twofactor.with_enrolled(DealerStaff.objects.select_related("dealer")).filter(user=request.user).first()
-        if staff is None:
+        (dealer, enrolled), _key = page_data_keyed(
+            "dealer-staff", user_id=request.user.pk, part="", compute=lambda: _staff_of(request.user.pk)
+        )
+        if dealer is None:
             raise Http404("No such page")
-        if enrol := twofactor.enrolment_redirect(request, enrolled=staff.enrolled):
+        if enrol := twofactor.enrolment_redirect(request, enrolled=enrolled):
             return enrol
-        request.dealer = staff.dealer
+        request.dealer = Dealer.from_db(DEFAULT_DB_ALIAS, list(dealer), list(dealer.values()))
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _staff_of(user_id: int) -> tuple[tuple[dict | None, bool], set[str]]:
+    """The dealership a user works for (its columns) and whether they have an authenticator app, as
+    ``page_data`` keeps it: until their staff row, their authenticators or the dealer change."""
+    staff = twofactor.with_enrolled(DealerStaff.objects.select_related("dealer")).filter(user_id=user_id).first()
+    if staff is None:
+        return (None, False), {f"user:{user_id}"}
+    columns = {field.attname: getattr(staff.dealer, field.attname) for field in Dealer._meta.concrete_fields}
+    return (columns, staff.enrolled), {f"user:{user_id}", f"dealer:{staff.dealer_id}"}
 
 
 # The days the day view shows: a turn-in record is never older than this, nor a slot further out.

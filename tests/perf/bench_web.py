@@ -59,6 +59,9 @@ def session_cookie(email: str) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    from portal.adapter import PERSONA_SESSION_KEY, persona_of
+
+    session[PERSONA_SESSION_KEY] = persona_of(user)  # as signing in sets it: the header's menu follows
     session.create()
     # A browser holds its CSRF secret from its first page on: the pages' kept HTML is keyed by it.
     from django.utils.crypto import get_random_string

@@ -128,3 +128,27 @@ def test_inspectors_without_an_authenticator_are_sent_to_enrol(client):
     assert response["Location"] == reverse("mfa_activate_totp")
     give_authenticator(inspector)
     assert client.get(reverse("wear:inspector_home")).status_code == 200
+
+
+def test_the_dealer_pages_follow_a_removed_authenticator_a_moved_and_a_removed_staff_member(client):
+    """Who may use the dealer pages is kept per user (portal.cache.page_data): each change to it
+    shows on the very next page."""
+    from returnkit.turnin.models import DealerStaff
+
+    hudson = make_dealer("hudson-toyota", name="Hudson Toyota")
+    harbor = make_dealer("harbor-honda", name="Harbor Honda")
+    user = make_dealer_user(hudson, "desk@dealer.example.com")
+    client.force_login(user)
+    for _ in range(2):
+        assert "Hudson Toyota" in client.get(reverse("turnin:dealer_day")).content.decode()
+    DealerStaff.objects.filter(user=user).update(dealer=harbor)
+    assert "Harbor Honda" in client.get(reverse("turnin:dealer_day")).content.decode()
+    harbor.name = "Harbor Honda of Hoboken"
+    harbor.save()
+    assert "Harbor Honda of Hoboken" in client.get(reverse("turnin:dealer_day")).content.decode()
+    Authenticator.objects.filter(user=user).delete()
+    assert client.get(reverse("turnin:dealer_day"))["Location"] == ENROL
+    give_authenticator(user)
+    assert client.get(reverse("turnin:dealer_day")).status_code == 200
+    DealerStaff.objects.filter(user=user).delete()
+    assert client.get(reverse("turnin:dealer_day")).status_code == 404
