@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.signals import setting_changed
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -151,14 +152,27 @@ def scopes_changed(scopes) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
+_fingerprint: list[str] = []  # worked out once; forgotten when a setting changes (tests override them)
+
+
 def _settings_fingerprint() -> str:
+    if _fingerprint:
+        return _fingerprint[0]
     import hashlib
 
     from django.conf import settings
 
     names = sorted(name for name in dir(settings) if name.startswith(PAGE_SETTINGS_PREFIXES))
     shaped = repr([(name, getattr(settings, name)) for name in names])
-    return hashlib.blake2b(shaped.encode(), digest_size=8).hexdigest()
+    _fingerprint[:] = [hashlib.blake2b(shaped.encode(), digest_size=8).hexdigest()]
+    return _fingerprint[0]
+
+
+def _settings_changed(**kwargs) -> None:
+    _fingerprint.clear()
+
+
+setting_changed.connect(_settings_changed)
 
 
 _hints: dict[str, list[str]] = {}  # per process: the scopes each page was last made from
