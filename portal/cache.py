@@ -204,9 +204,16 @@ def page_data_keyed(
     hint = _hints.get(stable, [])
     scopes = [f"user:{user_id}", GLOBAL_SCOPE, *hint]
     got = cache.get_many([entry_key, *(_version_key(scope) for scope in scopes)])
-    tokens = scope_tokens(scopes, got)  # read before the rows: a change after them makes the entry stale
     entry = got.get(entry_key)
+    if entry is not None and (unhinted := [scope for scope in entry["tokens"] if scope not in scopes]):
+        # A process that has not made this page yet (a new worker) reads the versions the entry
+        # names, in one more round trip, rather than make the page again.
+        scopes += unhinted
+        got |= cache.get_many([_version_key(scope) for scope in unhinted])
+    tokens = scope_tokens(scopes, got)  # read before the rows: a change after them makes the entry stale
     if entry is not None and all(tokens.get(scope) == token for scope, token in entry["tokens"].items()):
+        if entry["tokens"].keys() != set(hint) | {f"user:{user_id}", GLOBAL_SCOPE}:
+            _remember_hint(stable, sorted(set(entry["tokens"]) - {f"user:{user_id}", GLOBAL_SCOPE}))
         return entry["data"], _data_key(entry_key, entry["tokens"])
     data, made_from = compute()
     made_from = sorted(made_from)
@@ -216,10 +223,14 @@ def page_data_keyed(
         cache.set(entry_key, {"tokens": kept, "data": data}, PAGE_DATA_SECONDS)
         key = _data_key(entry_key, kept)
     if made_from != hint:
-        if len(_hints) >= HINTS_KEPT:
-            _hints.clear()
-        _hints[stable] = made_from
+        _remember_hint(stable, made_from)
     return data, key
+
+
+def _remember_hint(stable: str, scopes: list[str]) -> None:
+    if len(_hints) >= HINTS_KEPT:
+        _hints.clear()
+    _hints[stable] = scopes
 
 
 def _data_key(entry_key: str, tokens: dict[str, str]) -> str:
