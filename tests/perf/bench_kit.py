@@ -11,9 +11,9 @@ It uses DATABASE_URL (default: the bench database `scripts/bench` uses), seeds t
 - memory: a worker process's RSS after 50 and after 500 kit renders, with no recycling and with the
   Celery setting (worker_max_tasks_per_child) applied by the same pool Celery's prefork workers use;
 - sweep: seconds to find the due leases and hand out their ids, per kind;
-- chunks: queries per chunk and emails a second, for follow-ups (no PDF) and for kits (a PDF
-  rendered and attached each), measured on the first chunks of each kind; then the same chunks and
-  the sweep again, to show nothing goes twice.
+- chunks: queries per chunk and emails a second, wall and per core by CPU (the kit-sending rate), for
+  follow-ups (no PDF) and for kits (a PDF rendered and attached each), measured on the first chunks
+  of each kind; then the same chunks and the sweep again, to show nothing goes twice.
 Everything the run creates (reminders, notices, kits and their files) is deleted at the end, so the
 bench database stays as it was.
 """
@@ -152,20 +152,22 @@ def hand_out(today) -> tuple[dict, dict, float]:
     return counts, chunks, time.perf_counter() - start
 
 
-def run_chunks(kind: str, chunks: list[list[int]], today) -> tuple[int, float, list[str]]:
-    """Emails sent, seconds, and each chunk's query count ("+N ledger": billing's per-lease reads)."""
-    sent, seconds, queries = 0, 0.0, []
+def run_chunks(kind: str, chunks: list[list[int]], today) -> tuple[int, float, float, list[str]]:
+    """Emails sent, seconds, CPU seconds, and each chunk's query count ("+N ledger": billing's
+    per-lease reads)."""
+    sent, seconds, cpu, queries = 0, 0.0, 0.0, []
     for ids in chunks:
         mail.outbox = []
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             result = reminders.send_chunk(ids, kind, today)
             seconds += time.perf_counter() - start
+            cpu += time.process_time() - cpu_start
         ledger_reads = sum(1 for q in ctx.captured_queries if "ledgerentry" in q["sql"])
         queries.append(f"{len(ctx) - ledger_reads}" + (f" +{ledger_reads} ledger" if ledger_reads else ""))
         sent += result.sent
         assert len(mail.outbox) == result.sent
-    return sent, seconds, queries
+    return sent, seconds, cpu, queries
 
 
 def main() -> None:
@@ -204,11 +206,12 @@ def main() -> None:
             if not picked:
                 continue
             measured[kind] = picked
-            sent, secs, queries = run_chunks(kind, picked, today)
+            sent, secs, cpu, queries = run_chunks(kind, picked, today)
             sizes = sorted({len(ids) for ids in picked})
             print(
                 f"  {kind:<12} {len(picked)} chunk(s) of {'/'.join(map(str, sizes))}: {sent:,} emails in "
-                f"{secs:.2f} s = {sent / secs:,.0f} emails/s; queries per chunk {', '.join(sorted(set(queries)))}"
+                f"{secs:.2f} s = {sent / secs:,.0f} emails/s ({sent / cpu:,.1f} a second per core by CPU, "
+                f"{60 * sent / cpu:,.0f} a minute); queries per chunk {', '.join(sorted(set(queries)))}"
             )
         again = sum(run_chunks(kind, picked, today)[0] for kind, picked in measured.items())
         after, _, seconds = hand_out(today)
