@@ -147,10 +147,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# WeasyPrint (through its native libraries) keeps 0.25-0.4 MiB of each PDF it lays out, out of
-# Python's reach: a worker process is replaced after this many tasks, or sooner once it holds more
-# than this many KiB after a task, so workers' memory stays flat (`make bench` measures it).
-CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "50"))
+# A worker drawing PDFs holds its memory flat since it keeps one font configuration (portal.pdf:
+# a new one per PDF left 0.25-0.4 MiB of native memory behind each time). Replacing a process
+# after this many tasks, or once it holds more than this many KiB after a task, stays as a guard;
+# each new process pays about a second for its first kit (`make bench` measures both).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(env("CELERY_WORKER_MAX_TASKS_PER_CHILD", "1000"))
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env("CELERY_WORKER_MAX_MEMORY_PER_CHILD", str(200 * 1024)))
 # A web request that publishes (portal.tasks.enqueue_on_commit) must fail fast when the broker is
 # down, not hang: kombu otherwise keeps reconnecting for broker_connection_timeout with growing
