@@ -5,7 +5,11 @@ from django.views.decorators.http import require_GET
 
 from leases.selectors import lease_for_user
 from portal import clock, notify
+from portal.cache import page_data
 from portal.models import Notification
+from returnkit.kit import KIT_VERSION
+from returnkit.models import KitSnapshot
+from returnkit.render import KIT_PDF
 from returnkit.services import kit_for_lease
 
 NOTIFICATIONS_SHOWN = 50
@@ -14,10 +18,24 @@ NOTIFICATIONS_SHOWN = 50
 @login_required
 @require_GET
 def kit_pdf(request: HttpRequest, public_id) -> FileResponse:
-    """The lessee's own kit, built again only when the lease's data has changed since the stored one."""
-    lease = lease_for_user(request.user, public_id)
-    kit = kit_for_lease(lease, today=clock.today())
+    """The lessee's own kit, built again only when the lease's data has changed since the stored one.
+
+    Which stored kit is current is kept per user (``page_data``) until the lease or anything global
+    changes, as the lease page's data is: a download of an unchanged kit reads the kit's row alone."""
+    today = clock.today()
+    kit_id = page_data(
+        "kit", user_id=request.user.pk, part=f"{public_id}:{KIT_VERSION}", compute=lambda: _kit_id(request, public_id)
+    )
+    kit = KitSnapshot.objects.select_related("lease").only("pdf", "lease__account_number").filter(pk=kit_id).first()
+    if kit is None or not KIT_PDF.is_stored(kit):  # its file gone (storage moved or lost): the long way
+        kit = kit_for_lease(lease_for_user(request.user, public_id), today=today)
     return FileResponse(kit.pdf.open("rb"), content_type="application/pdf", filename=kit.filename)
+
+
+def _kit_id(request: HttpRequest, public_id) -> tuple[int, set[str]]:
+    """The current kit of the user's lease (a 404 unless it is theirs), made if there is none yet."""
+    lease = lease_for_user(request.user, public_id)
+    return kit_for_lease(lease, today=clock.today()).pk, {f"lease:{lease.pk}"}
 
 
 @login_required

@@ -51,6 +51,36 @@ class TestKitPdf:
         assert client.get(f"/vehicles/{personas.lease.pk}/return-kit.pdf").status_code == 404
 
 
+    def test_an_unchanged_kit_is_served_from_its_row_alone_and_a_change_makes_a_new_one(
+        self, client, personas, django_assert_num_queries
+    ):
+        from leases.models import OdometerReading
+        from portal import clock
+
+        client.force_login(personas.owner)
+        client.get(kit_url(personas.lease))
+        client.get(kit_url(personas.lease))  # the current kit kept for this user
+        with django_assert_num_queries(2):  # the user, the kit's row
+            first = b"".join(client.get(kit_url(personas.lease)).streaming_content)
+        OdometerReading.objects.create(lease=personas.lease, reading_date=clock.today(), miles=38_765, source="lessee")
+        second = b"".join(client.get(kit_url(personas.lease)).streaming_content)
+        assert "38,765" in text(second) and "38,765" not in text(first)
+        assert KitSnapshot.objects.filter(lease=personas.lease).count() == 2
+        outsider = client.__class__()
+        outsider.force_login(personas.outsider)
+        assert outsider.get(kit_url(personas.lease)).status_code == 404  # kept per user, never shared
+
+    def test_a_kept_kit_whose_file_has_gone_is_drawn_again(self, client, personas):
+        client.force_login(personas.owner)
+        for _ in range(2):
+            client.get(kit_url(personas.lease))
+        kit = KitSnapshot.objects.get(lease=personas.lease)
+        kit.pdf.storage.delete(kit.pdf.name)
+        response = client.get(kit_url(personas.lease))
+        assert response.status_code == 200
+        assert personas.lease.account_number in text(b"".join(response.streaming_content))
+
+
 class TestLeasePagePanel:
     def test_offers_the_kit_and_says_when_it_was_sent(self, client, personas):
         client.force_login(personas.owner)
