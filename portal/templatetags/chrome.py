@@ -39,6 +39,7 @@ register = template.Library()
 CSRF = "CHROME-CSRF-TOKEN-7f3a"
 NEXT = "CHROME-NEXT-PATH-7f3a"
 NONCE = "CHROME-CSP-NONCE-7f3a"
+ASK = "CHROME-ASK-QUERY-7f3a"
 PERSONA_SESSION_KEY = "persona"  # the session key sign-in sets (portal.adapter) and the header reads
 COUNT_CAP = 100  # the header shows "99+" beyond 99: every count above draws the same
 
@@ -71,6 +72,7 @@ def drawn(name: str, language: str, kind: str, counts: tuple[int, int], lessor: 
                     "csrf_token": CSRF,
                     "next_path": NEXT,
                     "csp_nonce": NONCE,
+                "ask_query": ASK,
                 }
             )
             .strip("\n")
@@ -91,7 +93,26 @@ def fill(html: str, context: template.Context) -> str:
         html = html.replace(NEXT, escape(request.get_full_path()) if request is not None else "/")
     if NONCE in html:
         html = html.replace(NONCE, escape(str(context.get("csp_nonce", ""))))  # a LazyNonce is falsy until read
+    if ASK in html:
+        html = html.replace(ASK, _ask_query(context))
     return html  # goes in as is: escaped by the template when drawn, the request's parts above
+
+
+def _ask_query(context: template.Context) -> str:
+    """"Send us a message" asks about the page's lease and topic, as messaging/_ask.html writes it."""
+    lease, topic = context.get("lease"), context.get("topic")
+    if not (lease or topic):
+        return ""
+    parts = []
+    if lease:
+        try:
+            public_id = template.Variable("lease.public_id").resolve(context)
+        except template.VariableDoesNotExist:
+            public_id = ""
+        parts.append(f"lease={escape(public_id)}")
+    if topic:
+        parts.append(f"topic={escape(topic)}")
+    return "?" + "&amp;".join(parts)
 
 
 def _reader(context: template.Context) -> tuple:

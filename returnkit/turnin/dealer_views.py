@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leases.models import Dealer, Lease
@@ -111,7 +112,7 @@ def _day_page(request: DealerRequest, day: dt.date, today: dt.date, *, status: i
             "next_day": day + dt.timedelta(days=1),
             "appointments": appointments,
             "walk_ins": walk_ins,
-            "walk_in_form": WalkInForm(),
+            "walk_in_form": SimpleLazyObject(WalkInForm),  # made only when the day's HTML is drawn, not kept
             "page_key": key and f"{key}:{dealer.pk}:{dealer.name}",
         },
         status=status,

@@ -172,3 +172,18 @@ def test_the_demo_gives_reading_figures_once(articles):
     seed_reading()
     assert Article.objects.get(slug="tires").view_count == 7
     assert Article.objects.get(slug="return-checklist").view_count == 600
+
+
+def test_the_help_box_is_drawn_once_per_language_and_set_of_links(client, articles):
+    from helpcentre.templatetags import help_links
+
+    user = make_user("help-box@example.com")
+    make_lease(make_lessee(user))
+    client.force_login(user)
+    help_links.drawn.cache_clear()
+    for _ in range(3):
+        page = client.get(reverse("leases:list")).content.decode()
+    assert help_links.drawn.cache_info().misses == 1 and 'aria-label="Help with this page"' in page
+    client.cookies["django_language"] = "es"
+    client.get(reverse("leases:list"))
+    assert help_links.drawn.cache_info().misses == 2

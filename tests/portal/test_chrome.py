@@ -31,7 +31,7 @@ def test_the_header_is_drawn_once_and_copied_for_the_next_pages(client, personas
     drawn_first = chrome.drawn.cache_info()
     client.get(reverse("help"))
     client.get(reverse("leases:detail", args=[personas.lease.public_id]))
-    assert drawn_first.misses == 3  # head, header and script, once each
+    assert drawn_first.misses == 4  # head, header, footer and script, once each
     assert chrome.drawn.cache_info().misses == drawn_first.misses
 
 
@@ -103,3 +103,16 @@ def test_the_script_tag_carries_this_responses_nonce(client):
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
     again = client.get(reverse("help"))
     assert f'nonce="{nonce}"' not in again.content.decode()
+
+
+def footer(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<footer class="site-footer') : html.index("</footer>")]
+
+
+def test_the_footers_message_link_asks_about_the_pages_lease(client, personas):
+    assert "Send us a message" not in footer(client.get(reverse("help")))  # signed out: no messages
+    client.force_login(personas.owner)
+    assert 'href="/messages/new/">Send us a message' in footer(client.get(reverse("help")))
+    compare = footer(client.get(reverse("quotes:compare", args=[personas.lease.public_id])))
+    assert f'href="/messages/new/?lease={personas.lease.public_id}">Send us a message' in compare
