@@ -69,3 +69,13 @@ def test_the_receipt_is_drawn_from_the_record_not_from_the_rows_as_they_are_now(
     assert f"{turnin.lessor_name} Vehicle Return Receipt" in words
     assert f"Dealer {turnin.dealer_name}, 1 Dealer Way" in words
     assert "Renamed" not in words
+
+
+def test_the_receipt_carries_the_federal_odometer_warning_beside_the_lessees_statement(client, personas, turnin):
+    """49 CFR 580.7: the lessee's odometer statement is made under the federal warning, so the record
+    of it says so too."""
+    from returnkit.turnin.receipts import RECEIPT_PDF
+
+    words = " ".join(text(RECEIPT_PDF.read(turnin)).split())
+    assert "Federal law (49 CFR Part 580) requires the lessee to state the odometer reading in writing" in words
+    assert "can lead to fines or imprisonment" in words
