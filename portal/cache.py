@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.signals import setting_changed
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -160,8 +161,6 @@ def _settings_fingerprint() -> str:
         return _fingerprint[0]
     import hashlib
 
-    from django.conf import settings
-
     names = sorted(name for name in dir(settings) if name.startswith(PAGE_SETTINGS_PREFIXES))
     shaped = repr([(name, getattr(settings, name)) for name in names])
     _fingerprint[:] = [hashlib.blake2b(shaped.encode(), digest_size=8).hexdigest()]
@@ -205,14 +204,15 @@ def page_data_keyed(
     scopes = [f"user:{user_id}", GLOBAL_SCOPE, *hint]
     got = cache.get_many([entry_key, *(_version_key(scope) for scope in scopes)])
     entry = got.get(entry_key)
-    if entry is not None and (unhinted := [scope for scope in entry["tokens"] if scope not in scopes]):
+    unhinted = [scope for scope in entry["tokens"] if scope not in scopes] if entry is not None else []
+    if unhinted:
         # A process that has not made this page yet (a new worker) reads the versions the entry
         # names, in one more round trip, rather than make the page again.
         scopes += unhinted
         got |= cache.get_many([_version_key(scope) for scope in unhinted])
     tokens = scope_tokens(scopes, got)  # read before the rows: a change after them makes the entry stale
     if entry is not None and all(tokens.get(scope) == token for scope, token in entry["tokens"].items()):
-        if entry["tokens"].keys() != set(hint) | {f"user:{user_id}", GLOBAL_SCOPE}:
+        if unhinted:
             _remember_hint(stable, sorted(set(entry["tokens"]) - {f"user:{user_id}", GLOBAL_SCOPE}))
         return entry["data"], _data_key(entry_key, entry["tokens"])
     data, made_from = compute()
@@ -240,3 +240,57 @@ def _data_key(entry_key: str, tokens: dict[str, str]) -> str:
 
     text = entry_key + repr(sorted(tokens.items()))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+# --- Copies kept in the worker's own memory ---------------------------------------------------------
+# HTML drawn from something named exactly (the page chrome, a help box, a kept fragment, a kit's
+# shared pages) is kept in the process that drew it: no round trip, and nothing in it belongs to
+# one request. Off with DEBUG, so a template edited under runserver shows at once.
+
+
+class InProcessLRU:
+    """A small least-recently-used map, safe between threads."""
+
+    def __init__(self, size: int) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __iter__(self):
+        with self._lock:
+            return iter(list(self._items))
+
+
+def drawn_once(maxsize: int) -> Callable:
+    """``functools.lru_cache`` for HTML drawn from its arguments alone, bypassed with DEBUG on."""
+    from functools import lru_cache
+
+    def decorator(function: Callable) -> Callable:
+        kept = lru_cache(maxsize=maxsize)(function)
+
+        @wraps(function)
+        def draw(*args):
+            return function(*args) if settings.DEBUG else kept(*args)
+
+        draw.cache_info, draw.cache_clear = kept.cache_info, kept.cache_clear
+        return draw
+
+    return decorator

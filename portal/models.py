@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -19,8 +19,6 @@ class UserManager(BaseUserManager["User"]):
         the query cost more than the database took to answer it. Any other lookup is the usual one."""
         if args or kwargs.keys() != {"pk"}:
             return super().get(*args, **kwargs)
-        from django.db import connections
-
         sql, fields = self._by_pk_sql()
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, [self.model._meta.pk.get_prep_value(kwargs["pk"])])

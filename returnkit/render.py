@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from decimal import Decimal
 
 from django.utils import translation
 
+from portal.cache import InProcessLRU
 from portal.pdf import Rendered, StoredPdf, layout, write
 from returnkit.kit import fingerprint
 
@@ -76,8 +76,8 @@ def shared_context(payload: dict) -> dict:
     }
 
 
-_shared: OrderedDict[tuple, object] = OrderedDict()
-_shared_lock = threading.RLock()
+_shared = InProcessLRU(SHARED_CACHE_SIZE)
+_shared_lock = threading.Lock()  # kept pages are drawn by one thread at a time (see _draw_kit)
 shared_layouts = 0  # how many times this process laid the shared pages out (tests and the bench read it)
 
 
@@ -86,19 +86,14 @@ def _shared_pages(payload: dict, *, first_page: int, total: int) -> list:
     of ``total``. Kept per (shared fingerprint, language in force, numbering)."""
     global shared_layouts
     key = (shared_key(payload), translation.get_language(), first_page, total)
-    with _shared_lock:
-        document = _shared.get(key)
-        if document is not None:
-            _shared.move_to_end(key)
-            return document.pages
+    document = _shared.get(key)
+    if document is not None:
+        return document.pages
     # counter-increment on the first page replaces its usual increment of one.
     css = f"@page :first {{ counter-increment: page {first_page}; }}"
     document = layout(SHARED_TEMPLATE, {**shared_context(payload), "page_total": total}, css=css)
-    with _shared_lock:
-        shared_layouts += 1
-        _shared[key] = document
-        while len(_shared) > SHARED_CACHE_SIZE:
-            _shared.popitem(last=False)
+    shared_layouts += 1
+    _shared.set(key, document)
     return document.pages
 
 
@@ -108,10 +103,9 @@ _personal_counts: dict[tuple, int] = {}  # how many pages a lessee's part took, 
 
 def clear_shared() -> None:
     """Forget the laid-out shared pages (the bench times a kit laid out whole this way)."""
-    with _shared_lock:
-        _shared.clear()
-        _shared_counts.clear()
-        _personal_counts.clear()
+    _shared.clear()
+    _shared_counts.clear()
+    _personal_counts.clear()
 
 
 @contextmanager

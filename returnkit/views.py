@@ -24,7 +24,10 @@ def kit_pdf(request: HttpRequest, public_id) -> FileResponse:
     changes, as the lease page's data is: a download of an unchanged kit reads the kit's row alone."""
     today = clock.today()
     kit_id = page_data(
-        "kit", user_id=request.user.pk, part=f"{public_id}:{KIT_VERSION}", compute=lambda: _kit_id(request, public_id)
+        "kit",
+        user_id=request.user.pk,
+        part=f"{public_id}:{KIT_VERSION}",
+        compute=lambda: _kit_id(request, public_id, today),
     )
     kit = KitSnapshot.objects.select_related("lease").only("pdf", "lease__account_number").filter(pk=kit_id).first()
     if kit is None or not KIT_PDF.is_stored(kit):  # its file gone (storage moved or lost): the long way
@@ -32,10 +35,10 @@ def kit_pdf(request: HttpRequest, public_id) -> FileResponse:
     return FileResponse(kit.pdf.open("rb"), content_type="application/pdf", filename=kit.filename)
 
 
-def _kit_id(request: HttpRequest, public_id) -> tuple[int, set[str]]:
+def _kit_id(request: HttpRequest, public_id, today) -> tuple[int, set[str]]:
     """The current kit of the user's lease (a 404 unless it is theirs), made if there is none yet."""
     lease = lease_for_user(request.user, public_id)
-    return kit_for_lease(lease, today=clock.today()).pk, {f"lease:{lease.pk}"}
+    return kit_for_lease(lease, today=today).pk, {f"lease:{lease.pk}"}
 
 
 @login_required

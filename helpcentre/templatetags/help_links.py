@@ -1,12 +1,10 @@
-from functools import lru_cache
-
 from django import template
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from helpcentre.models import ARTICLES_VERSION_KEY, Article, articles_version
+from portal.cache import drawn_once
 from portal.language import reader_language
 
 register = template.Library()
@@ -31,10 +29,10 @@ def help_links(topic: str) -> str:
         articles = [{"local_title": a.local_title, "get_absolute_url": a.get_absolute_url()} for a in found]
         cache.set(key, (version, articles), KEPT_SECONDS)
     links = tuple((article["local_title"], article["get_absolute_url"]) for article in articles)
-    return (drawn.__wrapped__ if settings.DEBUG else drawn)(language, links)
+    return drawn(language, links)
 
 
-@lru_cache(maxsize=256)
+@drawn_once(maxsize=256)
 def drawn(language: str, links: tuple[tuple[str, str], ...]) -> str:
     """The help box for these (title, address) links, in ``language`` (safe HTML: the template escapes)."""
     articles = [{"local_title": title, "get_absolute_url": url} for title, url in links]

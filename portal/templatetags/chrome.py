@@ -9,17 +9,17 @@ The head's links, the header's navigation and the footer read the same for every
 
 ``drawn()`` draws a chrome template from exactly those, with nothing of the request in its context
 (so nothing else can slip into the kept HTML), and keeps the result in a small per-process LRU.
-The three things of one request the parts hold are put in after as placeholders are replaced:
-the CSRF token of the forms (sign out, the language switch: a masked token of the browser's own
-secret, as ``{% csrf_token %}`` writes), the path the language switch comes back to (escaped), and
-the CSP nonce of the script tag.
+The four things of one request the parts hold are put in after as placeholders are replaced
+(``fill``): the CSRF token of the forms (sign out, the language switch: a masked token of the
+browser's own secret, as ``{% csrf_token %}`` writes), the path the language switch comes back to
+(escaped), the CSP nonce of the script tag, and what the footer's "Send us a message" asks about
+(``{% ask_query %}``, the same tag ``messaging/_ask.html`` uses).
 
-With ``DEBUG`` on, nothing is kept, so a template edited while ``runserver`` runs shows at once.
+With ``DEBUG`` on, nothing is kept (``portal.cache.drawn_once``), so a template edited while
+``runserver`` runs shows at once.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -27,8 +27,9 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import escape, format_html, format_html_join
 
+from portal.cache import drawn_once
 from portal.context_processors import unread_counts_of
 from portal.language import lessor_words
 
@@ -54,7 +55,7 @@ def reader_kind(request, user) -> str:
     return persona if persona in ("dealer", "inspector") else "lessee"
 
 
-@lru_cache(maxsize=512)
+@drawn_once(maxsize=512)
 def drawn(name: str, language: str, kind: str, counts: tuple[int, int], lessor: tuple, prefix: str) -> str:
     """The chrome template ``name`` drawn from its inputs alone (``prefix``: the URLs' script prefix)."""
     notices, messages = counts
@@ -72,7 +73,7 @@ def drawn(name: str, language: str, kind: str, counts: tuple[int, int], lessor: 
                     "csrf_token": CSRF,
                     "next_path": NEXT,
                     "csp_nonce": NONCE,
-                "ask_query": ASK,
+                    "ask_query": ASK,
                 }
             )
             .strip("\n")
@@ -81,7 +82,8 @@ def drawn(name: str, language: str, kind: str, counts: tuple[int, int], lessor: 
 
 def fill(html: str, context: template.Context) -> str:
     """Kept HTML with this request's parts put in for the placeholders: one CSRF token made from the
-    browser's secret (as ``{% csrf_token %}`` writes it), the path (escaped) and the CSP nonce."""
+    browser's secret (as ``{% csrf_token %}`` writes it), the path (escaped), the CSP nonce and the
+    message link's question."""
     request = context.get("request")
     if CSRF in html:
         token = ""
@@ -94,25 +96,23 @@ def fill(html: str, context: template.Context) -> str:
     if NONCE in html:
         html = html.replace(NONCE, escape(str(context.get("csp_nonce", ""))))  # a LazyNonce is falsy until read
     if ASK in html:
-        html = html.replace(ASK, _ask_query(context))
+        html = html.replace(ASK, ask_query(context))
     return html  # goes in as is: escaped by the template when drawn, the request's parts above
 
 
-def _ask_query(context: template.Context) -> str:
-    """"Send us a message" asks about the page's lease and topic, as messaging/_ask.html writes it."""
-    lease, topic = context.get("lease"), context.get("topic")
-    if not (lease or topic):
-        return ""
-    parts = []
-    if lease:
+@register.simple_tag(takes_context=True)
+def ask_query(context: template.Context) -> str:
+    """``{% ask_query %}``: what a "Send us a message" link asks about, from the ``lease`` and
+    ``topic`` in the context (``?lease=…&topic=…``, or nothing)."""
+    pairs = []
+    if context.get("lease"):
         try:
-            public_id = template.Variable("lease.public_id").resolve(context)
+            pairs.append(("lease", template.Variable("lease.public_id").resolve(context)))
         except template.VariableDoesNotExist:
-            public_id = ""
-        parts.append(f"lease={escape(public_id)}")
-    if topic:
-        parts.append(f"topic={escape(topic)}")
-    return "?" + "&amp;".join(parts)
+            pairs.append(("lease", ""))
+    if topic := context.get("topic"):
+        pairs.append(("topic", topic))
+    return format_html("?{}", format_html_join("&", "{}={}", pairs)) if pairs else ""
 
 
 def _reader(context: template.Context) -> tuple:
@@ -139,7 +139,7 @@ class ChromeNode(template.Node):
 
     def render(self, context: template.Context) -> str:
         parts = (self.name, *_reader(context))
-        return fill(drawn.__wrapped__(*parts) if settings.DEBUG else drawn(*parts), context)
+        return fill(drawn(*parts), context)
 
 
 @register.tag("chrome")

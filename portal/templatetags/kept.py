@@ -17,35 +17,16 @@ Without ``page_key`` (data that could not be kept, a form showing errors) the fr
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django import template
 from django.conf import settings
 from django.utils import translation
 
+from portal.cache import InProcessLRU
 from portal.templatetags.chrome import CSRF, fill
 
 register = template.Library()
 
-KEPT_FRAGMENTS = 256  # per process: a lease page's is some 20 kB
-_kept: OrderedDict[tuple, str] = OrderedDict()
-_kept_lock = threading.Lock()
-
-
-def kept_get(key: tuple) -> str | None:
-    with _kept_lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-        return html
-
-
-def kept_set(key: tuple, html: str) -> None:
-    with _kept_lock:
-        _kept[key] = html
-        while len(_kept) > KEPT_FRAGMENTS:
-            _kept.popitem(last=False)
+_kept = InProcessLRU(256)  # per process: a lease page's fragment is some 20 kB
 
 
 class KeptFragmentNode(template.Node):
@@ -58,14 +39,13 @@ class KeptFragmentNode(template.Node):
             return self.nodelist.render(context)
         origin = context.template.origin.name if context.template is not None else ""
         key = (page_key, self.name, origin, translation.get_language() or "")
-        html = kept_get(key)
+        html = _kept.get(key)
         if html is None:
             with context.push(csrf_token=CSRF):
                 html = str(self.nodelist.render(context))
             nonce = str(context.get("csp_nonce", ""))
-            if nonce and nonce in html:
-                return fill(html, context)
-            kept_set(key, html)
+            if not (nonce and nonce in html):
+                _kept.set(key, html)
         return fill(html, context)
 
 
